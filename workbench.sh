@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# One entry point for learners, teachers and CI.
+#   ./workbench.sh          install what is missing, then open the workbench
+#   ./workbench.sh test     install what is missing, then run the whole test suite
+#   ./workbench.sh ARGS...  install what is missing, then run `workbench ARGS...`
+# Installing is idempotent and quiet when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup.sh
+if [ "${1:-}" = "test" ]; then
+    shift
+    exec .venv/bin/python -m pytest -q "$@"
+fi
+exec .venv/bin/workbench "$@"

@@ -1,0 +1,348 @@
+"""Build: resolution -> config headers + linker script -> cached, parallel compile -> link -> image.
+
+The build plan is deterministic: the same resolution gives the same commands. Each object is
+cached under a key made of its source, every header it can include, the compiler flags, the
+compiler's identity and the component's generated config header, so changing one option of one
+component recompiles only that component. A link whose inputs did not change is skipped too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .catalogue import Catalogue, Component, kernels_dir, load_catalogue
+from .errors import WorkbenchError
+from .generators import run_generators
+from .linkscript import linker_script
+from .recipe import Recipe, load_recipe
+from .resolve import Resolution, resolve
+from .toolchain import BuildError, Toolchain, get_toolchain
+
+BuildEvent = Callable[[str, dict], None]  # (kind, data): "plan", "compile", "cached", "link", "done"
+
+
+def default_build_dir(recipe: Recipe) -> Path:
+    return Path.cwd() / "build" / recipe.name
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("WB_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("unikernel-workbench")) / "objects"
+
+
+def macro(*parts: str) -> str:
+    return "_".join(re.sub(r"[^A-Za-z0-9]", "_", p).upper() for p in parts)
+
+
+def _c_literal(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def config_header(comp: Component, values: dict[str, Any], recipe: Recipe) -> str:
+    """Options become constants: the compiler folds them and drops the code they switch off."""
+    lines = [
+        f"/* Generated configuration of component {comp.name} for recipe {recipe.name}. */",
+        f"/* Edit the recipe, not this file: it is rewritten by every build. */",
+        "#pragma once",
+        f"#define {macro('WB_MACHINE', recipe.machine)} 1",
+        f"#define {macro('WB_LAYOUT', recipe.layout)} 1",
+        f"#define WB_RECIPE_NAME {_c_literal(recipe.name)}",
+        "",
+    ]
+    for name, spec in sorted(comp.options.items()):
+        value = values.get(name, spec.default)
+        key = macro("CONFIG", comp.name, name)
+        if spec.doc:
+            lines.append(f"/* {spec.doc.replace('*/', '* /')} */")
+        if spec.type == "bool":
+            lines.append(f"#define {key} {1 if value else 0}")
+        elif spec.type == "int":
+            lines.append(f"#define {key} {int(value)}")
+        elif spec.type == "choice":
+            lines.append(f"#define {key} {_c_literal(str(value))}")
+            lines.append(f"#define {macro('CONFIG', comp.name, name, str(value))} 1")
+        else:
+            lines.append(f"#define {key} {_c_literal(str(value))}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ObjectPlan:
+    component: str
+    source: Path
+    obj: Path  # <out>/obj/<component>__<source>.o — the linker script matches on this name
+    flags: list[str]
+    key: str = ""
+
+
+@dataclass
+class BuildResult:
+    image: Path
+    recipe: Recipe
+    resolution: Resolution
+    toolchain: str
+    loadable_bytes: int
+    memory_bytes: int
+    components: dict[str, dict[str, int]]
+    dropped: dict[str, int]
+    dropped_sections: dict[str, list[str]]
+    compiled: int
+    cached: int
+    linked: bool
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    report_path: Path | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "image": str(self.image),
+            "recipe": self.recipe.name,
+            "recipe_path": str(self.recipe.path) if self.recipe.path else None,
+            "machine": self.recipe.machine,
+            "layout": self.recipe.layout,
+            "toolchain": self.toolchain,
+            "loadable_bytes": self.loadable_bytes,
+            "memory_bytes": self.memory_bytes,
+            "components": self.components,
+            "dropped_bytes": self.dropped,
+            "dropped_sections": self.dropped_sections,
+            "compiled": self.compiled,
+            "cached": self.cached,
+            "linked": self.linked,
+            "seconds": round(self.seconds, 4),
+            "warnings": self.warnings,
+            "resolution": self.resolution.to_dict(),
+        }
+
+
+def _hash_files(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _headers(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*.h") if p.is_file())
+
+
+def plan_objects(res: Resolution, out: Path, tc: Toolchain) -> list[ObjectPlan]:
+    include = kernels_dir() / "include"
+    common_headers = _hash_files(_headers(include)) if include.is_dir() else ""
+    plans = []
+    for comp in res.components:
+        cfg_dir = out / "config" / comp.name
+        gen_dir = out / "generated" / comp.name
+        flags = [f"-I{include}", f"-I{comp.directory}", f"-I{cfg_dir}", f"-I{gen_dir}"]
+        local = _hash_files([*_headers(comp.directory), cfg_dir / "config.h",
+                             *sorted(gen_dir.glob("*"))])
+        sources = [*comp.source_paths(), *sorted(gen_dir.glob("*.c"))]
+        for src in sources:
+            obj = out / "obj" / f"{comp.name}__{src.stem}{'_gen' if src.parent == gen_dir else ''}.o"
+            p = ObjectPlan(comp.name, src, obj, flags)
+            h = hashlib.sha256()
+            for part in (src.read_bytes(), common_headers.encode(), local.encode(),
+                         " ".join([*tc.cc, *tc.cflags]).encode(), tc.identity.encode(),
+                         # flags name paths that differ between build folders but not in meaning
+                         src.name.encode()):
+                h.update(part)
+                h.update(b"\0")
+            p.key = h.hexdigest()
+            plans.append(p)
+    return plans
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
+          on_event: BuildEvent | None = None, jobs: int | None = None) -> BuildResult:
+    """Build the image of a resolution into `out` (default build/<recipe>)."""
+    from .inspect import inspect_image  # reads the ELF with pyelftools
+
+    t0 = time.perf_counter()
+    emit = on_event or (lambda kind, data: None)
+    recipe = res.recipe
+    if recipe.layout != "libos":
+        raise WorkbenchError(
+            f"layout '{recipe.layout}' cannot be built yet; only 'libos' images are buildable",
+            file=recipe.path, key="layout",
+            hint="set layout = \"libos\"; the Compare view models the other layouts",
+        )
+    tc = get_toolchain(toolchain)
+    out = Path(out) if out else default_build_dir(recipe)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "obj").mkdir(exist_ok=True)
+
+    for comp in res.components:
+        _write_if_changed(out / "config" / comp.name / "config.h",
+                          config_header(comp, res.options.get(comp.name, {}), recipe))
+        run_generators(comp, res.options.get(comp.name, {}), recipe, out / "generated" / comp.name)
+
+    plans = plan_objects(res, out, tc)
+    emit("plan", {"objects": len(plans), "components": len(res.components)})
+    store = cache_dir()
+    store.mkdir(parents=True, exist_ok=True)
+    warnings: list[str] = []
+    counts = {"compiled": 0, "cached": 0}
+
+    def one(p: ObjectPlan) -> None:
+        cached = store / f"{p.key}.o"
+        if cached.exists():
+            if not p.obj.exists() or p.obj.stat().st_ino != cached.stat().st_ino:
+                p.obj.unlink(missing_ok=True)
+                try:
+                    os.link(cached, p.obj)
+                except OSError:
+                    shutil.copyfile(cached, p.obj)
+            counts["cached"] += 1
+            emit("cached", {"component": p.component, "source": str(p.source)})
+            return
+        emit("compile", {"component": p.component, "source": str(p.source)})
+        tmp = p.obj.with_suffix(".tmp.o")
+        text = tc.compile(p.source, tmp, p.flags)
+        if text:
+            warnings.append(text)
+        os.replace(tmp, p.obj)
+        try:
+            shutil.copyfile(p.obj, cached.with_suffix(".part"))
+            os.replace(cached.with_suffix(".part"), cached)
+        except OSError:
+            pass
+        counts["compiled"] += 1
+
+    errors: list[BuildError] = []
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+        for fut in [pool.submit(one, p) for p in plans]:
+            try:
+                fut.result()
+            except BuildError as e:
+                errors.append(e)
+    if errors:
+        if len(errors) > 1:
+            first = errors[0]
+            for e in errors[1:]:
+                first.diagnostics += e.diagnostics
+                first.details += e.details
+            first.message = f"{len(errors)} files failed to compile"
+        raise errors[0]
+
+    entry = next((c.entry for c in res.components if c.entry), None)
+    script = linker_script(res.components, entry)
+    script_path = out / "link.ld"
+    _write_if_changed(script_path, script)
+    objects = [p.obj for p in plans]
+    image = out / f"{recipe.name}.elf"
+    link_key = hashlib.sha256(
+        "\n".join([script, tc.name, *(f"{p.obj.name}:{p.key}" for p in plans)]).encode()
+    ).hexdigest()
+    key_file = out / ".link-key"
+    gc_file = out / "gc-sections.txt"
+    linked = False
+    if not (image.exists() and key_file.exists() and key_file.read_text() == link_key
+            and gc_file.exists()):
+        emit("link", {"image": str(image)})
+        text = tc.link(objects, script_path, image)
+        gc_file.write_text(text)
+        key_file.write_text(link_key)
+        linked = True
+    dropped_sections = parse_gc_sections(gc_file.read_text(), plans)
+    dropped = {c.name: 0 for c in res.components}
+    for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():
+        dropped[comp] = dropped.get(comp, 0) + size
+
+    info = inspect_image(image, machine=recipe.machine)
+    result = BuildResult(
+        image=image,
+        recipe=recipe,
+        resolution=res,
+        toolchain=tc.name,
+        loadable_bytes=info.loadable_bytes,
+        memory_bytes=info.memory_bytes,
+        components={c.name: dict(info.components.get(c.name, {})) for c in res.components},
+        dropped=dropped,
+        dropped_sections={k: v for k, v in dropped_sections.items() if v},
+        compiled=counts["compiled"],
+        cached=counts["cached"],
+        linked=linked,
+        seconds=time.perf_counter() - t0,
+        warnings=warnings,
+    )
+    report = image.with_suffix(".elf.json")
+    _write_if_changed(report, json.dumps(result.to_dict(), indent=2) + "\n")
+    result.report_path = report
+    emit("done", {"image": str(image), "seconds": result.seconds})
+    return result
+
+
+# GNU ld: "ld: removing unused section '.text.foo' in file 'obj/x__y.o'"
+# lld:    "removing unused section obj/x__y.o:(.text.foo)"
+_GC_GNU = re.compile(r"removing unused section '([^']+)' in file '([^']+)'")
+_GC_LLD = re.compile(r"removing unused section (.+?):\((.+)\)\s*$")
+
+
+def parse_gc_sections(text: str, plans: list[ObjectPlan]) -> dict[str, list[str]]:
+    """component -> ["source.c:.text.function", ...] that the linker dropped."""
+    by_obj = {p.obj.name: p for p in plans}
+    result: dict[str, list[str]] = {}
+    for ln in text.splitlines():
+        m = _GC_GNU.search(ln)
+        if m:
+            section, file = m.group(1), m.group(2)
+        else:
+            m = _GC_LLD.search(ln)
+            if not m:
+                continue
+            file, section = m.group(1), m.group(2)
+        plan = by_obj.get(Path(file).name)
+        if plan is None or section.startswith((".debug", ".comment", ".note", ".eh_frame")):
+            continue
+        result.setdefault(plan.component, []).append(f"{Path(file).name}:{section}")
+    return result
+
+
+def _dropped_sizes(dropped: dict[str, list[str]], plans: list[ObjectPlan]) -> dict[tuple, int]:
+    from elftools.elf.elffile import ELFFile
+
+    by_obj = {p.obj.name: p for p in plans}
+    sizes: dict[tuple, int] = {}
+    wanted: dict[str, set[str]] = {}
+    for items in dropped.values():
+        for item in items:
+            obj, section = item.split(":", 1)
+            wanted.setdefault(obj, set()).add(section)
+    for obj, sections in wanted.items():
+        plan = by_obj[obj]
+        with open(plan.obj, "rb") as f:
+            elf = ELFFile(f)
+            for sec in elf.iter_sections():
+                if sec.name in sections:
+                    key = (plan.component, sec.name)
+                    sizes[key] = sizes.get(key, 0) + sec["sh_size"]
+    return sizes
+
+
+def build_recipe(recipe_path: str | Path, out: Path | None = None, toolchain: str = "zig",
+                 catalogue: Catalogue | None = None, workspace: Path | None = None,
+                 on_event: BuildEvent | None = None) -> BuildResult:
+    """Load, resolve and build a recipe file in one call."""
+    recipe = load_recipe(recipe_path)
+    cat = catalogue or load_catalogue(workspace=workspace)
+    return build(resolve(recipe, cat), out, toolchain, on_event)

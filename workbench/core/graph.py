@@ -1,0 +1,102 @@
+"""The dependency graph of a resolution: layout with Graphviz, export as DOT, SVG or PNG."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import WorkbenchError
+from .resolve import ROOT, Resolution
+from .tools import find_dot
+
+FORMATS = ("dot", "svg", "png")
+
+LAYER_COLOURS = {
+    "boot": "#f4a261", "cpu": "#e76f51", "platform": "#b5838d", "driver": "#2a9d8f",
+    "memory": "#8ab17d", "time": "#e9c46a", "lib": "#a8dadc", "net": "#457b9d", "app": "#ffb4a2",
+}
+
+
+def to_dot(res: Resolution, highlight: str | None = None) -> str:
+    """The graph in DOT: one node per component, one edge per required interface."""
+    path_nodes = set(res.why_path(highlight)) if highlight in res.included else set()
+    lines = [
+        f'digraph "{res.recipe.name}" {{',
+        '  graph [rankdir=TB, fontname="Helvetica", nodesep=0.3, ranksep=0.45];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+        f'  "{ROOT}" [label="{res.recipe.name}\\n(image)", shape=doubleoctagon, fillcolor="#ffffff"];',
+    ]
+    for c in res.components:
+        colour = LAYER_COLOURS.get(c.layer, "#dddddd")
+        pen = ', penwidth=3, color="#d62828"' if c.name in path_nodes else ""
+        lines.append(f'  "{c.name}" [label="{c.name}\\n[{c.layer}]", fillcolor="{colour}"{pen}];')
+    for a, b, data in res.graph.edges(data=True):
+        pen = ', penwidth=2.5, color="#d62828"' if a in path_nodes and b in path_nodes else ""
+        lines.append(f'  "{a}" -> "{b}" [label="{data.get("interface", "")}"{pen}];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def export(res: Resolution, fmt: str, out: Path, highlight: str | None = None) -> Path:
+    if fmt not in FORMATS:
+        raise WorkbenchError(f"unknown graph format '{fmt}'", key="--format",
+                             hint="valid formats: " + ", ".join(FORMATS))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source = to_dot(res, highlight)
+    if fmt == "dot":
+        out.write_text(source)
+        return out
+    find_dot()
+    import graphviz
+
+    data = graphviz.Source(source).pipe(format=fmt)
+    out.write_bytes(data)
+    return out
+
+
+@dataclass
+class NodeBox:
+    name: str
+    x: float  # centre, in points, y grows downwards
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class EdgeLine:
+    tail: str
+    head: str
+    label: str
+    points: list[tuple[float, float]]
+
+
+def layout(res: Resolution) -> tuple[list[NodeBox], list[EdgeLine], tuple[float, float]]:
+    """Positions from Graphviz (`dot -Tjson`), for views that draw the graph themselves."""
+    find_dot()
+    import graphviz
+
+    data = json.loads(graphviz.Source(to_dot(res)).pipe(format="json").decode())
+    _, _, width, height = (float(v) for v in data["bb"].split(","))
+    names = {}
+    nodes = []
+    for obj in data.get("objects", []):
+        if "pos" not in obj:
+            continue
+        x, y = (float(v) for v in obj["pos"].split(","))
+        names[obj["_gvid"]] = obj["name"]
+        nodes.append(NodeBox(obj["name"], x, height - y, float(obj["width"]) * 72,
+                             float(obj["height"]) * 72))
+    edges = []
+    for e in data.get("edges", []):
+        pts = []
+        for part in e.get("pos", "").replace("e,", "").split():
+            if "," in part:
+                x, y = (float(v) for v in part.split(",")[:2])
+                pts.append((x, height - y))
+        edges.append(EdgeLine(names.get(e["tail"], ""), names.get(e["head"], ""),
+                              e.get("label", ""), pts))
+    return nodes, edges, (width, height)
