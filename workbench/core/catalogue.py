@@ -89,7 +89,8 @@ class FunctionSpec:
     doc: str = ""
 
     def prototype(self) -> str:
-        args = ", ".join(f"{t} {n}" if not t.endswith("*") else f"{t}{n}" for n, t in self.params)
+        args = ", ".join(t if t == "..." else f"{t}{n}" if t.endswith("*") else f"{t} {n}"
+                         for n, t in self.params)
         sep = "" if self.returns.endswith("*") else " "
         return f"{self.returns}{sep}{self.name}({args or 'void'});"
 

@@ -1,0 +1,80 @@
+"""Shared fixtures: the built-in catalogue, a private object cache, and the QEMU leak check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+KERNELS = REPO / "kernels"
+RECIPES = KERNELS / "recipes"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Tests never share compiled objects with a learner's cache (nor with other test runs)."""
+    if "WB_CACHE" not in os.environ:
+        os.environ["WB_CACHE"] = str(tmp_path_factory.mktemp("objcache"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from workbench.core.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("builds")
+
+
+@pytest.fixture(scope="session")
+def built(build_dir, catalogue):
+    """Build a built-in recipe once per session: built("hello") -> BuildResult."""
+    from workbench.core.build import build
+    from workbench.core.recipe import load_recipe
+    from workbench.core.resolve import resolve
+
+    done = {}
+
+    def get(name: str, toolchain: str = "zig"):
+        key = (name, toolchain)
+        if key not in done:
+            res = resolve(load_recipe(RECIPES / f"{name}.toml"), catalogue)
+            done[key] = build(res, build_dir / f"{name}-{toolchain}", toolchain)
+        return done[key]
+
+    return get
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120, cwd=None):
+    """Run the real `workbench` command in a subprocess."""
+    e = os.environ.copy()
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True,
+                          text=True, env=e, timeout=timeout, cwd=cwd or REPO)
+
+
+def qemu_pids() -> list[int]:
+    """QEMU processes on this machine (read from /proc: no extra dependency)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cmd = (d / "cmdline").read_bytes().split(b"\0")[0]
+            except OSError:
+                continue
+            if cmd.endswith(b"qemu-system-x86_64"):
+                pids.append(int(d.name))
+    return pids
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None

@@ -1,0 +1,48 @@
+"""Interface descriptions must match their C headers exactly: glue is generated from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.core.catalogue import FunctionSpec
+from workbench.core.headers import header_prototypes, mismatches
+
+from .conftest import KERNELS
+
+
+def test_every_description_matches_its_header(catalogue):
+    problems = [p for i in catalogue.interfaces.values() for p in mismatches(i, KERNELS / "include")]
+    assert problems == []
+
+
+def test_every_interface_has_functions_and_a_summary(catalogue):
+    for i in catalogue.interfaces.values():
+        assert i.summary, i.name
+        assert i.functions, f"{i.name} describes no functions"
+
+
+def test_a_wrong_description_is_caught(catalogue):
+    alloc = catalogue.interfaces["alloc"]
+    wrong = FunctionSpec("malloc", "void *", [("size", "int")])
+    original = alloc.functions
+    alloc.functions = [wrong, *original[1:]]
+    try:
+        problems = mismatches(alloc, KERNELS / "include")
+    finally:
+        alloc.functions = original
+    assert len(problems) == 1 and "malloc" in problems[0] and "size_t size" in problems[0]
+
+
+def test_header_parser_reads_attributes_and_varargs(tmp_path):
+    h = tmp_path / "x.h"
+    h.write_text("/* c */\n#include <stddef.h>\nvoid power_exit(int code) __attribute__((noreturn));\n"
+                 "int printf(const char *fmt, ...);\nstatic inline int f(void) { return 1; }\n")
+    p = header_prototypes(h)
+    assert p["power_exit"] == ("void", [("code", "int")])
+    assert p["printf"] == ("int", [("fmt", "const char*"), ("", "...")])
+
+
+@pytest.mark.parametrize("iface", ["console", "alloc", "libc"])
+def test_prototype_rendering_is_valid_c(catalogue, iface):
+    for f in catalogue.interfaces[iface].functions:
+        assert f.prototype().endswith(");") and f.name in f.prototype()
