@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from qemu.qmp import QMPClient
+from qemu.qmp import QMPClient, QMPError
 from qemu.qmp.events import EventListener
 
 from .errors import WorkbenchError
@@ -258,6 +258,7 @@ class QemuRun:
         on_event: Callable[[RunEvent], Any] | None = None,
         accel: str = "tcg",
         extra_args=(),
+        start_paused: bool = False,
     ):
         self.image = Path(image)
         self.machine = get_machine(machine)
@@ -268,6 +269,7 @@ class QemuRun:
         self.on_event = on_event
         self.accel = accel
         self.extra_args = list(extra_args)
+        self.start_paused = start_paused
         self.command: list[str] = []
 
         self._proc: asyncio.subprocess.Process | None = None
@@ -341,14 +343,38 @@ class QemuRun:
         await writer.drain()
 
     async def pause(self) -> None:
-        if self.running and not self._paused and self._qmp is not None:
-            await self._qmp.execute("stop")
+        """Freeze the guest (its CPU stops; the watchdog stops counting)."""
+        if self.running and not self._paused and await self._command("stop"):
             self._set_paused(True)
 
     async def resume(self) -> None:
-        if self.running and self._paused and self._qmp is not None:
-            await self._qmp.execute("cont")
+        if self.running and self._paused and await self._command("cont"):
             self._set_paused(False)
+
+    async def hmp(self, command: str) -> str:
+        """A human monitor command (`info registers`, `info mtree -f`, ...) and its output."""
+        if self._qmp is None or not self.running:
+            raise WorkbenchError("the run has ended; there is no monitor to ask",
+                                 key="monitor")
+        try:
+            out = await self._qmp.execute("human-monitor-command",
+                                          {"command-line": command})
+        except QMPError as exc:
+            raise WorkbenchError(f"monitor command {command!r} failed: {exc}",
+                                 key="monitor") from None
+        return str(out)
+
+    async def _command(self, name: str) -> bool:
+        """Run a QMP command; False if QEMU went away meanwhile (the run is ending anyway)."""
+        if self._qmp is None:
+            return False
+        try:
+            await self._qmp.execute(name)
+            return True
+        except (QMPError, EOFError, OSError):
+            if self.running:
+                raise
+            return False
 
     async def stop(self) -> RunResult:
         """Ask QEMU to quit (killing it if it does not) and return the result."""
@@ -471,9 +497,18 @@ class QemuRun:
                                      return_when=asyncio.FIRST_COMPLETED)
         if accept in done and accept.exception() is None:
             exited.cancel()
-            await self._qmp.execute("cont")
             self._running_since = time.monotonic()
-            self._emit(RunEvent("status", self.elapsed_ms(), "running"))
+            if self.start_paused:
+                self._set_paused(True)
+            else:
+                try:
+                    await self._qmp.execute("cont")
+                except (QMPError, EOFError, OSError):
+                    # A guest that exits at once can end QEMU before the reply to `cont` is
+                    # sent; the supervisor reads the outcome from the exit code.
+                    pass
+                self._running_since = time.monotonic()
+                self._emit(RunEvent("status", self.elapsed_ms(), "running"))
             if self.timeout is not None:
                 self._tasks.append(asyncio.create_task(self._watchdog()))
         else:
