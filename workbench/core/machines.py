@@ -108,7 +108,7 @@ MICROVM = Machine(
         _LAPIC,
         _RESET_VECTOR_ROM,
     ),
-    io_ports=_COMMON_PORTS,
+    io_ports=_COMMON_PORTS + (("pic-master", 0x20, 0x21), ("pic-slave", 0xA0, 0xA1)),
     has_virtio_mmio=True,
     net_device="virtio-net-device",
     virtio_mmio_base=_VIRTIO_MMIO_BASE,
@@ -129,7 +129,8 @@ PC = Machine(
     ),
     io_ports=_COMMON_PORTS + (
         ("pic-master", 0x20, 0x21),
-        ("ps2", 0x60, 0x64),
+        ("ps2-data", 0x60, 0x60),
+        ("ps2-command", 0x64, 0x64),
         ("rtc", 0x70, 0x71),
         ("pic-slave", 0xA0, 0xA1),
         ("pci-config", 0xCF8, 0xCFF),
