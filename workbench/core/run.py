@@ -326,8 +326,12 @@ class QemuRun:
                                  hint="build it first: workbench build RECIPE")
         try:
             await self._spawn(qemu)
-        except BaseException:
+        except BaseException as exc:
             await self._cleanup()
+            if self._result is None:
+                self._error = self._error or str(exc) or type(exc).__name__
+                self._result = self._make_result(None, self.elapsed_ms())
+            self._finished.set()
             raise
 
     async def send_input(self, data: bytes | str) -> None:
