@@ -256,7 +256,7 @@ class QemuRun:
         network: bool = False,
         memory_mb: int = 128,
         on_event: Callable[[RunEvent], Any] | None = None,
-        accel: str = "tcg",
+        accel: str | None = None,
         extra_args=(),
         start_paused: bool = False,
     ):
@@ -267,7 +267,9 @@ class QemuRun:
         self.network = network or bool(self.forwards)
         self.memory_mb = int(memory_mb)
         self.on_event = on_event
-        self.accel = accel
+        # TCG (pure emulation) by default: the same everywhere, KVM or not. "kvm:tcg" asks for
+        # KVM and falls back to TCG; WB_ACCEL sets the default.
+        self.accel = accel or os.environ.get("WB_ACCEL") or "tcg"
         self.extra_args = list(extra_args)
         self.start_paused = start_paused
         self.command: list[str] = []
@@ -436,7 +438,7 @@ class QemuRun:
         cmd = [
             qemu,
             *self.machine.qemu_args,
-            "-accel", self.accel,
+            *[arg for a in self.accel.split(":") if a for arg in ("-accel", a)],
             "-m", f"{self.memory_mb}M",
             "-smp", "1",
             "-nodefaults", "-no-user-config",
