@@ -1,0 +1,41 @@
+/*
+ * tcp — the Transmission Control Protocol: reliable, ordered byte streams.
+ *
+ * A server listens on a port; each client that connects becomes a connection, named by a small
+ * integer. Everything is non-blocking and driven by tcp_poll(): the application's loop calls it,
+ * then asks each connection for received bytes and offers bytes to send. The stack keeps the
+ * bytes it sent until the peer acknowledges them and sends them again when a timer runs out.
+ */
+#ifndef WB_TCP_H
+#define WB_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bring up IPv4 underneath and register with it. 0 on success, -1 without a card. */
+int tcp_init(void);
+
+/* Accept connections to port. 0 on success, -1 when every listening slot is taken. */
+int tcp_listen(uint16_t port);
+
+/* A newly established connection (>= 0), or -1 when none is waiting. */
+int tcp_accept(void);
+
+/* Copy received bytes: how many (> 0), 0 when none are waiting yet, -1 once the peer has
+ * closed its side (after the last byte) or the connection was reset. */
+int tcp_recv(int conn, void *buf, size_t cap);
+
+/* Offer bytes to send: how many were taken into the send buffer (0 when it is full),
+ * -1 when the connection can no longer send. */
+int tcp_send(int conn, const void *data, size_t len);
+
+/* Bytes tcp_send would take right now (0 when the buffer is full or the connection is gone). */
+size_t tcp_send_space(int conn);
+
+/* Finish: send what is buffered, then FIN. The number conn must not be used afterwards. */
+void tcp_close(int conn);
+
+/* Receive and dispatch what has arrived, run retransmission timers: frames handled. */
+int tcp_poll(void);
+
+#endif
