@@ -288,6 +288,7 @@ class QemuRun:
         self._console_connected = asyncio.Event()
         self._console_eof = asyncio.Event()
         self._telemetry_eof = asyncio.Event()
+        self._telemetry_connected = asyncio.Event()
         self._telemetry: list[Record] = []
         self._first_output_ms: float | None = None
         self._ready_ms: float | None = None
@@ -503,6 +504,7 @@ class QemuRun:
                                      return_when=asyncio.FIRST_COMPLETED)
         if accept in done and accept.exception() is None:
             exited.cancel()
+            await self._forget_socket_paths()
             self._running_since = time.monotonic()
             if self.start_paused:
                 self._set_paused(True)
@@ -526,6 +528,25 @@ class QemuRun:
                 self._error = "QEMU did not connect its monitor within 10 s"
             self._kill()
         self._tasks.append(asyncio.create_task(self._supervise()))
+
+    async def _forget_socket_paths(self) -> None:
+        """Remove the socket files as soon as QEMU holds its connections.
+
+        QEMU opens its chardevs in command-line order, so once QMP (the last) is connected the
+        console and telemetry connections exist too. After that nothing needs the paths, and
+        removing them now means even a workbench killed with SIGKILL leaves nothing in /tmp.
+        """
+        both = asyncio.gather(self._console_connected.wait(), self._telemetry_connected.wait())
+        try:
+            await asyncio.wait_for(both, 2.0)
+        except asyncio.TimeoutError:
+            return  # keep listening; _cleanup removes everything at the end
+        for server in self._servers:
+            server.close()
+        self._servers.clear()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
     # ---- channels
 
@@ -557,6 +578,7 @@ class QemuRun:
     async def _on_telemetry(self, reader: asyncio.StreamReader,
                             writer: asyncio.StreamWriter) -> None:
         lines = LineSplitter()
+        self._telemetry_connected.set()
         try:
             while True:
                 data = await reader.read(4096)
