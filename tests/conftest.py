@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-KERNELS = REPO / "kernels"
+KERNELS = Path(os.environ.get("WB_KERNELS", REPO / "kernels"))
 RECIPES = KERNELS / "recipes"
 
 

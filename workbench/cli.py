@@ -177,7 +177,10 @@ def cmd_boot(args) -> int:
     target = Path(args.target)
     machine = args.machine
     network = False
-    if target.suffix == ".elf" and target.exists():
+    if target.suffix == ".elf":
+        if not target.is_file():
+            raise WorkbenchError("image not found", file=target,
+                                 hint="build one with: workbench build RECIPE --out DIR")
         image = target
     else:
         res = _resolution(argparse.Namespace(recipe=args.target, workspace=args.workspace))
