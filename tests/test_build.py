@@ -140,3 +140,17 @@ def test_unbuildable_layout_is_a_clear_error(catalogue):
 
     with pytest.raises(WorkbenchError, match="only 'libos' images are buildable"):
         build(res, None)
+
+
+@pytest.mark.parametrize("toolchain", ["zig", "gcc"])
+def test_kernel_code_uses_no_vector_registers(built, toolchain):
+    # The kernel never enables SSE; an xmm instruction would fault as #UD (varargs prologues
+    # are where compilers like to put them).
+    import subprocess
+
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump (binutils) is not installed")
+    image = built("selftest", toolchain).image
+    text = subprocess.run(["objdump", "-d", str(image)], capture_output=True, text=True).stdout
+    bad = [ln for ln in text.splitlines() if "%xmm" in ln or "%ymm" in ln or "%mm" in ln]
+    assert bad == []

@@ -22,11 +22,12 @@ TOOLCHAINS = ("zig", "gcc")
 
 # Why each flag: no hosted C library, no stack protector (no TLS canary), no red zone (an
 # interrupt would clobber it), no SSE/x87 (the FPU is not set up and interrupt handlers must not
-# touch vector registers), absolute addresses, one section per function and per object so the
+# touch vector registers; zig's clang needs the explicit -mno-sse* besides
+# -mgeneral-regs-only, or varargs prologues save xmm registers), absolute addresses, one section per function and per object so the
 # linker can drop what nothing references.
 COMMON_CFLAGS = [
     "-ffreestanding", "-fno-stack-protector", "-fno-pic", "-fno-pie", "-mno-red-zone",
-    "-mgeneral-regs-only", "-mcmodel=small", "-Os", "-g", "-std=c11", "-Wall", "-Wextra",
+    "-mgeneral-regs-only", "-mno-mmx", "-mno-sse", "-mno-sse2", "-mcmodel=small", "-Os", "-g", "-std=c11", "-Wall", "-Wextra",
     "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-fno-builtin",
     "-ffunction-sections", "-fdata-sections", "-fdiagnostics-color=never",
 ]
