@@ -110,7 +110,7 @@ def test_ambiguous_interface_without_default(kernels_copy, tmp_path):
 
 
 def test_cycle_in_files(kernels_copy, tmp_path):
-    for name, other in (("ping", "pong"), ("pong", "ping")):
+    for name in ("ping", "pong"):
         (kernels_copy / "interfaces" / f"{name}.toml").write_text(f'name = "{name}"\n')
     _write_component(kernels_copy, "ping-impl", 'name = "ping-impl"\nlayer = "lib"\nprovides = ["ping"]\nrequires = ["pong"]\n')
     _write_component(kernels_copy, "pong-impl", 'name = "pong-impl"\nlayer = "lib"\nprovides = ["pong"]\nrequires = ["ping"]\n')

@@ -55,7 +55,7 @@ def config_header(comp: Component, values: dict[str, Any], recipe: Recipe) -> st
     """Options become constants: the compiler folds them and drops the code they switch off."""
     lines = [
         f"/* Generated configuration of component {comp.name} for recipe {recipe.name}. */",
-        f"/* Edit the recipe, not this file: it is rewritten by every build. */",
+        "/* Edit the recipe, not this file: it is rewritten by every build. */",
         "#pragma once",
         f"#define {macro('WB_MACHINE', recipe.machine)} 1",
         f"#define {macro('WB_LAYOUT', recipe.layout)} 1",
