@@ -1,0 +1,385 @@
+"""Exercises and their automatic grading.
+
+An exercise is a built-in component with parts taken out. Its folder
+`lessons/exercises/<name>/` holds
+
+    starter/          a complete component folder (same name as the built-in one), with TODOs
+    tests/<app>/      test applications, added to the catalogue only while grading
+    exercise.toml     title, the component it replaces, the test runs and the named checks
+
+The learner copies the starter into a workspace (`workbench exercise start NAME`), fills in
+the TODOs, and runs `workbench grade NAME`. Grading builds one test kernel per run listed in
+exercise.toml with the learner's component in place of the built-in one, boots each in QEMU,
+and scores every check by regular expressions on the console and the telemetry (and by the
+run's exit status). A failed check keeps its console transcript in a file. A workspace with no
+copy of the component grades the built-in reference, which must score full marks: that is how
+a teacher tests an exercise.
+
+Only the exercise's own component is taken from the workspace: a learner who has started two
+exercises in one workspace is graded on one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .catalogue import Catalogue, load_catalogue, load_component
+from .errors import WorkbenchError, did_you_mean, valid_list
+from .lessons import _lang_table, lessons_dir, timeout_scale
+from .manifest import Table, read_toml
+from .progress import atomic_write_text, home_dir
+from .recipe import MACHINE_NAMES, Recipe
+
+RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout")
+
+
+def exercises_dir() -> Path:
+    return lessons_dir() / "exercises"
+
+
+@dataclass
+class TestRun:
+    name: str
+    application: str
+    machine: str = "microvm"
+    timeout: float = 10.0
+    providers: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class GradeCheck:
+    name: str
+    points: int
+    run: str
+    console: list[str] = field(default_factory=list)
+    not_console: list[str] = field(default_factory=list)
+    telemetry: list[str] = field(default_factory=list)
+    status: str | None = None
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Exercise:
+    name: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    component: str
+    difficulty: int
+    files: list[str]
+    runs: dict[str, TestRun]
+    checks: list[GradeCheck]
+    directory: Path
+
+    @property
+    def starter(self) -> Path:
+        return self.directory / "starter"
+
+    @property
+    def tests(self) -> Path:
+        return self.directory / "tests"
+
+    @property
+    def total(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en", self.name)
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_exercise(directory: Path) -> Exercise:
+    directory = Path(directory)
+    path = directory / "exercise.toml"
+    data, text = read_toml(path, "exercise description")
+    t = Table(data, path, text)
+    t.check_keys({"title", "summary", "component", "difficulty", "files", "runs", "checks"})
+    component = t.get("component", str)
+    runs: dict[str, TestRun] = {}
+    runs_t = t.sub("runs")
+    for rname, raw in runs_t.data.items():
+        if not isinstance(raw, dict):
+            raise runs_t.error(rname, f"run '{rname}' must be a table [runs.{rname}]")
+        rt = runs_t.sub(rname)
+        rt.check_keys({"application", "machine", "timeout", "providers", "options"})
+        machine = rt.get("machine", str, "microvm")
+        if machine not in MACHINE_NAMES:
+            raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
+        runs[rname] = TestRun(rname, rt.get("application", str), machine,
+                              float(rt.get("timeout", (int, float), 10.0)),
+                              dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})))
+    checks: list[GradeCheck] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(t.get("checks", list)):
+        if not isinstance(raw, dict):
+            raise t.error("checks", f"checks[{i}] must be a table")
+        ct = Table(raw, path, text, "checks")
+        ct.check_keys({"name", "points", "run", "console", "not_console", "telemetry", "status",
+                       "description"})
+        name = ct.get("name", str)
+        if name in seen:
+            raise ct.error("name", f"duplicate check name '{name}'")
+        seen.add(name)
+        run = ct.get("run", str)
+        if run not in runs:
+            near = did_you_mean(run, runs)
+            raise ct.error("run", f"check '{name}' names unknown run '{run}'" + (f" — {near}" if near else ""),
+                           hint="runs: " + valid_list(runs))
+        status = ct.get("status", str, None)
+        if status is not None and status not in RUN_STATUSES:
+            raise ct.error("status", f"unknown status '{status}'", hint="valid: " + ", ".join(RUN_STATUSES))
+        check = GradeCheck(name, ct.get("points", int), run, ct.get_str_list("console"),
+                           ct.get_str_list("not_console"), ct.get_str_list("telemetry"), status,
+                           _lang_table(ct, "description", False))
+        for rx in (*check.console, *check.not_console, *check.telemetry):
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise ct.error("console", f"bad regular expression {rx!r} in check '{name}': {e}") from None
+        checks.append(check)
+    ex = Exercise(directory.name, _lang_table(t, "title"), _lang_table(t, "summary", False),
+                  component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
+                  directory)
+    manifest = ex.starter / "component.toml"
+    if not manifest.is_file():
+        raise WorkbenchError("the exercise has no starter component", file=manifest)
+    return ex
+
+
+def list_exercises(root: Path | None = None) -> list[Exercise]:
+    root = Path(root) if root else exercises_dir()
+    if not root.is_dir():
+        return []
+    found = [load_exercise(d) for d in sorted(root.iterdir()) if (d / "exercise.toml").is_file()]
+    return sorted(found, key=lambda e: (e.difficulty, e.name))
+
+
+def find_exercise(name: str, root: Path | None = None) -> Exercise:
+    root = Path(root) if root else exercises_dir()
+    d = root / name
+    if name and "/" not in name and (d / "exercise.toml").is_file():
+        return load_exercise(d)
+    names = sorted(p.name for p in root.iterdir() if (p / "exercise.toml").is_file()) if root.is_dir() else []
+    near = did_you_mean(name, names)
+    raise WorkbenchError(f"no exercise '{name}'" + (f" — {near}" if near else ""),
+                         hint="exercises: " + (valid_list(names) or "none"))
+
+
+def default_workspace() -> Path:
+    return home_dir() / "workspace"
+
+
+# --------------------------------------------------------------------------- starting
+
+def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
+    """Copy the starter into the workspace. Returns (folder, copied); never overwrites work."""
+    workspace = Path(workspace)
+    target = workspace / ex.component
+    if target.exists():
+        return target, False
+    workspace.mkdir(parents=True, exist_ok=True)
+    tmp = workspace / f".{ex.component}.starting"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(ex.starter, tmp)
+    tmp.rename(target)  # appears whole or not at all
+    return target, True
+
+
+# --------------------------------------------------------------------------- grading
+
+@dataclass
+class CheckOutcome:
+    name: str
+    points: int
+    earned: int
+    passed: bool
+    run: str
+    problems: list[str] = field(default_factory=list)
+    transcript: Path | None = None
+    description: str = ""
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "points": self.points, "earned": self.earned,
+                "passed": self.passed, "run": self.run, "problems": self.problems,
+                "transcript": str(self.transcript) if self.transcript else None,
+                "description": self.description}
+
+
+@dataclass
+class GradeReport:
+    exercise: str
+    component: str
+    graded: str  # "workspace" or "reference"
+    source: Path
+    checks: list[CheckOutcome]
+    build_errors: dict[str, dict] = field(default_factory=dict)  # run -> BuildError.to_dict()
+    runs: dict[str, dict] = field(default_factory=dict)  # run -> status, timings
+    out_dir: Path | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(c.earned for c in self.checks)
+
+    @property
+    def total(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score == self.total
+
+    def to_dict(self) -> dict:
+        return {"exercise": self.exercise, "component": self.component, "graded": self.graded,
+                "source": str(self.source), "score": self.score, "total": self.total,
+                "full_marks": self.full_marks, "checks": [c.to_dict() for c in self.checks],
+                "build_errors": self.build_errors, "runs": self.runs,
+                "out_dir": str(self.out_dir) if self.out_dir else None}
+
+
+def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, str, Path]:
+    """The built-in catalogue, the learner's copy of the one component, and the test apps."""
+    cat = load_catalogue()
+    graded, source = "reference", cat.component(ex.component).directory
+    if workspace is not None and (Path(workspace) / ex.component / "component.toml").is_file():
+        comp = load_component(Path(workspace) / ex.component, origin="workspace")
+        if comp.name != ex.component:
+            raise WorkbenchError(f"the component in {comp.directory} is named '{comp.name}', "
+                                 f"expected '{ex.component}'", file=comp.manifest, key="name")
+        cat.components[comp.name] = comp
+        graded, source = "workspace", comp.directory
+    if ex.tests.is_dir():
+        for d in sorted(ex.tests.iterdir()):
+            if (d / "component.toml").is_file():
+                comp = load_component(d, origin=f"exercise {ex.name}")
+                cat.components[comp.name] = comp
+    cat.check()
+    return cat, graded, source
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
+
+
+def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = None,
+          toolchain: str = "zig", lang: str = "en",
+          on_progress: Callable[[str], None] | None = None) -> GradeReport:
+    """Build and boot every test run of `ex`; score its checks. Learner mistakes never raise."""
+    from .build import build
+    from .resolve import resolve
+    from .run import boot_image_sync
+    from .toolchain import BuildError
+
+    say = on_progress or (lambda text: None)
+    cat, graded, source = grading_catalogue(ex, workspace)
+    if out_dir is None:
+        base = Path(workspace) / ".grade" if workspace is not None else home_dir() / "grades"
+        out_dir = base / ex.name
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.transcript.txt"):
+        old.unlink()
+
+    results: dict[str, Any] = {}
+    build_errors: dict[str, dict] = {}
+    runs_info: dict[str, dict] = {}
+    needed = [r for r in ex.runs.values() if any(c.run == r.name for c in ex.checks)]
+    for run in needed:
+        recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
+                        summary=f"test run '{run.name}' of exercise {ex.name}",
+                        machine=run.machine, providers=dict(run.providers),
+                        options={k: dict(v) for k, v in run.options.items()},
+                        path=ex.directory / "exercise.toml")
+        say(f"build {run.name}")
+        try:
+            res = resolve(recipe, cat)
+            built = build(res, out_dir / "build" / run.name, toolchain)
+        except BuildError as e:
+            build_errors[run.name] = e.to_dict()
+            results[run.name] = e
+            continue
+        say(f"boot  {run.name}")
+        result = boot_image_sync(built.image, machine=run.machine,
+                                 timeout=run.timeout * timeout_scale())
+        results[run.name] = result
+        runs_info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
+                               "duration_ms": round(result.duration_ms, 1),
+                               "image_bytes": built.loadable_bytes}
+
+    outcomes = []
+    for check in ex.checks:
+        r = results.get(check.run)
+        problems: list[str] = []
+        transcript_text = ""
+        if isinstance(r, BuildError):
+            problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
+            transcript_text = r.output
+        else:
+            telemetry = "\n".join(rec.raw for rec in r.telemetry)
+            console = r.console.replace("\r\n", "\n")
+            if check.status and r.status != check.status:
+                problems.append(f"the run ended with status '{r.status}', expected '{check.status}'")
+            for rx in check.console:
+                if not re.search(rx, r.console if "\\r" in rx else console, re.M):
+                    problems.append(f"console: no match for {rx!r}")
+            for rx in check.not_console:
+                if re.search(rx, console, re.M):
+                    problems.append(f"console: unexpected match for {rx!r}")
+            for rx in check.telemetry:
+                if not re.search(rx, telemetry, re.M):
+                    problems.append(f"telemetry: no record matches {rx!r}")
+            transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
+                               f"--- telemetry ---\n{telemetry}\n")
+        passed = not problems
+        transcript = None
+        if not passed:
+            transcript = out_dir / f"{_slug(check.name)}.transcript.txt"
+            header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
+            header += "".join(f"problem: {p}\n" for p in problems)
+            atomic_write_text(transcript, header + "\n" + transcript_text)
+        desc = check.description.get(lang) or check.description.get("en", "")
+        outcomes.append(CheckOutcome(check.name, check.points, check.points if passed else 0,
+                                     passed, check.run, problems, transcript, desc))
+    report = GradeReport(ex.name, ex.component, graded, source, outcomes, build_errors,
+                         runs_info, out_dir)
+    atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+def format_report(report: GradeReport) -> str:
+    """The text a learner reads: one line per check, the compiler's words on a build error."""
+    lines = [f"grading {report.exercise} ({report.graded}: {report.source})"]
+    shown: set[str] = set()
+    for run, err in report.build_errors.items():
+        key = json.dumps(err.get("diagnostics"), sort_keys=True)
+        if key in shown:
+            continue
+        shown.add(key)
+        lines.append(f"\nbuild of test kernel '{run}' failed: {err['error']}")
+        for d in err.get("diagnostics", []):
+            if d["severity"] == "note":
+                continue
+            lines.append(f"  {d['file']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']}")
+            if d.get("source_line"):
+                lines.append(f"    {d['line']:>4} | {d['source_line']}")
+        if not err.get("diagnostics") and err.get("hint"):
+            lines.append("  " + err["hint"].replace("\n", "\n  "))
+    lines.append("")
+    width = max((len(c.name) for c in report.checks), default=10)
+    for c in report.checks:
+        mark = "PASS" if c.passed else "FAIL"
+        lines.append(f"  {mark}  {c.name:<{width}}  {c.earned:>2}/{c.points}")
+        if not c.passed:
+            for p in c.problems[:3]:
+                lines.append(f"          {p}")
+            if c.transcript:
+                lines.append(f"          transcript: {c.transcript}")
+    lines.append(f"\nscore: {report.score}/{report.total}"
+                 + ("  — full marks" if report.full_marks else ""))
+    return "\n".join(lines)
