@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "arch/x86.h"
+#include "console.h"
 #include "libc.h"
 #include "power.h"
 #include "telemetry.h"
@@ -53,16 +54,82 @@ static void print_registers(const struct trap_frame *f)
     printf("  r13 0x%016lx  r14 0x%016lx  r15 0x%016lx\n", f->r13, f->r14, f->r15);
 }
 
+/* Helpers for the nested case below: they use nothing but plain stores. */
+static char *append(char *p, const char *s)
+{
+    while (*s != '\0')
+        *p++ = *s++;
+    return p;
+}
+
+static char *append_hex(char *p, uint64_t v)
+{
+    p = append(p, "0x");
+    for (int shift = 60; shift >= 0; shift -= 4)
+        *p++ = "0123456789abcdef"[(v >> shift) & 0xf];
+    return p;
+}
+
+static char *append_vector(char *p, uint64_t vector)
+{
+    if (vector >= 10)
+        *p++ = (char)('0' + vector / 10 % 10);
+    *p++ = (char)('0' + vector % 10);
+    return p;
+}
+
+static const char *name_of(uint64_t vector)
+{
+    return vector < 32 ? exception_names[vector] : "unknown";
+}
+
+/* The exception being reported, kept in case reporting it fails. */
+static uint64_t first_vector, first_rip;
+
+/*
+ * An exception while reporting an exception: printf (or something it calls) is itself
+ * broken. Report both with as little machinery as possible (no formatting library, one
+ * record, one console line) so the cause is still visible. The record's `vector` and `rip`
+ * are the original exception's; `nested_*` say where reporting failed.
+ */
+static void report_nested(const struct trap_frame *f)
+{
+    char line[192];
+    char *p = append(line, "panic vector=");
+    p = append_vector(p, first_vector);
+    p = append(p, " name=");
+    p = append(p, name_of(first_vector));
+    p = append(p, " rip=");
+    p = append_hex(p, first_rip);
+    p = append(p, " nested_vector=");
+    p = append_vector(p, f->vector);
+    p = append(p, " nested_name=");
+    p = append(p, name_of(f->vector));
+    p = append(p, " nested_rip=");
+    p = append_hex(p, f->rip);
+    *p = '\0';
+    telemetry_write(line);
+
+    static const char intro[] = "\n*** PANIC, and a second exception while reporting it:\n";
+    console_write(intro, sizeof intro - 1);
+    console_write(line, (size_t)(p - line));
+    console_write("\n", 1);
+}
+
 _Noreturn void cpu_exception(struct trap_frame *f)
 {
-    /* If reporting itself faults, do not try again: just stop. */
-    static int reporting;
-    if (reporting)
+    /* 0: first exception; 1: the report itself faulted; 2: even that failed, just stop. */
+    static int depth;
+    depth++;
+    if (depth == 2)
+        report_nested(f);
+    if (depth >= 2)
         power_exit(POWER_PANIC);
-    reporting = 1;
+    first_vector = f->vector;
+    first_rip = f->rip;
+    const char *name = name_of(f->vector);
 
     uint64_t cr2 = read_cr2();     /* read first: a later fault would overwrite it */
-    const char *name = f->vector < 32 ? exception_names[f->vector] : "unknown";
 
     /* The machine-readable record first: it is short and does not depend on the console. */
     char record[160];
