@@ -62,16 +62,18 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120, cwd=None)
                           text=True, env=e, timeout=timeout, cwd=cwd or REPO)
 
 
-def qemu_pids() -> list[int]:
-    """QEMU processes on this machine (read from /proc: no extra dependency)."""
+def qemu_pids(mentioning: str | None = None) -> list[int]:
+    """QEMU processes on this machine (read from /proc: no extra dependency), optionally only
+    those whose command line mentions a path (other programs may run QEMU at the same time)."""
     pids = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                cmd = (d / "cmdline").read_bytes().split(b"\0")[0]
+                argv = (d / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if cmd.endswith(b"qemu-system-x86_64"):
+            if argv[0].endswith(b"qemu-system-x86_64") and (
+                    mentioning is None or mentioning.encode() in b" ".join(argv)):
                 pids.append(int(d.name))
     return pids
 

@@ -211,7 +211,9 @@ def cmd_boot(args) -> int:
               + (f"  ready {result.ready_ms:.1f} ms" if result.ready_ms else "")
               + f"  total {result.duration_ms:.1f} ms", file=sys.stderr)
         if result.panic:
-            print("panic: " + ", ".join(f"{k}={v}" for k, v in result.panic.items()), file=sys.stderr)
+            print("panic: " + ", ".join(f"{k}={v:#x}" if isinstance(v, int) and k != "vector"
+                                        else f"{k}={v}" for k, v in result.panic.items()),
+                  file=sys.stderr)
     return 0 if result.status == "success" else 1
 
 
