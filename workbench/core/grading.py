@@ -329,7 +329,7 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
                 if not re.search(rx, r.console if "\\r" in rx else console, re.M):
                     problems.append(f"console: no match for {rx!r}")
             for rx in check.not_console:
-                if re.search(rx, console, re.M):
+                if re.search(rx, r.console if "\\r" in rx else console, re.M):
                     problems.append(f"console: unexpected match for {rx!r}")
             for rx in check.telemetry:
                 if not re.search(rx, telemetry, re.M):
