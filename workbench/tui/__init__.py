@@ -1,0 +1,1 @@
+"""The workbench's terminal UI (Textual): six screens over the core API."""

@@ -1,0 +1,490 @@
+"""The workbench's terminal UI: six screens over one session.
+
+The app owns a `Session` (recipe, resolution, last build, last run) and the long work: builds
+run in a thread (the compiler is a subprocess), QEMU runs as an asyncio task on the UI's loop
+(the runner is async). Both are Textual workers in the exclusive group "run", so starting a
+new boot cancels the previous one — and cancelling a run kills its QEMU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from ..core.errors import ToolMissing, WorkbenchError
+from .commands import WorkbenchCommands
+from .messages import ComponentSelected, OptionChanged, ProviderChosen
+from .screens.assemble import AssemblePane
+from .screens.compare import ComparePane
+from .screens.dialogs import PathDialog
+from .screens.graph import GraphPane
+from .screens.help import HelpScreen
+from .screens.lessons import LessonsPane
+from .screens.memory import MemoryPane
+from .screens.run import RunPane
+from .session import Session
+from .widgets.graph_view import GraphView
+from .widgets.totals_bar import TotalsBar
+
+SCREENS = [
+    ("assemble", "Assemble", "Choose providers and options; see what is included and why"),
+    ("graph", "Graph", "The dependency graph of the image"),
+    ("memory", "Memory", "Where every byte of the built image lives"),
+    ("compare", "Compare", "The recipe as monolithic kernel, microkernel and library OS"),
+    ("run", "Run", "Build, boot in QEMU, watch the console"),
+    ("lessons", "Lessons", "Guided exercises"),
+]
+RUN_TIMEOUT_S = 30.0
+
+
+@dataclass
+class BuildStep(Message):
+    """One build event from the build thread."""
+
+    kind: str
+    data: dict
+
+
+class WorkbenchApp(App):
+    TITLE = "Unikernel Workbench"
+    CSS_PATH = "workbench.tcss"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        *[Binding(str(i + 1), f"show_screen('{sid}')", title, id=f"screen-{sid}")
+          for i, (sid, title, _) in enumerate(SCREENS)],
+        Binding("b", "build", "Build", id="build"),
+        Binding("r", "boot", "Boot", id="boot"),
+        Binding("x", "stop", "Stop", id="stop"),
+        Binding("ctrl+o", "open_recipe", "Open", id="open-recipe"),
+        Binding("ctrl+s", "save_recipe", "Save", id="save-recipe"),
+        Binding("f1,question_mark", "help", "Help", id="help", key_display="?"),
+    ]
+
+    def __init__(self, recipe: str | Path | None = None, workspace: Path | None = None,
+                 toolchain: str = "zig", build_root: Path | None = None,
+                 run_timeout: float | None = RUN_TIMEOUT_S) -> None:
+        super().__init__()
+        self.session = Session(recipe, workspace=workspace, toolchain=toolchain,
+                               build_root=build_root)
+        self.run_timeout = run_timeout
+        self.qemu_run = None
+        self._graph_for = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield TotalsBar(id="totals")
+        with TabbedContent(id="tabs", initial="assemble"):
+            for i, (sid, title, _) in enumerate(SCREENS):
+                with TabPane(f"{i + 1} {title}", id=sid):
+                    yield {
+                        "assemble": AssemblePane, "graph": GraphPane, "memory": MemoryPane,
+                        "compare": ComparePane, "run": RunPane, "lessons": LessonsPane,
+                    }[sid](id=f"{sid}-pane")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.recipe.name if self.session.recipe else ""
+        self.refresh_views()
+        if self.session.catalogue is None and self.session.error is not None:
+            self.notify(str(self.session.error), title="Cannot load the catalogue",
+                        severity="error", timeout=20)
+        elif self.session.recipe is None and self.session.error is not None:
+            self.notify(str(self.session.error), title="Cannot open the recipe",
+                        severity="error", timeout=20)
+        self.call_after_refresh(self._focus_pane, "assemble")
+
+    @property
+    def assemble(self) -> AssemblePane:
+        return self.query_one(AssemblePane)
+
+    @property
+    def run_pane(self) -> RunPane:
+        return self.query_one(RunPane)
+
+    def refresh_views(self) -> None:
+        s = self.session
+        self.query_one(TotalsBar).refresh_from(s)
+        if s.catalogue is not None:
+            self.assemble.refresh_from(s)
+        self.query_one(ComparePane).refresh_from(s)
+        self.query_one(MemoryPane).refresh_from(s)
+        self.query_one(GraphPane).session = s
+        self.update_graph()
+
+    # ------------------------------------------------------------------ session changes
+
+    @on(ProviderChosen)
+    def _provider(self, event: ProviderChosen) -> None:
+        self.set_provider(event.interface, event.component)
+
+    def set_provider(self, interface: str, component: str) -> None:
+        self.session.set_provider(interface, component)
+        self.refresh_views()
+        if self.session.error is not None:
+            self.notify(self.session.error.message, title="Does not resolve", severity="error")
+
+    @on(OptionChanged)
+    def _option(self, event: OptionChanged) -> None:
+        problem = self.session.set_option(event.component, event.key, event.value)
+        if problem:
+            self.notify(problem, severity="error")
+        self.refresh_views()
+
+    @on(ComponentSelected)
+    def _component(self, event: ComponentSelected) -> None:
+        self.select_component(event.name)
+
+    def select_component(self, name: str) -> None:
+        self.assemble.select(self.session, name)
+        view = self.query_one(GraphView)
+        if view.grid is not None and name in view.grid.boxes and view.selected != name:
+            view.selected = name
+
+    def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
+        if event.name and self.session.catalogue and event.name in self.session.catalogue.components:
+            self.assemble.select(self.session, event.name)
+
+    # ------------------------------------------------------------------ graph
+
+    def update_graph(self) -> None:
+        res = self.session.resolution
+        pane = self.query_one(GraphPane)
+        if res is None:
+            pane.set_message("The recipe does not resolve: no graph. See the Assemble screen.")
+            return
+        if self._graph_for is res:
+            return
+        self._graph_for = res
+        self._layout_graph(res)
+
+    @work(thread=True, exclusive=True, group="graph")
+    def _layout_graph(self, res) -> None:
+        from ..core.graph import layout
+        from .graph_grid import build_grid
+
+        try:
+            nodes, edges, _ = layout(res)
+        except ToolMissing as e:
+            self.call_from_thread(self.query_one(GraphPane).set_message,
+                                  f"Graphviz is needed to draw the graph: {e}")
+            return
+        labels = {"image": f"◆ {res.recipe.name}"}
+        grid = build_grid(nodes, edges, labels)
+        layers = {c.name: c.layer for c in res.components}
+        chains = {n: inc.chain for n, inc in res.included.items()}
+        self.call_from_thread(self._show_graph, res, grid, layers, chains)
+
+    def _show_graph(self, res, grid, layers, chains) -> None:
+        if res is not self.session.resolution:
+            return
+        view = self.query_one(GraphView)
+        view.set_graph(grid, res.graph, layers, chains)
+        pane = self.query_one(GraphPane)
+        pane.set_message(f"{len(res.components)} components, {res.graph.number_of_edges()} "
+                         "requirements · arrows/Tab/click select · w why · e export")
+        pane.describe(view.selected)
+
+    def action_export_graph(self) -> None:
+        s = self.session
+        if s.resolution is None:
+            self.notify("The recipe does not resolve: nothing to export.", severity="error")
+            return
+        default = str(s.build_dir() / f"{s.recipe.name}-graph.svg")
+
+        def done(path: str | None) -> None:
+            if path:
+                self.export_graph(path)
+
+        self.push_screen(PathDialog("Export the graph (.svg, .png or .dot)", default,
+                                    note="The selected component's 'why' chain is highlighted."),
+                         done)
+
+    def export_graph(self, path: str) -> Path | None:
+        from ..core.graph import export
+
+        s = self.session
+        out = Path(path).expanduser()
+        fmt = out.suffix.lstrip(".") or "svg"
+        if not out.suffix:
+            out = out.with_suffix(".svg")
+        try:
+            written = export(s.resolution, fmt, out, highlight=self.query_one(GraphView).selected)
+        except WorkbenchError as e:
+            self.notify(str(e), title="Export failed", severity="error")
+            return None
+        pane = self.query_one(GraphPane)
+        pane.exported = str(written)
+        pane.set_message(f"exported to {written}")
+        pane.describe(self.query_one(GraphView).selected)
+        self.notify(f"Graph written to {written}")
+        return written
+
+    # ------------------------------------------------------------------ screens
+
+    def action_show_screen(self, sid: str) -> None:
+        self.query_one(TabbedContent).active = sid
+        self._focus_pane(sid)
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_pane(event.pane.id)
+
+    def _focus_pane(self, sid: str | None) -> None:
+        target = {
+            "assemble": "#catalogue", "graph": "#graph-view", "memory": "#map-b",
+            "compare": "#compare-pane", "run": "#console", "lessons": "#lessons",
+        }.get(sid or "")
+        if target:
+            try:
+                self.query_one(target).focus()
+            except Exception:
+                pass
+
+    def action_help(self) -> None:
+        sections = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
+        for title, cls in (("Assemble", AssemblePane), ("Graph", GraphPane),
+                           ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane)):
+            sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
+        sections.append(("Palette", [Binding("ctrl+p", "command_palette", "Command palette",
+                                             id="command-palette"),
+                                     Binding("ctrl+q", "quit", "Quit", id="quit")]))
+        self.push_screen(HelpScreen(sections))
+
+    # ------------------------------------------------------------------ recipes
+
+    def action_open_recipe(self) -> None:
+        def done(value: str | None) -> None:
+            if value:
+                self.open_recipe(value)
+
+        self.push_screen(PathDialog("Open a recipe (a file, or the name of a built-in one)", "",
+                                    self.session.builtin_recipes()), done)
+
+    def open_recipe(self, name_or_path: str) -> bool:
+        try:
+            self.session.open(name_or_path)
+        except WorkbenchError as e:
+            self.notify(str(e), title="Cannot open the recipe", severity="error", timeout=12)
+            return False
+        self.assemble.component = None
+        self.sub_title = self.session.recipe.name
+        self.refresh_views()
+        self.assemble.reload_options(self.session)
+        self.notify(f"Opened {self.session.recipe.path}")
+        return True
+
+    def action_save_recipe(self) -> None:
+        if self.session.recipe is None:
+            return
+
+        def done(value: str | None) -> None:
+            if value:
+                self.save_recipe(value)
+
+        self.push_screen(PathDialog("Save the recipe as", str(self.session.default_save_path()),
+                                    note="Written atomically: the old file stays intact until "
+                                         "the new one is complete."), done)
+
+    def save_recipe(self, path: str) -> Path | None:
+        try:
+            saved = self.session.save(Path(path).expanduser())
+        except (WorkbenchError, OSError) as e:
+            self.notify(str(e), title="Cannot save", severity="error")
+            return None
+        self.query_one(TotalsBar).refresh_from(self.session)
+        self.notify(f"Saved {saved}")
+        return saved
+
+    # ------------------------------------------------------------------ build and run
+
+    def action_build(self) -> None:
+        self.start_run(boot=False)
+
+    def action_boot(self) -> None:
+        self.start_run(boot=True)
+
+    def start_run(self, boot: bool) -> None:
+        if self.session.resolution is None:
+            self.notify("The recipe does not resolve; fix it on the Assemble screen first.",
+                        severity="error")
+            return
+        self.action_show_screen("run")
+        self._run_flow(boot)
+
+    @on(BuildStep)
+    def _build_step(self, event: BuildStep) -> None:
+        self.run_pane.build_event(event.kind, event.data)
+
+    @work(exclusive=True, group="run")
+    async def _run_flow(self, boot: bool) -> None:
+        from ..core.build import build
+        from ..core.inspect import inspect_image
+
+        s = self.session
+        res = s.resolution
+        state = s.state_key
+        pane = self.run_pane
+        if self.qemu_run is not None:
+            await self._stop_qemu()
+        pane.begin_build()
+
+        def on_event(kind: str, data: dict) -> None:
+            self.post_message(BuildStep(kind, dict(data)))
+
+        def do_build():
+            result = build(res, s.build_dir(), s.toolchain, on_event=on_event)
+            return result, inspect_image(result.image, machine=res.recipe.machine)
+
+        try:
+            result, info = await asyncio.to_thread(do_build)
+        except WorkbenchError as e:
+            pane.build_failed(e)
+            if isinstance(e, ToolMissing):
+                self.notify(str(e), title="Toolchain missing", severity="error", timeout=15)
+            return
+        await asyncio.sleep(0)  # let queued build steps reach the log first
+        s.build, s.built_state, s.image_info = result, state, info
+        s.last_run = None
+        pane.build_done(result)
+        self.query_one(TotalsBar).refresh_from(s)
+        self.query_one(MemoryPane).refresh_from(s)
+        self.query_one(ComparePane).refresh_from(s)
+        if boot:
+            await self._boot(result.image, res)
+
+    async def _boot(self, image: Path, res) -> None:
+        from ..core.run import QemuRun
+
+        pane = self.run_pane
+        network = "netdev" in res.providers
+        run_id = pane.begin_run(f"{image.name} on {res.recipe.machine}")
+        run = QemuRun(image, machine=res.recipe.machine,
+                      timeout=None if network else self.run_timeout, network=network,
+                      on_event=lambda ev: pane.on_run_event(run_id, ev))
+        self.qemu_run = run
+        try:
+            async with run:
+                result = await run.wait()
+        except WorkbenchError as e:
+            pane.run_error(str(e))
+            if isinstance(e, ToolMissing):
+                self.notify(str(e), title="QEMU missing", severity="error", timeout=15)
+            return
+        finally:
+            if self.qemu_run is run:
+                self.qemu_run = None
+        self.session.last_run = result
+        symbol = None
+        info = self.session.image_info
+        if result.panic and result.panic.get("rip") is not None and info is not None:
+            sym = info.symbol_at(result.panic["rip"])
+            if sym is not None:
+                symbol = f"{sym.name}+{result.panic['rip'] - sym.addr:#x}"
+        pane.finish_run(run_id, result, symbol)
+        self.query_one(ComparePane).refresh_from(self.session)
+
+    async def _stop_qemu(self) -> None:
+        run = self.qemu_run
+        if run is not None:
+            try:
+                await run.stop()
+            except Exception:
+                await run.close()
+
+    async def action_stop(self) -> None:
+        if self.qemu_run is None:
+            self.notify("Nothing is running.")
+            return
+        await self._stop_qemu()
+
+    async def send_to_guest(self, text: str) -> None:
+        run = self.qemu_run
+        if run is None or not run.running:
+            self.notify("The guest is not running: boot it with r.", severity="warning")
+            return
+        try:
+            await run.send_input(text.encode())
+        except (OSError, asyncio.TimeoutError) as e:
+            self.notify(f"Could not send to the guest: {e}", severity="error")
+
+    async def action_quit(self) -> None:
+        await self._stop_qemu()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        run = self.qemu_run
+        if run is not None:
+            await run.close()
+
+    # ------------------------------------------------------------------ palette
+
+    def command_entries(self) -> list[tuple[str, str, object]]:
+        """(title, help, callback) for every action; the command palette lists them all."""
+        s = self.session
+        out: list[tuple[str, str, object]] = []
+        for sid, title, help_text in SCREENS:
+            out.append((f"Go to {title}", help_text,
+                        lambda sid=sid: self.action_show_screen(sid)))
+        out += [
+            ("Build the image", "Compile and link the recipe (b)", self.action_build),
+            ("Boot in QEMU", "Build if needed and boot; again to restart (r)", self.action_boot),
+            ("Restart the run", "Stop the guest and boot it again", self.action_boot),
+            ("Stop the run", "Stop QEMU (x)", self.action_stop),
+            ("Open recipe…", "Load a recipe file or a built-in recipe (ctrl+o)",
+             self.action_open_recipe),
+            ("Save recipe as…", "Write the recipe atomically (ctrl+s)", self.action_save_recipe),
+            ("Export graph…", "Write the dependency graph as SVG, PNG or DOT",
+             self.action_export_graph),
+            ("Toggle why-path", "Highlight the chain that pulls the selected component in",
+             lambda: self.query_one(GraphView).action_toggle_why()),
+            ("Pin build for comparison", "Keep this build's memory map as map A",
+             lambda: self.query_one(MemoryPane).action_pin()),
+            ("Memory map: log/linear scale", "Switch how band heights are computed",
+             lambda: self.query_one(MemoryPane).action_scale()),
+            ("Memory map: colour by component/kind", "Switch the band colours",
+             lambda: self.query_one(MemoryPane).action_colour()),
+            ("Memory map: show/hide device windows", "The machine's devices in the map",
+             lambda: self.query_one(MemoryPane).action_devices()),
+            ("Clear the console", "Empty the console view",
+             lambda: self.run_pane.action_clear_console()),
+            ("Type to the guest", "Focus the input line of the console",
+             lambda: (self.action_show_screen("run"), self.run_pane.action_focus_input())),
+            ("Toggle source pane", "Show or hide the source on the Assemble screen",
+             lambda: self.assemble.action_toggle_source()),
+            ("Help", "Every key and what it does (?)", self.action_help),
+        ]
+        for name in s.builtin_recipes() if s.catalogue else []:
+            out.append((f"Open recipe {name}", "a built-in recipe",
+                        lambda name=name: self.open_recipe(name)))
+        for iface, provs, chosen in s.choices():
+            for p in provs:
+                if p != chosen:
+                    out.append((f"Use {p} for {iface}", f"switch the provider of '{iface}' "
+                                f"(now {chosen})", lambda i=iface, p=p: self.set_provider(i, p)))
+        if s.catalogue is not None:
+            for name in sorted(s.catalogue.components):
+                out.append((f"Show component {name}", s.catalogue.components[name].summary,
+                            lambda name=name: (self.action_show_screen("assemble"),
+                                               self.select_component(name))))
+            if s.resolution is not None:
+                for name in s.resolution.names:
+                    out.append((f"Why is {name} here?", "select it in the graph with its chain",
+                                lambda name=name: (self.action_show_screen("graph"),
+                                                   self.select_component(name))))
+        return out
+
+
+def run_app(recipe: str | None = None, workspace: Path | None = None) -> int:
+    """Open the workbench UI (on the hello recipe unless told otherwise)."""
+    app = WorkbenchApp(recipe, workspace=workspace)
+    app.run()
+    return 0

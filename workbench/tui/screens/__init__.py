@@ -1,0 +1,1 @@
+"""The six workbench screens (tab panes), the help screen and the dialogs."""

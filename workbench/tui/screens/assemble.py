@@ -1,0 +1,66 @@
+"""Assemble: the catalogue, the providers, options edited in place, the live resolution, source."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label
+
+from ..widgets.catalogue_tree import CatalogueTree
+from ..widgets.component_detail import ComponentDetail
+from ..widgets.options_form import OptionsForm
+from ..widgets.provider_picker import ProviderPicker
+from ..widgets.resolution_view import ResolutionView
+from ..widgets.source_view import SourceView
+
+
+class AssemblePane(Vertical):
+    BINDINGS = [
+        Binding("s", "toggle_source", "Source", id="assemble-source"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.component: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="assemble-body"):
+            with Vertical(id="assemble-left"):
+                yield Label("[b]Catalogue[/b] [dim]by layer[/dim]")
+                yield CatalogueTree(id="catalogue")
+            with Vertical(id="assemble-middle"):
+                with VerticalScroll(id="assemble-form"):
+                    yield ProviderPicker(id="providers")
+                    yield ComponentDetail(id="component-detail")
+                    yield OptionsForm(id="options")
+                yield Label("[b]Resolution[/b] [dim]what is included and why[/dim]",
+                            id="resolution-title")
+                yield ResolutionView(id="resolution")
+            yield SourceView(id="assemble-source")
+
+    def refresh_from(self, session) -> None:
+        self.query_one(CatalogueTree).refresh_from(session)
+        self.query_one(ProviderPicker).refresh_from(session)
+        self.query_one(ResolutionView).refresh_from(session)
+        if self.component is None and session.recipe is not None:
+            self.select(session, session.recipe.application)
+        else:
+            self.query_one(ComponentDetail).show(session, self.component)
+
+    def reload_options(self, session) -> None:
+        self.query_one(OptionsForm).sync_values(session)
+
+    def select(self, session, name: str) -> None:
+        cat = session.catalogue
+        if cat is None or name not in cat.components:
+            return
+        changed = name != self.component
+        self.component = name
+        self.query_one(ComponentDetail).show(session, name)
+        self.query_one(OptionsForm).show(session, name)
+        if changed:
+            self.query_one(SourceView).show_files(cat.components[name].files())
+
+    def action_toggle_source(self) -> None:
+        self.toggle_class("-show-source")

@@ -1,0 +1,90 @@
+"""Graph: the dependency graph of the resolution, with the selected component's context."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from ...core.graph import LAYER_COLOURS
+from ..widgets.graph_view import GraphView
+
+
+def legend() -> Text:
+    t = Text("\n")
+    t.append("■ ", "#ffd166")
+    t.append("selected  ")
+    t.append("■ ", "#4ea8de")
+    t.append("pulls it in  ")
+    t.append("■ ", "#90be6d")
+    t.append("it pulls in  ")
+    t.append("■ ", "#ff6b6b")
+    t.append("why (chain)\n")
+    for layer, colour in LAYER_COLOURS.items():
+        t.append("■", colour)
+        t.append(f"{layer} ", "dim")
+    return t
+
+
+class GraphPane(Vertical):
+    BINDINGS = [
+        Binding("e", "app.export_graph", "Export", id="graph-export"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.session = None
+        self.exported: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield GraphView(id="graph-view")
+            with Vertical(id="graph-side"):
+                yield Static("", id="graph-info")
+                yield Static(legend(), id="graph-legend")
+        yield Static("", id="graph-status")
+
+    def set_message(self, text: Text | str) -> None:
+        self.query_one("#graph-status", Static).update(text)
+
+    def describe(self, name: str | None) -> None:
+        s = self.session
+        info = self.query_one("#graph-info", Static)
+        if s is None or s.resolution is None or not name:
+            info.update("")
+            return
+        res = s.resolution
+        view = self.query_one(GraphView)
+        t = Text()
+        if name not in res.included:
+            t.append(f"{name}\n", "bold")
+            t.append("the image itself: the roots of the resolution are the application and "
+                     "the boot interface", "dim")
+            info.update(t)
+            return
+        comp = res.catalogue.components[name]
+        inc = res.included[name]
+        t.append(f"{name}", "bold")
+        t.append(f" [{comp.layer}]\n", "dim")
+        t.append(f"{comp.summary}\n\n")
+        t.append("why is this here?\n", "bold #ff6b6b")
+        t.append(f"{inc.reason}\n")
+        chain = inc.chain
+        for i, node in enumerate(chain):
+            if i:
+                iface = res.graph.edges[chain[i - 1], node].get("interface", "") \
+                    if res.graph.has_edge(chain[i - 1], node) else ""
+                t.append(f"{'  ' * i}└─{iface}→ ", "dim")
+            t.append(f"{node}\n", "#ff6b6b" if node == name else "")
+        hl = view._hl
+        t.append(f"\npulled in by {len(hl.ancestors)}", "#4ea8de")
+        t.append(" · ")
+        t.append(f"pulls in {len(hl.descendants)}\n", "#90be6d")
+        if self.exported:
+            t.append(f"\nexported: {self.exported}", "green")
+        info.update(t)
+
+    def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
+        self.describe(event.name)

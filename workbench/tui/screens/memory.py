@@ -1,0 +1,126 @@
+"""Memory: the address-space map of the built image, and a second one to compare builds."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Static
+
+from ..session import human_bytes
+from ..widgets.memory_map import MemoryMap
+from ..widgets.symbol_table import SymbolTable
+
+
+def size_diff(a, b) -> Text:
+    """Bytes per component in build A and build B, and the difference."""
+    t = Text()
+    names = sorted(set(a.components) | set(b.components))
+    t.append(f"{'component':<20}{'A':>10}{'B':>10}{'Δ':>10}\n", "bold")
+    for n in names:
+        sa = sum(a.components.get(n, {}).get(k, 0) for k in ("text", "rodata", "data", "bss"))
+        sb = sum(b.components.get(n, {}).get(k, 0) for k in ("text", "rodata", "data", "bss"))
+        if sa == sb == 0:
+            continue
+        d = sb - sa
+        style = "green" if d < 0 else "red" if d > 0 else "dim"
+        t.append(f"{n[:19]:<20}{human_bytes(sa) if sa else '—':>10}{human_bytes(sb) if sb else '—':>10}")
+        t.append(f"{(('+' if d > 0 else '') + str(d)) if d else '0':>10}\n", style)
+    d = b.loadable_bytes - a.loadable_bytes
+    t.append(f"{'image (loadable)':<20}{human_bytes(a.loadable_bytes):>10}"
+             f"{human_bytes(b.loadable_bytes):>10}{('+' if d > 0 else '') + str(d):>10}", "bold")
+    return t
+
+
+class MemoryPane(Vertical):
+    BINDINGS = [
+        Binding("p", "pin", "Pin as A", id="memory-pin"),
+        Binding("l", "scale", "Log/linear", id="memory-scale"),
+        Binding("c", "colour", "Colour by", id="memory-colour"),
+        Binding("d", "devices", "Devices", id="memory-devices"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.pinned = None
+        self.pinned_label = ""
+        self.current = None
+        self.current_label = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="memory-maps"):
+            with Vertical(id="memory-a", classes="memory-col"):
+                yield Label("", id="memory-a-title")
+                yield MemoryMap("A (pinned)", id="map-a")
+            with Vertical(id="memory-b", classes="memory-col"):
+                yield Label("", id="memory-b-title")
+                yield MemoryMap("current build", id="map-b")
+            with Vertical(id="memory-side"):
+                yield Static("", id="region-info")
+                yield SymbolTable(id="symbols")
+                yield Static("", id="memory-diff")
+
+    def on_mount(self) -> None:
+        self.query_one("#memory-a").display = False
+
+    def refresh_from(self, session) -> None:
+        info = session.image_info
+        label = ""
+        if info is not None and session.recipe is not None:
+            res = session.build.resolution if session.build else None
+            picks = ", ".join(f"{k}={v}" for k, v in sorted(res.recipe.providers.items())) \
+                if res else ""
+            label = f"{session.recipe.name}" + (f" ({picks})" if picks else "")
+        self.current, self.current_label = info, label
+        self.query_one("#map-b", MemoryMap).set_info(info)
+        self._titles()
+
+    def _titles(self) -> None:
+        b = self.current
+        self.query_one("#memory-b-title", Label).update(
+            Text.assemble(("B ", "bold"), self.current_label or "no build yet",
+                          (f"  {human_bytes(b.loadable_bytes)} loadable" if b else "", "dim")))
+        a = self.pinned
+        self.query_one("#memory-a-title", Label).update(
+            Text.assemble(("A ", "bold"), self.pinned_label,
+                          (f"  {human_bytes(a.loadable_bytes)} loadable" if a else "", "dim")))
+        diff = self.query_one("#memory-diff", Static)
+        if a is not None and b is not None:
+            diff.update(size_diff(a, b))
+        else:
+            diff.update(Text("p pins this build as A; change the recipe, build again and the "
+                             "two maps appear side by side.", style="dim"))
+
+    def action_pin(self) -> None:
+        if self.current is None:
+            self.app.notify("Build first: there is no image to pin.", severity="warning")
+            return
+        self.pinned, self.pinned_label = self.current, self.current_label
+        self.query_one("#map-a", MemoryMap).set_info(self.pinned)
+        self.query_one("#memory-a").display = True
+        self._titles()
+        self.app.notify(f"Pinned {self.pinned_label} as A")
+
+    def action_scale(self) -> None:
+        for m in self.query(MemoryMap):
+            m.scale = "linear" if m.scale == "log" else "log"
+
+    def action_colour(self) -> None:
+        for m in self.query(MemoryMap):
+            m.colour_by = "kind" if m.colour_by == "component" else "component"
+
+    def action_devices(self) -> None:
+        for m in self.query(MemoryMap):
+            m.include_devices = not m.include_devices
+            m._layout()
+
+    def on_memory_map_region_selected(self, event: MemoryMap.RegionSelected) -> None:
+        r = event.region
+        self.query_one(SymbolTable).show(r)
+        t = Text()
+        t.append(f"{r.name}", "bold")
+        t.append(f"  {r.kind}, owner {r.owner}\n")
+        t.append(f"{r.start:#x} – {r.end:#x}  {human_bytes(r.size)}  {r.perms}", "dim")
+        t.append(f"  {len(r.symbols)} symbols", "dim")
+        self.query_one("#region-info", Static).update(t)

@@ -1,0 +1,1 @@
+"""One widget per file; each is a view over core data and posts small messages."""

@@ -1,0 +1,40 @@
+"""The boot timeline: when each telemetry phase was reached, as bars on a time axis."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+MARKED = ("phase", "ready", "panic", "exit")
+
+
+def timeline_text(records, width: int = 40) -> Text:
+    events = [r for r in records if r.kind in MARKED]
+    if not events:
+        return Text("boot timeline: no telemetry yet", style="dim")
+    end = max(r.t_ms for r in events) or 1.0
+    t = Text("boot timeline\n", style="bold")
+    for r in events:
+        label = r.fields.get("name") or r.fields.get("app") or r.kind
+        label = f"{r.kind}:{label}" if r.kind != "phase" else label
+        n = max(1, round(r.t_ms / end * width))
+        style = "red" if r.kind == "panic" else "green" if r.kind == "ready" else "cyan"
+        t.append(f"{label[:14]:<14} ", "dim")
+        t.append("▇" * n, style)
+        t.append(f" {r.t_ms:.1f} ms\n")
+    return t
+
+
+class BootTimeline(Static):
+    DEFAULT_CSS = """
+    BootTimeline { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.records: list = []
+
+    def set_records(self, records) -> None:
+        self.records = list(records)
+        width = max(10, (self.size.width or 60) - 28)
+        self.update(timeline_text(self.records, width))

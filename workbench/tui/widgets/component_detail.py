@@ -1,0 +1,42 @@
+"""Summary of one component: what it provides and requires, and why it is (or is not) here."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class ComponentDetail(Static):
+    DEFAULT_CSS = """
+    ComponentDetail { height: auto; padding: 0 1; }
+    """
+
+    def show(self, session, name: str | None) -> None:
+        cat = session.catalogue
+        comp = cat.components.get(name) if cat and name else None
+        if comp is None:
+            self.update(Text("Select a component in the catalogue.", style="dim"))
+            return
+        t = Text()
+        t.append(comp.name, "bold")
+        t.append(f"  [{comp.layer}]", "dim")
+        if comp.origin != "built-in":
+            t.append("  (your workspace)", "italic cyan")
+        t.append(f"\n{comp.summary}")
+        t.append("\nprovides ", "dim")
+        t.append(", ".join(comp.provides) or "—")
+        t.append("   requires ", "dim")
+        t.append(", ".join(comp.requires) or "—")
+        res = session.resolution
+        if res is not None and comp.name in res.included:
+            inc = res.included[comp.name]
+            t.append("\n✓ included: ", "green")
+            t.append(inc.reason)
+        elif res is not None:
+            t.append("\n· not in this image", "dim")
+            for iface in comp.provides:
+                chosen = res.providers.get(iface)
+                if chosen and chosen != comp.name:
+                    t.append(f" — '{iface}' comes from {chosen}", "dim")
+                    break
+        self.update(t)

@@ -1,0 +1,130 @@
+"""The guest's serial console: a Line-API view that stays smooth with tens of thousands of lines.
+
+Text arrives in chunks that do not respect line ends. `write()` only appends to a list of raw
+lines (keeping the unfinished last line open); nothing is styled until a row is on screen, and
+then its `Strip` is cached. ANSI colour escapes the guest prints become Rich styles
+(`Text.from_ansi`), and any other control characters are dropped instead of reaching the
+terminal. Callers batch: one `write()` per UI tick, not one per chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]")
+CACHE_ROWS = 1024
+
+
+def visible_width(line: str) -> int:
+    return len(_ANSI.sub("", line))
+
+
+class ConsoleView(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    ConsoleView { background: $background; }
+    """
+    BINDINGS = [
+        Binding("end", "follow", "Follow", show=False, id="console-follow"),
+        Binding("home", "top", "Top", show=False, id="console-top"),
+    ]
+
+    def __init__(self, max_lines: int = 200_000, **kw) -> None:
+        super().__init__(**kw)
+        self.lines: list[str] = []
+        self.max_lines = max_lines
+        self._open = False  # the last line has not seen its newline yet
+        self._width = 0
+        self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self.follow = True
+
+    # ------------------------------------------------------------------ content
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self._open = False
+        self._width = 0
+        self._cache.clear()
+        self.follow = True
+        self.virtual_size = Size(0, 0)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def write(self, text: str) -> None:
+        """Append console output (any chunking); one call per UI tick is the intent."""
+        if not text:
+            return
+        text = text.replace("\r\n", "\n").replace("\r", "")
+        parts = text.split("\n")  # the last part is the open tail ("" after a newline)
+        if self._open and self.lines:
+            self.lines[-1] += parts[0]
+            self._cache.pop(len(self.lines) - 1, None)
+            self._width = max(self._width, visible_width(self.lines[-1]))
+        else:
+            self.lines.append(parts[0])
+            self._width = max(self._width, visible_width(parts[0]))
+        for part in parts[1:]:
+            self.lines.append(part)
+            w = visible_width(part)
+            if w > self._width:
+                self._width = w
+        self._open = True
+        overflow = len(self.lines) - self.max_lines
+        if overflow > 0:
+            del self.lines[:overflow]
+            self._cache.clear()
+        self.virtual_size = Size(self._width + 1, len(self.lines))
+        if self.follow:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_ANSI.sub("", ln) for ln in self.lines)
+
+    # ------------------------------------------------------------------ scrolling
+
+    def action_follow(self) -> None:
+        self.follow = True
+        self.scroll_end(animate=False)
+
+    def action_top(self) -> None:
+        self.follow = False
+        self.scroll_home(animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # Scrolling up pauses following the tail; reaching the bottom resumes it.
+        self.follow = new_value >= self.max_scroll_y - 1
+
+    # ------------------------------------------------------------------ drawing
+
+    def _strip(self, index: int) -> Strip:
+        hit = self._cache.get(index)
+        if hit is not None:
+            self._cache.move_to_end(index)
+            return hit
+        raw = _CONTROL.sub("", self.lines[index].replace("\t", "    "))
+        text = Text.from_ansi(raw, no_wrap=True, end="")
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        self._cache[index] = strip
+        if len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strip(index)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(
+            self.rich_style)

@@ -1,0 +1,256 @@
+"""The dependency graph drawn in the terminal: a Line-API widget over a `GraphGrid`.
+
+Only the visible rows are rendered, one `Strip` each, cached until the selection changes. The
+selected component's ancestors (what pulls it in) and descendants (what it pulls in) are
+coloured, and with "why" on, the chain of requirements from the image to it stands out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...core.graph import LAYER_COLOURS
+from ..graph_grid import GraphGrid, line_char
+
+EDGE = Style(color="#6c757d")
+EDGE_UP = Style(color="#4ea8de", bold=True)
+EDGE_DOWN = Style(color="#90be6d", bold=True)
+EDGE_WHY = Style(color="#ff6b6b", bold=True)
+LABEL = Style(color="#e9ecef")
+SELECTED = Style(color="#000000", bgcolor="#ffd166", bold=True)
+BLANK = Style()
+
+
+@dataclass
+class Highlight:
+    selected: str | None
+    ancestors: set[str]
+    descendants: set[str]
+    why: set[str]
+
+
+class GraphView(ScrollView, can_focus=True):
+    """Boxes and orthogonal edges; arrows, Tab and the mouse move the selection."""
+
+    DEFAULT_CSS = """
+    GraphView { background: $surface; }
+    """
+    BINDINGS = [
+        Binding("up", "move('up')", "Up", show=False, id="graph-up"),
+        Binding("down", "move('down')", "Down", show=False, id="graph-down"),
+        Binding("left", "move('left')", "Left", show=False, id="graph-left"),
+        Binding("right", "move('right')", "Right", show=False, id="graph-right"),
+        Binding("tab", "cycle(1)", "Next", show=False, id="graph-next"),
+        Binding("shift+tab", "cycle(-1)", "Previous", show=False, id="graph-prev"),
+        Binding("w", "toggle_why", "Why here?", id="graph-why"),
+    ]
+
+    class NodeSelected(Message):
+        def __init__(self, name: str | None) -> None:
+            super().__init__()
+            self.name = name
+
+    selected: reactive[str | None] = reactive(None, init=False)
+    why: reactive[bool] = reactive(True, init=False)
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.grid: GraphGrid | None = None
+        self.node_layers: dict[str, str] = {}
+        self.graph: nx.DiGraph | None = None
+        self.chains: dict[str, list[str]] = {}
+        self._cache: dict[int, Strip] = {}
+        self._hl = Highlight(None, set(), set(), set())
+
+    # ------------------------------------------------------------------ data
+
+    def set_graph(self, grid: GraphGrid, graph: nx.DiGraph, layers: dict[str, str],
+                  chains: dict[str, list[str]]) -> None:
+        self.grid = grid
+        self.graph = graph
+        self.node_layers = layers
+        self.chains = chains
+        self._cache.clear()
+        self.virtual_size = Size(grid.width, grid.height)
+        if self.selected not in grid.boxes:
+            self.selected = next(iter(chains), None) if chains else None
+        self._recompute()
+        self.refresh()
+
+    def _recompute(self) -> None:
+        sel = self.selected
+        g = self.graph
+        if sel is None or g is None or sel not in g:
+            self._hl = Highlight(sel, set(), set(), set())
+        else:
+            self._hl = Highlight(sel, set(nx.ancestors(g, sel)), set(nx.descendants(g, sel)),
+                                 set(self.chains.get(sel, [])) if self.why else set())
+        self._cache.clear()
+
+    def watch_selected(self, _old, new) -> None:
+        self._recompute()
+        self.refresh()
+        self.post_message(self.NodeSelected(new))
+        self.call_after_refresh(self._scroll_to_selected)
+
+    def watch_why(self) -> None:
+        self._recompute()
+        self.refresh()
+
+    def _scroll_to_selected(self) -> None:
+        if self.grid and self.selected in self.grid.boxes:
+            b = self.grid.boxes[self.selected]
+            self.scroll_to_region(Region(b.x, b.y, b.w, b.h), spacing=None, animate=False,
+                                  force=True)
+
+    # ------------------------------------------------------------------ input
+
+    def action_toggle_why(self) -> None:
+        self.why = not self.why
+
+    def action_cycle(self, step: int) -> None:
+        if not self.grid or not self.grid.boxes:
+            return
+        order = sorted(self.grid.boxes.values(), key=lambda b: (b.y, b.x))
+        names = [b.name for b in order]
+        i = names.index(self.selected) if self.selected in names else -1
+        self.selected = names[(i + step) % len(names)]
+
+    def action_move(self, direction: str) -> None:
+        if not self.grid or not self.grid.boxes:
+            return
+        if self.selected not in self.grid.boxes:
+            self.action_cycle(1)
+            return
+        cur = self.grid.boxes[self.selected]
+        best, best_score = None, None
+        for b in self.grid.boxes.values():
+            if b.name == cur.name:
+                continue
+            dx, dy = b.cx - cur.cx, (b.y - cur.y)
+            if direction == "up" and dy >= 0 or direction == "down" and dy <= 0:
+                continue
+            if direction == "left" and (dx >= 0 or dy != 0 and abs(dy) > abs(dx)):
+                if not (dx < 0 and dy == 0):
+                    continue
+            if direction == "right" and (dx <= 0 or dy != 0 and abs(dy) > abs(dx)):
+                if not (dx > 0 and dy == 0):
+                    continue
+            score = abs(dy) * 4 + abs(dx) if direction in ("up", "down") else abs(dx) + abs(dy) * 8
+            if best_score is None or score < best_score:
+                best, best_score = b.name, score
+        if best:
+            self.selected = best
+
+    def on_click(self, event: events.Click) -> None:
+        if not self.grid:
+            return
+        col = event.x + int(self.scroll_x)
+        row = event.y + int(self.scroll_y)
+        name = self.grid.node_at(col, row)
+        if name:
+            self.selected = name
+        self.focus()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _edge_style(self, edges: set[int]) -> Style:
+        assert self.grid is not None
+        hl = self._hl
+        best = EDGE
+        rank = 0
+        for i in edges:
+            tail, head, _ = self.grid.edges[i]
+            if hl.why and tail in hl.why and head in hl.why:
+                return EDGE_WHY
+            up = (tail in hl.ancestors or tail == hl.selected) and \
+                (head in hl.ancestors or head == hl.selected) and hl.selected is not None
+            down = (tail in hl.descendants or tail == hl.selected) and \
+                (head in hl.descendants or head == hl.selected) and hl.selected is not None
+            if up and rank < 2:
+                best, rank = EDGE_UP, 2
+            elif down and rank < 1:
+                best, rank = EDGE_DOWN, 1
+        return best
+
+    def _box_style(self, name: str) -> tuple[Style, Style]:
+        hl = self._hl
+        colour = LAYER_COLOURS.get(self.node_layers.get(name, ""), "#adb5bd")
+        if name == hl.selected:
+            return SELECTED, SELECTED
+        if name in hl.why:
+            return Style(color="#ff6b6b", bold=True), Style(color="#ff6b6b", bold=True)
+        if name in hl.ancestors:
+            return Style(color="#4ea8de", bold=True), Style(color="#4ea8de")
+        if name in hl.descendants:
+            return Style(color="#90be6d", bold=True), Style(color="#90be6d")
+        return Style(color=colour), LABEL
+
+    def render_full_line(self, row: int) -> Strip:
+        """One row of the whole graph (not scrolled), cached."""
+        hit = self._cache.get(row)
+        if hit is not None:
+            return hit
+        grid = self.grid
+        if grid is None or row >= grid.height:
+            return Strip.blank(grid.width if grid else 0)
+        chars = [" "] * grid.width
+        styles = [BLANK] * grid.width
+        for col in grid.rows.get(row, ()):
+            bits, edges = grid.cells[(row, col)]
+            if col < grid.width:
+                chars[col] = line_char(bits) if bits else chars[col]
+                styles[col] = self._edge_style(edges)
+        for (r, c), edges in grid.arrows.items():
+            if r == row and c < grid.width:
+                chars[c] = "▼"
+                styles[c] = self._edge_style(edges)
+        for b in grid.boxes.values():
+            if not (b.y <= row < b.y + b.h):
+                continue
+            border, label = self._box_style(b.name)
+            inner = b.w - 2
+            if row == b.y:
+                text = "╭" + "─" * inner + "╮"
+                sty = [border] * b.w
+            elif row == b.y + b.h - 1:
+                text = "╰" + "".join(
+                    "┬" if (row, c) in grid.cells else "─" for c in range(b.x + 1, b.x + 1 + inner)
+                ) + "╯"
+                sty = [border] * b.w
+            else:
+                name = b.label[:inner]
+                text = "│" + name.center(inner) + "│"
+                sty = [border] + [label] * inner + [border]
+            for i, ch in enumerate(text):
+                c = b.x + i
+                if 0 <= c < grid.width:
+                    chars[c] = ch
+                    styles[c] = sty[i]
+        segments = []
+        run_start = 0
+        for i in range(1, grid.width + 1):
+            if i == grid.width or styles[i] is not styles[run_start]:
+                segments.append(Segment("".join(chars[run_start:i]), styles[run_start]))
+                run_start = i
+        strip = Strip(segments, grid.width)
+        self._cache[row] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        strip = self.render_full_line(y + scroll_y)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.apply_style(self.rich_style)

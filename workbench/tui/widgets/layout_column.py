@@ -1,0 +1,66 @@
+"""One operating-system design in a column: its domains, crossings on the request path, TCB."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..session import human_bytes
+
+KIND_STYLE = {"call": ("call", "green"), "trap": ("TRAP", "bold yellow"),
+              "ipc": ("IPC", "bold magenta")}
+
+
+def layout_text(model, current: bool = False) -> Text:
+    t = Text()
+    t.append(model.title, "bold underline")
+    if current:
+        t.append("  ◀ built", "bold green")
+    t.append(f"\n{model.note}\n", "italic dim")
+    t.append("\nProtection domains\n", "bold")
+    for d in model.domains:
+        ring = "ring 0" if d.privileged else "ring 3"
+        t.append(" ▮ " if d.privileged else " ▯ ", "red" if d.privileged else "cyan")
+        t.append(f"{d.name}", "bold")
+        t.append(f" ({ring})\n", "red" if d.privileged else "cyan")
+        names = ", ".join(d.components)
+        t.append(f"   {names}\n")
+        if d.libraries:
+            t.append(f"   + copy of {', '.join(d.libraries)}\n", "dim")
+    counts = model.counts
+    t.append("\nOne request's path\n", "bold")
+    t.append(f" {counts['trap']} traps", "bold yellow")
+    t.append(" · ")
+    t.append(f"{counts['ipc']} IPC exchanges", "bold magenta")
+    t.append(" · ")
+    t.append(f"{counts['call']} plain calls\n", "green")
+    for hop in model.path:
+        label, style = KIND_STYLE[hop.kind]
+        t.append(f" {label:<4} ", style)
+        t.append(f"{hop.caller} ")
+        t.append(f"─{hop.interface}→ ", "dim")
+        t.append(f"{hop.callee}\n")
+    t.append("\nTrusted computing base (privileged)\n", "bold")
+    t.append(f" {len(model.tcb_components)} components, ")
+    t.append(f"{model.tcb_lines:,} lines", "bold")
+    t.append(", ")
+    t.append(human_bytes(model.tcb_bytes) if model.tcb_bytes is not None else "— bytes (build)",
+             "bold" if model.tcb_bytes is not None else "dim")
+    t.append("\n")
+    if model.measured:
+        t.append("\nMeasured\n", "bold")
+        for k, v in model.measured.items():
+            t.append(f" {k}: ", "dim")
+            t.append(f"{v}\n", "bold green")
+    return t
+
+
+class LayoutColumn(Static):
+    DEFAULT_CSS = """
+    LayoutColumn { width: 1fr; height: auto; padding: 0 1; border: round $primary-muted; }
+    LayoutColumn.-current { border: round $success; }
+    """
+
+    def show(self, model, current: bool = False) -> None:
+        self.set_class(current, "-current")
+        self.update(layout_text(model, current))

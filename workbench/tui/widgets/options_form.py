@@ -1,0 +1,123 @@
+"""The options of one component, edited in place and checked against its manifest.
+
+Every keystroke is validated with the manifest's own rule (`OptionSpec.problem`); the message
+appears beside the field and only a valid value reaches the recipe.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from ..messages import OptionChanged
+
+
+def parse_value(spec, text: str):
+    """The typed value of what was typed, or (None, problem)."""
+    if spec.type == "int":
+        try:
+            return int(text.strip(), 0), None
+        except ValueError:
+            return None, f"expected {spec.valid_text()}, got {text.strip()!r}"
+    return text, None
+
+
+class OptionsForm(Vertical):
+    DEFAULT_CSS = """
+    OptionsForm { height: auto; }
+    OptionsForm .option-row { height: auto; }
+    OptionsForm .option-name { width: 16; padding: 0 1; }
+    OptionsForm Input { width: 16; }
+    OptionsForm Select { width: 20; }
+    OptionsForm .option-error { color: $error; width: 1fr; padding: 0 1; }
+    OptionsForm .option-doc { color: $text-muted; padding: 0 1 0 2; }
+    """
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.component: str | None = None
+        self.specs: dict = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="options-title")
+
+    def show(self, session, name: str | None) -> None:
+        """Rebuild the form for component `name` (with the recipe's current values)."""
+        cat = session.catalogue
+        if name == self.component and name is not None:
+            return
+        self.component = name
+        for row in self.query(".option-row, .option-doc"):
+            row.remove()
+        title = self.query_one("#options-title", Static)
+        comp = cat.components.get(name) if cat and name else None
+        if comp is None or not comp.options:
+            title.update("[b]Options[/b] [dim]— none[/dim]" if comp else "")
+            self.specs = {}
+            return
+        title.update(f"[b]Options of {comp.name}[/b]")
+        self.specs = dict(comp.options)
+        for key, spec in comp.options.items():
+            value = session.option_value(comp.name, key)
+            wid = f"opt-{key}"
+            if spec.type == "bool":
+                field = Switch(value=bool(value), id=wid)
+            elif spec.type == "choice":
+                field = Select([(c, c) for c in spec.choices], value=value, allow_blank=False,
+                               id=wid, compact=True)
+            else:
+                field = Input(str(value), id=wid, compact=True,
+                              placeholder=spec.valid_text())
+            self.mount(Horizontal(Label(key, classes="option-name"), field,
+                                  Static("", classes="option-error", id=f"err-{key}"),
+                                  classes="option-row"))
+            doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default!r})")
+            self.mount(Static(doc, classes="option-doc", markup=False))
+
+    def sync_values(self, session) -> None:
+        """Reflect values changed elsewhere (e.g. a recipe was opened)."""
+        name = self.component
+        self.component = None
+        self.show(session, name)
+
+    def _error(self, key: str, problem: str | None) -> None:
+        try:
+            self.query_one(f"#err-{key}", Static).update(f"✗ {problem}" if problem else "")
+        except Exception:
+            pass
+
+    def _submit(self, key: str, value) -> None:
+        spec = self.specs.get(key)
+        if spec is None or self.component is None:
+            return
+        problem = spec.problem(value)
+        self._error(key, problem)
+        if problem is None:
+            self.post_message(OptionChanged(self.component, key, value))
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        key = (event.input.id or "").removeprefix("opt-")
+        spec = self.specs.get(key)
+        if spec is None:
+            return
+        value, problem = parse_value(spec, event.value)
+        if problem:
+            self._error(key, problem)
+            return
+        self._submit(key, value)
+
+    @on(Switch.Changed)
+    def _switched(self, event: Switch.Changed) -> None:
+        event.stop()
+        self._submit((event.switch.id or "").removeprefix("opt-"), bool(event.value))
+
+    @on(Select.Changed)
+    def _chose(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is Select.BLANK:
+            return
+        self._submit((event.select.id or "").removeprefix("opt-"), str(event.value))

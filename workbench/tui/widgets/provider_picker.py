@@ -1,0 +1,65 @@
+"""For each interface with more than one provider, the provider this recipe uses."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Select
+
+from ..messages import ProviderChosen
+
+
+class ProviderPicker(Vertical):
+    DEFAULT_CSS = """
+    ProviderPicker { height: auto; }
+    ProviderPicker > .provider-row { height: auto; }
+    ProviderPicker .provider-iface { width: 12; padding: 0 1; }
+    ProviderPicker Select { width: 1fr; }
+    ProviderPicker .provider-unused { color: $text-muted; }
+    """
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._rows: tuple = ()
+        self._chosen: dict[str, str | None] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("[b]Providers[/b] [dim](interface → component)[/dim]")
+
+    def refresh_from(self, session) -> None:
+        rows = session.choices()
+        used = set(session.resolution.providers) if session.resolution else set()
+        shape = tuple((iface, tuple(provs)) for iface, provs, _ in rows)
+        self._chosen = {iface: chosen for iface, _, chosen in rows}
+        if shape != self._rows:
+            self._rows = shape
+            for old in self.query(".provider-row"):
+                old.remove()
+            for iface, provs, chosen in rows:
+                label = Label(iface, classes="provider-iface", name=iface)
+                sel = Select([(p, p) for p in provs], value=chosen if chosen in provs else Select.BLANK,
+                             allow_blank=False, id=f"provider-{iface}", compact=True)
+                row = Horizontal(label, sel, classes="provider-row")
+                self.mount(row)
+        for iface, provs, chosen in rows:
+            try:
+                sel = self.query_one(f"#provider-{iface}", Select)
+            except Exception:
+                continue
+            if chosen in provs and sel.value != chosen:
+                sel.value = chosen
+        for lbl in self.query(".provider-iface"):
+            lbl.set_class(lbl.name not in used, "provider-unused")
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        if not event.select.id or not event.select.id.startswith("provider-"):
+            return
+        event.stop()
+        iface = event.select.id.removeprefix("provider-")
+        value = event.value
+        if value is Select.BLANK or value == self._chosen.get(iface):
+            return
+        self._chosen[iface] = str(value)
+        self.post_message(ProviderChosen(iface, str(value)))

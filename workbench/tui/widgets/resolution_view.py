@@ -1,0 +1,59 @@
+"""What the resolution included and why — or, when it fails, what is missing or conflicting."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...core.errors import WorkbenchError
+from ..messages import ComponentSelected
+
+
+def error_text(err: WorkbenchError) -> Text:
+    text = Text("✗ ", style="bold red")
+    text.append(err.message, "bold red")
+    where = err.where()
+    if where:
+        text.append(f"\n  at {where}", "red")
+    for d in err.details:
+        text.append(f"\n  {d}", "red")
+    if err.hint:
+        text.append(f"\n  hint: {err.hint}", "yellow")
+    return text
+
+
+class ResolutionView(OptionList):
+    DEFAULT_CSS = """
+    ResolutionView { height: 1fr; min-height: 4; }
+    """
+
+    def refresh_from(self, session) -> None:
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self.clear_options()
+        res = session.resolution
+        if res is None:
+            if session.error is not None:
+                self.add_option(Option(error_text(session.error), id="__error__", disabled=True))
+            return
+        for w in res.warnings:
+            self.add_option(Option(Text("⚠ " + w, style="yellow"), disabled=True))
+        for c in res.components:
+            inc = res.included[c.name]
+            t = Text()
+            t.append(f"{c.name}", "bold")
+            t.append(f" [{c.layer}] ", "dim")
+            t.append(f"{session.lines_of(c.name)} lines", "dim")
+            t.append(f"\n  {inc.reason}", "")
+            t.append(f"\n  {' → '.join(inc.chain)}", "dim italic")
+            self.add_option(Option(t, id=c.name))
+        if highlighted:
+            try:
+                self.highlighted = self.get_option_index(highlighted)
+            except Exception:
+                pass
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "__error__":
+            self.post_message(ComponentSelected(event.option.id))

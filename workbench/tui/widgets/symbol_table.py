@@ -1,0 +1,25 @@
+"""The symbols of one memory region: address, size, kind, name."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from ..session import human_bytes
+
+
+class SymbolTable(DataTable):
+    DEFAULT_CSS = """
+    SymbolTable { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_columns("address", "size", "kind", "symbol")
+
+    def show(self, region) -> None:
+        self.clear()
+        if region is None:
+            return
+        for s in sorted(region.symbols, key=lambda s: s.addr):
+            self.add_row(f"{s.addr:#010x}", human_bytes(s.size), s.kind, s.name)
