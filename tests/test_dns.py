@@ -1,0 +1,180 @@
+"""The DNS appliance answers real clients: dnspython and dig, over QEMU's port forward.
+
+One image is built and booted for the whole module; every test talks to it through a free
+UDP port on 127.0.0.1. The expected answers come from parsing the same zone file on the host,
+so the zone can change without these tests changing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import dns.edns
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+import pytest
+
+from workbench.core.zonefile import load_zone
+
+from .appliance import RECIPES, Appliance, build_recipe
+
+pytestmark = pytest.mark.qemu
+
+ZONE = load_zone(RECIPES / "data" / "example.zone")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    built = build_recipe("dns", tmp_path_factory.mktemp("dns-build"))
+    app = Appliance(built.image, [("udp", 53)])
+    app.start(ready_timeout=30)
+    try:
+        yield app
+    finally:
+        result = app.stop()
+        assert result is None or result.status == "stopped", result and result.status
+
+
+def ask(server, name, rtype="A", edns=-1, payload=1232, timeout=3.0):
+    q = dns.message.make_query(name, rtype, use_edns=edns, payload=payload)
+    q.flags &= ~dns.flags.RD  # an authoritative server needs no recursion-desired bit
+    last = None
+    for _ in range(3):  # UDP: a datagram may be lost; ask again like a real resolver
+        try:
+            return dns.query.udp(q, "127.0.0.1", port=server.port("udp", 53), timeout=timeout)
+        except dns.exception.Timeout as e:
+            last = e
+    raise last
+
+
+def rrset_values(resp, rtype):
+    return sorted(rd.to_text() for rr in resp.answer if rr.rdtype == dns.rdatatype.from_text(rtype)
+                  for rd in rr)
+
+
+def expected(name, rtype):
+    return sorted(_presentation(r) for r in ZONE.lookup(name, rtype))
+
+
+def _presentation(r):
+    if r.type == "MX":
+        return f"{r.rdata[0]} {r.rdata[1]}"
+    if r.type == "TXT":
+        return " ".join('"' + s.decode() + '"' for s in r.rdata)
+    return str(r.rdata)
+
+
+def test_boot_reports_ready_quickly(server):
+    assert server.ready_ms is not None
+    assert any(r.startswith("netdev ") for r in server.records)
+    assert "ready app=dns" in server.records
+
+
+@pytest.mark.parametrize("name,rtype", [
+    ("www.example.org.", "A"),
+    ("www.example.org.", "AAAA"),
+    ("example.org.", "MX"),
+    ("example.org.", "NS"),
+    ("info.example.org.", "TXT"),
+    ("example.org.", "TXT"),
+])
+def test_positive_answers_match_the_zone(server, name, rtype):
+    resp = ask(server, name, rtype)
+    assert resp.rcode() == dns.rcode.NOERROR
+    assert resp.flags & dns.flags.AA
+    assert rrset_values(resp, rtype) == expected(name, rtype)
+    assert rrset_values(resp, rtype), "the zone has data for this question"
+
+
+def test_cname_is_followed_inside_the_zone(server):
+    resp = ask(server, "web.example.org.", "A")
+    assert resp.rcode() == dns.rcode.NOERROR
+    assert rrset_values(resp, "CNAME") == ["www.example.org."]
+    assert rrset_values(resp, "A") == expected("www.example.org.", "A")
+    # asking for the CNAME itself returns only the alias
+    resp = ask(server, "web.example.org.", "CNAME")
+    assert rrset_values(resp, "CNAME") == ["www.example.org."] and not rrset_values(resp, "A")
+
+
+def test_nxdomain_carries_the_soa(server):
+    resp = ask(server, "no-such-name.example.org.", "A")
+    assert resp.rcode() == dns.rcode.NXDOMAIN
+    assert resp.flags & dns.flags.AA and not resp.answer
+    soa = [rr for rr in resp.authority if rr.rdtype == dns.rdatatype.SOA]
+    assert len(soa) == 1 and soa[0].name.to_text() == "example.org."
+    assert soa[0].ttl == min(ZONE.soa.ttl, ZONE.soa.rdata[-1])  # RFC 2308 negative TTL
+
+
+@pytest.mark.parametrize("name,rtype", [("www.example.org.", "MX"), ("b.example.org.", "A")])
+def test_nodata_for_existing_names_without_that_type(server, name, rtype):
+    # b.example.org has no records but a.b.example.org exists: an empty non-terminal
+    resp = ask(server, name, rtype)
+    assert resp.rcode() == dns.rcode.NOERROR and not resp.answer
+    assert [rr.rdtype for rr in resp.authority] == [dns.rdatatype.SOA]
+
+
+def test_refused_outside_the_zone(server):
+    resp = ask(server, "www.example.com.", "A")
+    assert resp.rcode() == dns.rcode.REFUSED
+    assert not resp.flags & dns.flags.AA and not resp.answer
+
+
+def test_names_are_case_insensitive_and_echoed_as_asked(server):
+    resp = ask(server, "WwW.ExAmPlE.OrG.", "A")
+    assert resp.rcode() == dns.rcode.NOERROR
+    assert rrset_values(resp, "A") == expected("www.example.org.", "A")
+    assert resp.question[0].name.to_text() == "WwW.ExAmPlE.OrG."
+
+
+def test_edns_is_answered_with_edns_and_plain_with_plain(server):
+    with_edns = ask(server, "www.example.org.", "A", edns=0, payload=4096)
+    assert with_edns.edns == 0 and with_edns.payload == 1232
+    plain = ask(server, "www.example.org.", "A", edns=-1)
+    assert plain.edns == -1 and plain.opt is None
+
+
+def test_unknown_edns_version_gets_badvers(server):
+    resp = ask(server, "www.example.org.", "A", edns=1)
+    assert resp.rcode() == dns.rcode.BADVERS
+
+
+def test_answers_use_name_compression(server):
+    q = dns.message.make_query("example.org.", "NS")
+    wire = dns.query.udp(q, "127.0.0.1", port=server.port("udp", 53), timeout=3).to_wire()
+    # the owner of each NS record is a 2-byte pointer to the question name at offset 12
+    assert wire.count(b"\xc0\x0c") >= 2
+    assert wire.count(b"\x07example\x03org\x00") == 1
+
+
+@pytest.mark.skipif(shutil.which("dig") is None, reason="dig is not installed")
+@pytest.mark.parametrize("args,status,answer", [
+    (["www.example.org", "A"], "NOERROR", "192.0.2.80"),
+    (["www.example.org", "AAAA"], "NOERROR", "2001:db8::80"),
+    (["example.org", "MX"], "NOERROR", "10 mail.example.org."),
+    (["web.example.org", "CNAME"], "NOERROR", "www.example.org."),
+    (["info.example.org", "TXT"], "NOERROR", '"Unikernel Workbench"'),
+    (["MAIL.Example.ORG", "A"], "NOERROR", "192.0.2.25"),
+    (["nothing.example.org", "A"], "NXDOMAIN", None),
+    (["www.example.org", "MX"], "NOERROR", None),
+    (["example.net", "A"], "REFUSED", None),
+    (["www.example.org", "A", "+noedns"], "NOERROR", "192.0.2.80"),
+])
+def test_dig(server, args, status, answer):
+    proc = subprocess.run(
+        ["dig", "@127.0.0.1", "-p", str(server.port("udp", 53)), "+tries=3", "+time=2",
+         "+norecurse", *args], capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"status: {status}" in proc.stdout
+    short = proc.stdout.split(";; ANSWER SECTION:")
+    if answer is None:
+        assert len(short) == 1, proc.stdout
+    else:
+        assert answer in short[1], proc.stdout
+    if "+noedns" in args:
+        assert "OPT PSEUDOSECTION" not in proc.stdout
+    else:
+        assert "EDNS: version: 0" in proc.stdout
