@@ -31,7 +31,7 @@ from .manifest import Table, read_toml
 from .progress import LANGUAGES, Progress, current_language, home_dir
 
 CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz")
-SCREENS = ("graph", "memory", "compare", "run", "recipe", "source")
+SCREENS = ("graph", "memory", "compare", "run")
 RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout")
 LESSON_DIR_RE = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
 TEXT_WIDTH = 80
@@ -83,6 +83,7 @@ class Check:
     timeout: float = 10.0
     forwards: list[str] = field(default_factory=list)
     client: str | None = None  # "dig" or "http": query the running guest from the host
+    query: str = "example.com"  # the name dig asks for
     max_bytes: int | None = None
     max_memory_bytes: int | None = None
     question: dict[str, str] = field(default_factory=dict)
@@ -165,7 +166,7 @@ def _lang_table(t: Table, key: str, required: bool = True) -> dict[str, str]:
 def _load_check(t: Table) -> Check:
     t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
                   "options", "dropped", "console", "telemetry", "status", "timeout", "forwards",
-                  "client", "max_bytes", "max_memory_bytes", "question", "choices",
+                  "client", "query", "max_bytes", "max_memory_bytes", "question", "choices",
                   "answer_sha256"})
     kind = t.get("kind", str)
     if kind not in CHECK_KINDS:
@@ -187,6 +188,7 @@ def _load_check(t: Table) -> Check:
     c.timeout = float(t.get("timeout", (int, float), 10.0))
     c.forwards = t.get_str_list("forwards")
     c.client = t.get("client", str, None)
+    c.query = t.get("query", str, "example.com")
     c.max_bytes = t.get("max_bytes", int, None)
     c.max_memory_bytes = t.get("max_memory_bytes", int, None)
     if c.status is not None and c.status not in RUN_STATUSES:
@@ -313,7 +315,9 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
 
     name = check.recipe or ""
     file_name = name if name.endswith(".toml") else f"{name}.toml"
-    ws = ctx.workspace or Path.cwd()
+    from .grading import default_workspace
+
+    ws = ctx.workspace or default_workspace()
     for cand in (ws / file_name, ws / "recipes" / file_name):
         if cand.is_file():
             return cand
@@ -344,8 +348,10 @@ def _resolution(check: Check, ctx: CheckContext):
     path = find_step_recipe(check, ctx)
     key = ("res", str(path))
     if key not in ctx.cache:
-        ws = ctx.workspace if ctx.workspace and ctx.workspace.is_dir() else None
-        ctx.cache[key] = resolve(load_recipe(path), load_catalogue(workspace=ws))
+        from .grading import default_workspace
+
+        ws = ctx.workspace or default_workspace()
+        ctx.cache[key] = resolve(load_recipe(path), load_catalogue(workspace=ws if ws.is_dir() else None))
     return ctx.cache[key]
 
 
@@ -422,10 +428,11 @@ def _query_guest(c: Check) -> str:
     port = int(c.forwards[0].split(":")[-2])
     if c.client == "dig":
         out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+time=2", "+tries=2",
-                              "example.test", "A"], capture_output=True, text=True, timeout=15)
+                              c.query, "A"], capture_output=True, text=True, timeout=15)
         return out.stdout
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-        return r.read().decode("utf-8", errors="replace")
+        head = f"HTTP {r.status}\n" + "".join(f"{k}: {v}\n" for k, v in r.getheaders())
+        return head + "\n" + r.read().decode("utf-8", errors="replace")
 
 
 def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
@@ -545,16 +552,190 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
 
 # --------------------------------------------------------------------------- rendering
 
-def render_markdown(text: str, width: int = TEXT_WIDTH) -> str:
-    """Markdown as plain terminal text at `width` cells (wide characters count as two)."""
-    from rich.console import Console
-    from rich.markdown import Markdown
+# Line breaking for Japanese (kinsoku): these may not begin a line ...
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…),.:;!?%")
+# ... and these may not end one.
+_NO_LINE_END = set("（「『【〔〈《‘“(")
 
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system=None, force_terminal=False,
-                      legacy_windows=False, emoji=False, highlight=False)
-    console.print(Markdown(text, code_theme="ansi_dark", hyperlinks=False))
-    return "\n".join(ln.rstrip() for ln in buf.getvalue().splitlines()) + "\n"
+
+def _units(text: str) -> list[str]:
+    """Split text into unbreakable units: ASCII words, single wide characters, spaces."""
+    return re.findall(r" +|[\x21-\x7e]+|.", text)
+
+
+def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Greedy wrap to `width` terminal cells; wide characters count two and may break
+    anywhere, except before closing punctuation or after opening brackets."""
+    from rich.cells import cell_len
+
+    units = _units(text)
+    lines: list[str] = []
+    cur = first
+    prefix_len = cell_len(first)
+    i = 0
+    while i < len(units):
+        u = units[i]
+        # keep a unit together with the punctuation that must follow it
+        group = u
+        while i + 1 < len(units) and (units[i + 1][:1] in _NO_LINE_START
+                                      or (group[-1] in _NO_LINE_END and not units[i + 1].isspace())):
+            i += 1
+            group += units[i]
+        i += 1
+        if cell_len(cur) + cell_len(group) > width and cell_len(cur) > prefix_len:
+            lines.append(cur.rstrip())
+            cur, prefix_len = rest, cell_len(rest)
+            group = group.lstrip(" ")
+        if group.isspace() and cell_len(cur) == prefix_len:
+            continue
+        while cell_len(cur) + cell_len(group) > width and len(group) > 1:
+            # one word longer than a line: fold it
+            cut = len(group)
+            while cut > 1 and cell_len(cur) + cell_len(group[:cut]) > width:
+                cut -= 1
+            lines.append(cur + group[:cut])
+            cur, prefix_len, group = rest, cell_len(rest), group[cut:]
+        cur += group
+    lines.append(cur.rstrip())
+    return lines
+
+
+_NO_SPACE_AFTER = set("、。，．：；（「『")
+
+
+def _is_wide(ch: str) -> bool:
+    from rich.cells import cell_len
+
+    return bool(ch) and cell_len(ch) == 2
+
+
+def _inline_text(token, lang: str) -> str:
+    """An inline token's children as plain text (emphasis and code marks dropped)."""
+    out = ""
+    children = token.children or []
+    for j, t in enumerate(children):
+        if t.type in ("text", "code_inline"):
+            out += t.content
+        elif t.type == "softbreak":
+            nxt = next((c.content for c in children[j + 1:] if c.content), "")
+            if not (_is_wide(out[-1:]) and _is_wide(nxt[:1])) and out[-1:] not in _NO_SPACE_AFTER:
+                out += " "
+        elif t.type == "hardbreak":
+            out += "\n"
+        elif t.type == "image":
+            alt = "".join(c.content for c in (t.children or [])) or t.content
+            word = "図" if lang == "ja" else "figure"
+            out += f"[{word}: {alt} — {t.attrs.get('src', '')}]"
+    return out
+
+
+def render_markdown(text: str, width: int = TEXT_WIDTH, lang: str = "en") -> str:
+    """Lesson Markdown as plain terminal text at `width` cells (wide characters count two).
+
+    A small renderer of our own rather than rich's: Japanese has no spaces between words,
+    so lines must break between characters while respecting the rules of kinsoku.
+    """
+    from markdown_it import MarkdownIt
+    from rich.cells import cell_len
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    out: list[str] = []
+    indent: list[str] = []  # prefixes of the open list items
+    counters: list[int | None] = []
+    pending_bullet: str | None = None
+    table: list[list[str]] | None = None
+    row: list[str] = []
+
+    def blank() -> None:
+        if out and out[-1] != "":
+            out.append("")
+
+    for tok in tokens:
+        base = "".join(indent)
+        if tok.type == "heading_open":
+            blank()
+        elif tok.type == "inline" and table is not None:
+            row.append(_inline_text(tok, lang))
+        elif tok.type == "inline":
+            content = _inline_text(tok, lang)
+            if pending_bullet is not None:
+                first, rest = base[: -len(pending_bullet)] + pending_bullet, base
+                pending_bullet = None
+            else:
+                first = rest = base
+            for para in content.split("\n"):
+                out.extend(wrap_text(para, width, first, rest))
+                first = rest
+        elif tok.type == "heading_close":
+            title = out[-1].strip()
+            if tok.tag == "h1":
+                out.append("=" * min(width, cell_len(title)))
+            elif tok.tag == "h2":
+                out.append("-" * min(width, cell_len(title)))
+            out.append("")
+        elif tok.type == "paragraph_close" and not indent:
+            out.append("")
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            counters.append(int(tok.attrs.get("start", 1)) if tok.type == "ordered_list_open" else None)
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+            if not counters:
+                out.append("")
+        elif tok.type == "list_item_open":
+            n = counters[-1]
+            if n is None:
+                pending_bullet = "  • "
+            else:
+                pending_bullet = f"{n:>3}. "
+                counters[-1] = n + 1
+            indent.append(" " * len(pending_bullet))
+        elif tok.type == "list_item_close":
+            indent.pop()
+        elif tok.type in ("fence", "code_block"):
+            blank()
+            for ln in tok.content.rstrip("\n").split("\n"):
+                out.append((base + "    " + ln).rstrip())
+            out.append("")
+        elif tok.type == "hr":
+            out.extend(["-" * width, ""])
+        elif tok.type == "table_open":
+            table = []
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type == "tr_close" and table is not None:
+            table.append(row)
+        elif tok.type == "table_close" and table is not None:
+            out.extend(_render_table(table, width))
+            out.append("")
+            table = None
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _render_table(rows: list[list[str]], width: int) -> list[str]:
+    """Columns sized to their content; the last column wraps if the table is too wide."""
+    from rich.cells import cell_len
+
+    ncol = max(len(r) for r in rows)
+    rows = [r + [""] * (ncol - len(r)) for r in rows]
+    widths = [max(cell_len(r[c]) for r in rows) for c in range(ncol)]
+    gap = 2
+    fixed = sum(widths[:-1]) + gap * (ncol - 1) + 1
+    widths[-1] = max(8, min(widths[-1], width - fixed))
+    lines = []
+    for k, r in enumerate(rows):
+        cells = [wrap_text(r[c], widths[c]) for c in range(ncol)]
+        height = max(len(c) for c in cells)
+        for h in range(height):
+            parts = []
+            for c in range(ncol):
+                text = cells[c][h] if h < len(cells[c]) else ""
+                parts.append(text + " " * (widths[c] - cell_len(text)))
+            lines.append((" " + (" " * gap).join(parts)).rstrip())
+        if k == 0:
+            lines.append(" " + "─" * min(width - 1, sum(widths) + gap * (ncol - 1)))
+    return lines
 
 
 def step_lines(lesson: Lesson, progress: Progress, lang: str) -> list[str]:
@@ -576,23 +757,9 @@ def render_lesson(lesson: Lesson, lang: str, progress: Progress | None = None,
                   width: int = TEXT_WIDTH) -> str:
     progress = progress or Progress(Path(os.devnull))
     heading = "Steps" if lang != "ja" else "ステップ"
-    steps = "\n".join(wrap_cells(ln, width) for ln in step_lines(lesson, progress, lang))
-    return render_markdown(lesson.text(lang), width) + f"\n{heading}\n\n{steps}\n"
-
-
-def wrap_cells(line: str, width: int = TEXT_WIDTH, indent: str = "     ") -> str:
-    """Wrap one line to `width` terminal cells, counting wide (CJK) characters as two."""
-    from rich.cells import cell_len
-
-    out, cur = [], ""
-    for ch in line:
-        if cell_len(cur + ch) > width:
-            out.append(cur.rstrip())
-            cur = indent + ch.lstrip()
-        else:
-            cur += ch
-    out.append(cur)
-    return "\n".join(out)
+    steps = "\n".join("\n".join(wrap_text(ln, width, "", "       "))
+                      for ln in step_lines(lesson, progress, lang))
+    return render_markdown(lesson.text(lang), width, lang) + f"\n{heading}\n\n{steps}\n"
 
 
 def lesson_status(lesson: Lesson, progress: Progress) -> tuple[int, int]:
