@@ -42,6 +42,7 @@ SCREENS = [
     ("lessons", "Lessons", "Guided exercises"),
 ]
 RUN_TIMEOUT_S = 30.0
+SCREEN_KEYS = Binding.Group("screens", compact=True)
 
 
 @dataclass
@@ -54,18 +55,21 @@ class BuildStep(Message):
 
 class WorkbenchApp(App):
     TITLE = "Unikernel Workbench"
-    CSS_PATH = "workbench.tcss"
+    CSS_PATH = Path(__file__).parent / "workbench.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        *[Binding(str(i + 1), f"show_screen('{sid}')", title, id=f"screen-{sid}")
-          for i, (sid, title, _) in enumerate(SCREENS)],
         Binding("b", "build", "Build", id="build"),
         Binding("r", "boot", "Boot", id="boot"),
         Binding("x", "stop", "Stop", id="stop"),
         Binding("ctrl+o", "open_recipe", "Open", id="open-recipe"),
         Binding("ctrl+s", "save_recipe", "Save", id="save-recipe"),
         Binding("f1,question_mark", "help", "Help", id="help", key_display="?"),
+        # The screens share one compact footer entry ("1 2 3 4 5 6 screens"); the tab labels
+        # carry the same numbers.
+        *[Binding(str(i + 1), f"show_screen('{sid}')", title, id=f"screen-{sid}",
+                  group=SCREEN_KEYS)
+          for i, (sid, title, _) in enumerate(SCREENS)],
     ]
 
     def __init__(self, recipe: str | Path | None = None, workspace: Path | None = None,
@@ -103,21 +107,28 @@ class WorkbenchApp(App):
         self.call_after_refresh(self._focus_pane, "assemble")
 
     @property
+    def main(self):
+        """The workbench's own screen, even while a dialog or the palette is on top."""
+        return self.screen_stack[0] if self.screen_stack else self.screen
+
+    @property
     def assemble(self) -> AssemblePane:
-        return self.query_one(AssemblePane)
+        return self.main.query_one(AssemblePane)
 
     @property
     def run_pane(self) -> RunPane:
-        return self.query_one(RunPane)
+        return self.main.query_one(RunPane)
 
     def refresh_views(self) -> None:
+        if not self.screen_stack or not self.main.query(TotalsBar):
+            return  # the app is closing: nothing to refresh
         s = self.session
-        self.query_one(TotalsBar).refresh_from(s)
+        self.main.query_one(TotalsBar).refresh_from(s)
         if s.catalogue is not None:
             self.assemble.refresh_from(s)
-        self.query_one(ComparePane).refresh_from(s)
-        self.query_one(MemoryPane).refresh_from(s)
-        self.query_one(GraphPane).session = s
+        self.main.query_one(ComparePane).refresh_from(s)
+        self.main.query_one(MemoryPane).refresh_from(s)
+        self.main.query_one(GraphPane).session = s
         self.update_graph()
 
     # ------------------------------------------------------------------ session changes
@@ -145,7 +156,7 @@ class WorkbenchApp(App):
 
     def select_component(self, name: str) -> None:
         self.assemble.select(self.session, name)
-        view = self.query_one(GraphView)
+        view = self.main.query_one(GraphView)
         if view.grid is not None and name in view.grid.boxes and view.selected != name:
             view.selected = name
 
@@ -157,7 +168,7 @@ class WorkbenchApp(App):
 
     def update_graph(self) -> None:
         res = self.session.resolution
-        pane = self.query_one(GraphPane)
+        pane = self.main.query_one(GraphPane)
         if res is None:
             pane.set_message("The recipe does not resolve: no graph. See the Assemble screen.")
             return
@@ -174,7 +185,7 @@ class WorkbenchApp(App):
         try:
             nodes, edges, _ = layout(res)
         except ToolMissing as e:
-            self.call_from_thread(self.query_one(GraphPane).set_message,
+            self.call_from_thread(self.main.query_one(GraphPane).set_message,
                                   f"Graphviz is needed to draw the graph: {e}")
             return
         labels = {"image": f"◆ {res.recipe.name}"}
@@ -186,9 +197,9 @@ class WorkbenchApp(App):
     def _show_graph(self, res, grid, layers, chains) -> None:
         if res is not self.session.resolution:
             return
-        view = self.query_one(GraphView)
+        view = self.main.query_one(GraphView)
         view.set_graph(grid, res.graph, layers, chains)
-        pane = self.query_one(GraphPane)
+        pane = self.main.query_one(GraphPane)
         pane.set_message(f"{len(res.components)} components, {res.graph.number_of_edges()} "
                          "requirements · arrows/Tab/click select · w why · e export")
         pane.describe(view.selected)
@@ -217,35 +228,43 @@ class WorkbenchApp(App):
         if not out.suffix:
             out = out.with_suffix(".svg")
         try:
-            written = export(s.resolution, fmt, out, highlight=self.query_one(GraphView).selected)
+            written = export(s.resolution, fmt, out, highlight=self.main.query_one(GraphView).selected)
         except WorkbenchError as e:
             self.notify(str(e), title="Export failed", severity="error")
             return None
-        pane = self.query_one(GraphPane)
+        pane = self.main.query_one(GraphPane)
         pane.exported = str(written)
         pane.set_message(f"exported to {written}")
-        pane.describe(self.query_one(GraphView).selected)
+        pane.describe(self.main.query_one(GraphView).selected)
         self.notify(f"Graph written to {written}")
         return written
 
     # ------------------------------------------------------------------ screens
 
     def action_show_screen(self, sid: str) -> None:
-        self.query_one(TabbedContent).active = sid
-        self._focus_pane(sid)
+        tabs = self.main.query_one(TabbedContent)
+        if tabs.active == sid:
+            self._focus_pane(sid)
+            return
+        # Drop the focus first: a focused widget on the screen being hidden would otherwise
+        # hand it to a neighbour on that same screen, which switches the tab straight back.
+        self.screen.set_focus(None)
+        tabs.active = sid  # TabActivated then moves the focus into the screen
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         self._focus_pane(event.pane.id)
 
     def _focus_pane(self, sid: str | None) -> None:
+        if sid != self.main.query_one(TabbedContent).active:
+            return  # another screen was chosen meanwhile
         target = {
             "assemble": "#catalogue", "graph": "#graph-view", "memory": "#map-b",
             "compare": "#compare-pane", "run": "#console", "lessons": "#lessons",
         }.get(sid or "")
         if target:
             try:
-                self.query_one(target).focus()
+                self.main.query_one(target).focus()
             except Exception:
                 pass
 
@@ -300,7 +319,7 @@ class WorkbenchApp(App):
         except (WorkbenchError, OSError) as e:
             self.notify(str(e), title="Cannot save", severity="error")
             return None
-        self.query_one(TotalsBar).refresh_from(self.session)
+        self.main.query_one(TotalsBar).refresh_from(self.session)
         self.notify(f"Saved {saved}")
         return saved
 
@@ -355,9 +374,9 @@ class WorkbenchApp(App):
         s.build, s.built_state, s.image_info = result, state, info
         s.last_run = None
         pane.build_done(result)
-        self.query_one(TotalsBar).refresh_from(s)
-        self.query_one(MemoryPane).refresh_from(s)
-        self.query_one(ComparePane).refresh_from(s)
+        self.main.query_one(TotalsBar).refresh_from(s)
+        self.main.query_one(MemoryPane).refresh_from(s)
+        self.main.query_one(ComparePane).refresh_from(s)
         if boot:
             await self._boot(result.image, res)
 
@@ -390,7 +409,7 @@ class WorkbenchApp(App):
             if sym is not None:
                 symbol = f"{sym.name}+{result.panic['rip'] - sym.addr:#x}"
         pane.finish_run(run_id, result, symbol)
-        self.query_one(ComparePane).refresh_from(self.session)
+        self.main.query_one(ComparePane).refresh_from(self.session)
 
     async def _stop_qemu(self) -> None:
         run = self.qemu_run
@@ -445,15 +464,15 @@ class WorkbenchApp(App):
             ("Export graph…", "Write the dependency graph as SVG, PNG or DOT",
              self.action_export_graph),
             ("Toggle why-path", "Highlight the chain that pulls the selected component in",
-             lambda: self.query_one(GraphView).action_toggle_why()),
+             lambda: self.main.query_one(GraphView).action_toggle_why()),
             ("Pin build for comparison", "Keep this build's memory map as map A",
-             lambda: self.query_one(MemoryPane).action_pin()),
+             lambda: self.main.query_one(MemoryPane).action_pin()),
             ("Memory map: log/linear scale", "Switch how band heights are computed",
-             lambda: self.query_one(MemoryPane).action_scale()),
+             lambda: self.main.query_one(MemoryPane).action_scale()),
             ("Memory map: colour by component/kind", "Switch the band colours",
-             lambda: self.query_one(MemoryPane).action_colour()),
+             lambda: self.main.query_one(MemoryPane).action_colour()),
             ("Memory map: show/hide device windows", "The machine's devices in the map",
-             lambda: self.query_one(MemoryPane).action_devices()),
+             lambda: self.main.query_one(MemoryPane).action_devices()),
             ("Clear the console", "Empty the console view",
              lambda: self.run_pane.action_clear_console()),
             ("Type to the guest", "Focus the input line of the console",

@@ -36,5 +36,5 @@ class BootTimeline(Static):
 
     def set_records(self, records) -> None:
         self.records = list(records)
-        width = max(10, (self.size.width or 60) - 28)
+        width = max(4, (self.size.width or 60) - 28)
         self.update(timeline_text(self.records, width))

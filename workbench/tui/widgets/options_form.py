@@ -30,6 +30,7 @@ class OptionsForm(Vertical):
     OptionsForm .option-row { height: auto; }
     OptionsForm .option-name { width: 16; padding: 0 1; }
     OptionsForm Input { width: 16; }
+    OptionsForm Input.-text { width: 1fr; max-width: 40; }
     OptionsForm Select { width: 20; }
     OptionsForm .option-error { color: $error; width: 1fr; padding: 0 1; }
     OptionsForm .option-doc { color: $text-muted; padding: 0 1 0 2; }
@@ -39,6 +40,7 @@ class OptionsForm(Vertical):
         super().__init__(**kw)
         self.component: str | None = None
         self.specs: dict = {}
+        self.values: dict = {}  # what the form was filled with / last sent
 
     def compose(self) -> ComposeResult:
         yield Static("", id="options-title")
@@ -59,8 +61,10 @@ class OptionsForm(Vertical):
             return
         title.update(f"[b]Options of {comp.name}[/b]")
         self.specs = dict(comp.options)
+        self.values = {}
         for key, spec in comp.options.items():
             value = session.option_value(comp.name, key)
+            self.values[key] = value
             wid = f"opt-{key}"
             if spec.type == "bool":
                 field = Switch(value=bool(value), id=wid)
@@ -69,7 +73,8 @@ class OptionsForm(Vertical):
                                id=wid, compact=True)
             else:
                 field = Input(str(value), id=wid, compact=True,
-                              placeholder=spec.valid_text())
+                              placeholder=spec.valid_text(),
+                              classes="-text" if spec.type in ("string", "path") else "")
             self.mount(Horizontal(Label(key, classes="option-name"), field,
                                   Static("", classes="option-error", id=f"err-{key}"),
                                   classes="option-row"))
@@ -94,7 +99,8 @@ class OptionsForm(Vertical):
             return
         problem = spec.problem(value)
         self._error(key, problem)
-        if problem is None:
+        if problem is None and self.values.get(key, object()) != value:
+            self.values[key] = value
             self.post_message(OptionChanged(self.component, key, value))
 
     @on(Input.Changed)

@@ -32,7 +32,6 @@ class SourceView(Vertical):
         self.path: Path | None = None
         self.line: int | None = None
         self._files: list[Path] = []
-        self._quiet = False
 
     def compose(self) -> ComposeResult:
         yield Select([], prompt="file", id="source-files", allow_blank=True, compact=True)
@@ -44,25 +43,23 @@ class SourceView(Vertical):
         """Offer these files in the picker and show `first` (or the first source file)."""
         self._files = list(files)
         sel = self.query_one("#source-files", Select)
-        self._quiet = True
-        sel.set_options([(p.name, str(p)) for p in self._files])
+        with self.prevent(Select.Changed):
+            sel.set_options([(p.name, str(p)) for p in self._files])
         pick = first or next((p for p in self._files if p.suffix in (".c", ".S")), None) \
             or (self._files[0] if self._files else None)
         if pick is not None:
             self.show_file(pick)
-        self._quiet = False
 
     def show_file(self, path: Path, line: int | None = None) -> None:
         path = Path(path)
         self.path, self.line = path, line
         sel = self.query_one("#source-files", Select)
-        if str(path) not in [str(p) for p in self._files]:
-            self._files.append(path)
-            self._quiet = True
-            sel.set_options([(p.name, str(p)) for p in self._files])
-        self._quiet = True
-        sel.value = str(path)
-        self._quiet = False
+        # Changing the picker from here must not come back as a "the user picked" message.
+        with self.prevent(Select.Changed):
+            if str(path) not in [str(p) for p in self._files]:
+                self._files.append(path)
+                sel.set_options([(p.name, str(p)) for p in self._files])
+            sel.value = str(path)
         body = self.query_one("#source-body", Static)
         try:
             data = path.read_bytes()[:MAX_BYTES]
@@ -81,7 +78,7 @@ class SourceView(Vertical):
     @on(Select.Changed, "#source-files")
     def _picked(self, event: Select.Changed) -> None:
         event.stop()
-        if self._quiet or event.value is Select.BLANK or event.value is None:
+        if event.value is Select.BLANK or event.value is None:
             return
         if self.path is None or str(self.path) != event.value:
             self.show_file(Path(str(event.value)))

@@ -1,0 +1,426 @@
+"""The workbench UI driven like a learner would: real recipes, real builds, real QEMU.
+
+Each test opens the real app headless with `run_test()` and drives it with the Pilot (keys,
+clicks, the command palette) or through the same methods the keys call, then checks what the
+screens show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.core.catalogue import load_catalogue
+from workbench.core.layouts import model_layouts, request_path
+from workbench.core.recipe import find_recipe, load_recipe
+from workbench.core.resolve import resolve
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.run import RunPane
+from workbench.tui.widgets.console_view import ConsoleView
+from workbench.tui.widgets.graph_view import GraphView
+from workbench.tui.widgets.run_status import RunStatus
+
+SIZE = (120, 40)
+REPO = Path(__file__).resolve().parents[1]
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition"):
+    """Let the app run until `condition()` holds (workers, QEMU) or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def async_test(fn):
+    """Run an async test function on a fresh event loop (the app needs one per test)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(tmp_path, recipe="hello", **kw) -> WorkbenchApp:
+    return WorkbenchApp(recipe, build_root=tmp_path / "build", **kw)
+
+
+def graph_nodes(app) -> set[str]:
+    view = app.query_one(GraphView)
+    return set(view.grid.boxes) if view.grid else set()
+
+
+# ---------------------------------------------------------------- opening and navigating
+
+@async_test
+async def test_opens_on_hello_with_six_tabs(tmp_path):
+    app = make_app(tmp_path, recipe=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.session.recipe.name == "hello"
+        assert "hello" in app.session.resolution.names
+        totals = str(app.query_one("#totals").render())
+        assert "hello" in totals and "components" in totals
+        tabs = app.query_one("#tabs")
+        labels = [str(t.label) for t in app.query("Tab")]
+        for title in ("Assemble", "Graph", "Memory", "Compare", "Run", "Lessons"):
+            assert any(title in label for label in labels)
+        for key, sid in zip("234561", ("graph", "memory", "compare", "run", "lessons",
+                                        "assemble")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == sid
+
+
+@async_test
+async def test_palette_lists_every_action_and_runs_one(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [t for t, _, _ in app.command_entries()]
+        for wanted in ("Go to Assemble", "Go to Graph", "Go to Memory", "Go to Compare",
+                       "Go to Run", "Go to Lessons", "Build the image", "Boot in QEMU",
+                       "Stop the run", "Open recipe…", "Save recipe as…", "Export graph…",
+                       "Pin build for comparison", "Help"):
+            assert wanted in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to memory")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "memory"
+
+
+@async_test
+async def test_help_screen_lists_bindings_with_ids(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        ids = {b.id for _, bindings in app.screen.sections for b in bindings}
+        assert {"screen-graph", "build", "boot", "stop", "graph-export", "memory-pin"} <= ids
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ != "HelpScreen"
+
+
+@async_test
+async def test_keys_can_be_remapped_by_id(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap({"screen-compare": "f9"})
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "compare"
+
+
+# ---------------------------------------------------------------- assembling
+
+@async_test
+async def test_switching_the_allocator_changes_graph_and_totals(tmp_path):
+    app = make_app(tmp_path, recipe="selftest")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "alloc-freelist" in graph_nodes(app), what="graph")
+        before = app.session.totals()
+        select = app.query_one("#provider-alloc")
+        assert select.value == "alloc-freelist"
+        select.value = "alloc-bump"  # what choosing it in the drop-down does
+        await wait_for(pilot, lambda: "alloc-bump" in graph_nodes(app), what="new graph")
+        assert "alloc-freelist" not in graph_nodes(app)
+        assert app.session.recipe.providers["alloc"] == "alloc-bump"
+        assert "alloc-bump" in app.session.resolution.included
+        after = app.session.totals()
+        assert after.lines != before.lines
+        totals = str(app.query_one("#totals").render())
+        assert f"{after.lines:,}" in totals and "*" in totals  # changed, not saved
+        # and back, through the command palette's entry
+        entry = next(cb for t, _, cb in app.command_entries() if t == "Use alloc-freelist for alloc")
+        entry()
+        await wait_for(pilot, lambda: "alloc-freelist" in graph_nodes(app), what="graph again")
+        assert app.session.totals().lines == before.lines
+
+
+@async_test
+async def test_option_errors_appear_beside_the_field(tmp_path):
+    app = make_app(tmp_path, recipe="selftest")
+    async with app.run_test(size=SIZE) as pilot:
+        app.select_component("alloc-freelist")
+        await pilot.pause()
+        field = app.query_one("#opt-heap_kib")
+        field.value = "3"
+        await pilot.pause()
+        error = str(app.query_one("#err-heap_kib").render())
+        assert "below the minimum 4" in error
+        assert "alloc-freelist" not in app.session.recipe.options
+        field.value = "512"
+        await pilot.pause()
+        assert str(app.query_one("#err-heap_kib").render()) == ""
+        assert app.session.recipe.options["alloc-freelist"]["heap_kib"] == 512
+
+
+@async_test
+async def test_source_pane_shows_component_files(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.select_component("serial-16550")
+        await pilot.pause()
+        src = app.query_one("#assemble-source")
+        assert src.path is not None and src.path.suffix == ".c"
+        manifest = app.session.catalogue.components["serial-16550"].manifest
+        src.show_file(manifest)
+        await pilot.pause()
+        assert src.path == manifest
+
+
+@async_test
+async def test_a_broken_provider_choice_is_reported_not_raised(tmp_path):
+    app = make_app(tmp_path, recipe="selftest")
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_provider("alloc", "serial-16550")
+        await pilot.pause()
+        assert app.session.resolution is None
+        assert "does not provide interface 'alloc'" in app.session.error.message
+        assert "does not resolve" in str(app.query_one("#totals").render())
+        app.set_provider("alloc", "alloc-bump")
+        await pilot.pause()
+        assert app.session.resolution is not None
+
+
+@async_test
+async def test_open_and_save_recipe(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_recipe("selftest")
+        assert app.session.recipe.name == "selftest"
+        assert not app.open_recipe("no-such-recipe")  # a notification, not a crash
+        app.set_provider("alloc", "alloc-bump")
+        target = tmp_path / "mine.toml"
+        saved = app.save_recipe(str(target))
+        await pilot.pause()
+        assert saved == target and not app.session.dirty
+        again = load_recipe(target)
+        assert again.providers["alloc"] == "alloc-bump"
+        assert not list(tmp_path.glob(".mine.toml.*"))  # no temporary left behind
+
+
+# ---------------------------------------------------------------- graph
+
+@async_test
+async def test_graph_navigation_why_path_and_export(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: graph_nodes(app), what="graph")
+        await pilot.press("2")
+        view = app.query_one(GraphView)
+        app.select_component("serial-16550")
+        await pilot.pause()
+        assert view.selected == "serial-16550"
+        assert set(view._hl.why) == set(app.session.resolution.included["serial-16550"].chain)
+        info = str(app.query_one("#graph-info").render())
+        assert "why is this here?" in info and "serial-16550" in info
+        await pilot.press("up")
+        await pilot.pause()
+        assert view.selected != "serial-16550"
+        # a click on a box selects it
+        box = view.grid.boxes["serial-16550"]
+        view.scroll_to(0, 0, animate=False)
+        await pilot.pause()
+        await pilot.click(GraphView, offset=(box.cx - int(view.scroll_x),
+                                             box.y + 1 - int(view.scroll_y)))
+        await pilot.pause()
+        assert view.selected == "serial-16550"
+        out = tmp_path / "graph.svg"
+        written = app.export_graph(str(out))
+        assert written == out and out.read_text().lstrip().startswith(("<?xml", "<svg"))
+        assert str(out) in str(app.query_one("#graph-status").render())
+
+
+@async_test
+async def test_missing_graphviz_is_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("WB_DOT", str(tmp_path / "no-dot-here"))
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Graphviz" in str(app.query_one("#graph-status").render()),
+                       what="graphviz message")
+        assert app.is_running
+
+
+# ---------------------------------------------------------------- compare (layout model)
+
+def test_layout_model_of_hello():
+    cat = load_catalogue()
+    res = resolve(load_recipe(find_recipe("hello")), cat)
+    mono, micro, libos = model_layouts(res)
+    assert [m.layout for m in (mono, micro, libos)] == ["monolithic", "microkernel", "libos"]
+    assert len(libos.domains) == 1 and libos.domains[0].privileged
+    assert libos.counts["trap"] == libos.counts["ipc"] == 0
+    path = request_path(res)
+    assert path and path[0][0] == "hello"
+    # monolithic: the application is the only unprivileged domain and traps into the kernel
+    app_dom = mono.domain_of("hello")
+    assert not app_dom.privileged and mono.counts["trap"] >= 1
+    assert "hello" not in mono.tcb_components
+    # microkernel: only boot and cpu components are privileged; services are servers
+    assert set(micro.tcb_components) <= {c.name for c in res.components
+                                         if c.layer in ("boot", "cpu")} | {"libc-mini"}
+    assert micro.counts["ipc"] >= 1
+    assert micro.tcb_lines < mono.tcb_lines
+    # libc does not cross: it is a copy in each domain, never a trap
+    assert all(h.kind == "call" for h in mono.path if h.interface == "libc")
+
+
+def test_layout_model_uses_measured_sizes():
+    cat = load_catalogue()
+    res = resolve(load_recipe(find_recipe("hello")), cat)
+    sizes = {c.name: 100 for c in res.components}
+    models = model_layouts(res, sizes, {"libos": {"image": "6 KiB"}})
+    libos = models[2]
+    assert libos.tcb_bytes == 100 * len(res.components)
+    assert libos.measured == {"image": "6 KiB"}
+    assert models[0].measured == {}
+
+
+# ---------------------------------------------------------------- build, boot, run
+
+@pytest.mark.qemu
+@async_test
+async def test_build_and_boot_hello_shows_greeting(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: status.status == "success", timeout=90, what="success")
+        console = app.query_one(ConsoleView)
+        greeting = app.session.option_value("hello", "greeting")
+        assert greeting in console.text
+        assert status.first_output_ms is not None and status.ready_ms is not None
+        assert "image" in str(app.query_one("#totals").render())
+        assert app.session.image_info is not None
+        # the memory screen now maps the image; the compare screen shows measured numbers
+        await pilot.press("3")
+        await pilot.pause()
+        mm = app.query_one("#map-b")
+        assert mm.regions and any(r.owner == "hello" for r in mm.regions)
+        await pilot.press("down")
+        await pilot.pause()
+        libos = app.query_one("#compare-pane").models[2]
+        assert "image" in libos.measured and "boot to ready" in libos.measured
+        timeline = str(app.query_one("#timeline").render())
+        assert "ready" in timeline
+
+
+@pytest.mark.qemu
+@async_test
+async def test_fault_recipe_shows_panic_report(tmp_path):
+    app = make_app(tmp_path, recipe="fault")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_boot()
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: status.status not in ("idle", "building", "booting",
+                                                             "running"),
+                       timeout=90, what="end of run")
+        assert status.status == "panic"
+        assert status.panic and status.panic.get("vector") == 14
+        text = str(status.render())
+        assert "panic" in text and "page fault" in text
+
+
+@pytest.mark.qemu
+@async_test
+async def test_stop_and_quit_leave_no_qemu(tmp_path):
+    app = make_app(tmp_path, recipe="hang", run_timeout=60)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_boot()
+        await wait_for(pilot, lambda: app.qemu_run is not None and app.qemu_run.running,
+                       timeout=90, what="QEMU running")
+        pid = app.qemu_run._proc.pid
+        await pilot.press("x")
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: status.status == "stopped", what="stopped")
+        assert not _alive(pid)
+        # boot again and quit while it runs
+        app.action_boot()
+        await wait_for(pilot, lambda: app.qemu_run is not None and app.qemu_run.running,
+                       timeout=60, what="QEMU running again")
+        pid = app.qemu_run._proc.pid
+    await asyncio.sleep(0.2)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is dead for our purposes
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+@async_test
+async def test_missing_qemu_is_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("WB_QEMU", str(tmp_path / "no-qemu-here"))
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_boot()
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: status.status == "error", timeout=90, what="error")
+        assert "QEMU" in status.detail
+        assert app.is_running
+
+
+@async_test
+async def test_compile_error_jumps_to_the_source_line(tmp_path):
+    workspace = tmp_path / "ws"
+    src = load_catalogue().components["hello"].directory
+    shutil.copytree(src, workspace / "hello")
+    c_file = workspace / "hello" / "hello.c"
+    lines = c_file.read_text().splitlines()
+    bad = next(i for i, ln in enumerate(lines) if "return 0" in ln)
+    lines[bad] = "    return undeclared_thing;"
+    c_file.write_text("\n".join(lines) + "\n")
+    app = make_app(tmp_path, workspace=workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        diags = app.query_one("#diagnostics")
+        await wait_for(pilot, lambda: diags.diagnostics, timeout=90, what="diagnostics")
+        assert app.query_one(RunStatus).status == "build failed"
+        src_view = app.query_one("#run-source")
+        assert src_view.display and src_view.path.name == "hello.c"
+        assert src_view.line == bad + 1
+        # choosing the diagnostic in the list opens it again
+        src_view.show_file(c_file, 1)
+        diags.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert src_view.line == bad + 1
+
+
+@async_test
+async def test_console_handles_ansi_and_partial_lines(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        console = app.query_one(ConsoleView)
+        pane = app.query_one(RunPane)
+        pane._pending += ["plain li", "ne\n\x1b[31mred\x1b[0m text\n", "bell\x07 gone\n"]
+        pane.flush()
+        await pilot.pause()
+        assert console.lines[:3] == ["plain line", "\x1b[31mred\x1b[0m text", "bell\x07 gone"]
+        assert console.text.splitlines()[1] == "red text"
+        strip = console._strip(1)
+        assert strip.text == "red text"
+        assert "\x07" not in console._strip(2).text
