@@ -629,6 +629,30 @@ def _inline_text(token, lang: str) -> str:
     return out
 
 
+_BLOCK_START = re.compile(r"^\s*([#|>!]|[-*+] |\d+[.)] |```|$)")
+
+
+def join_wide_lines(text: str) -> str:
+    """Join soft-wrapped lines of Japanese prose, for Markdown viewers that would put a space
+    at each line break (right between English words, wrong between Japanese characters)."""
+    out: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        prev = out[-1] if out else ""
+        if (not fenced and prev.strip() and not prev.lstrip().startswith(("|", "#", "```"))
+                and not _BLOCK_START.match(line)):
+            body = line.strip()
+            wide = _is_wide(prev[-1:]) and _is_wide(body[:1]) or prev[-1:] in _NO_SPACE_AFTER
+            out[-1] = prev.rstrip() + ("" if wide else " ") + body
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def render_markdown(text: str, width: int = TEXT_WIDTH, lang: str = "en") -> str:
     """Lesson Markdown as plain terminal text at `width` cells (wide characters count two).
 

@@ -1,0 +1,234 @@
+"""The Lessons panel: pick a lesson, read it, check its current step.
+
+A self-contained widget over `workbench.core.lessons`: the lesson list with progress on the
+left, the text and the steps on the right, and a bar to check the current step (with an answer
+field for quiz steps). Checking builds and boots real images, so it runs in a thread worker and
+reports back on the UI thread.
+
+The panel does not switch screens itself. When a step names a screen ("graph", "memory",
+"compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus)`; the app decides
+what to do with it. Every check posts `LessonsPanel.StepChecked` too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.errors import WorkbenchError
+from ...core.lessons import (
+    CheckResult,
+    Lesson,
+    check_step,
+    join_wide_lines,
+    lesson_status,
+    load_lessons,
+    step_lines,
+)
+from ...core.progress import LANGUAGES, Progress, current_language
+
+LABELS = {
+    "en": {"check": "Check step", "open": "Open screen", "answer": "your answer (a, b, c ...)",
+           "steps": "Steps", "done": "All steps done.", "checking": "checking ...",
+           "hint": "hint", "lang": "日本語"},
+    "ja": {"check": "チェック", "open": "画面を開く", "answer": "答え（a, b, c ...）",
+           "steps": "ステップ", "done": "すべてのステップが完了しました。",
+           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English"},
+}
+
+
+class LessonsPanel(Widget):
+    """Lessons with their text, steps and checks. Mount it anywhere; it needs no arguments."""
+
+    DEFAULT_CSS = """
+    LessonsPanel { layout: horizontal; height: 1fr; }
+    LessonsPanel #lesson-list { width: 34; height: 1fr; border-right: solid $primary-darken-2; }
+    LessonsPanel #lesson-body { width: 1fr; height: 1fr; }
+    LessonsPanel #lesson-text { height: 1fr; padding: 0 1; }
+    LessonsPanel #lesson-steps { height: auto; padding: 0 1; color: $text-muted; }
+    LessonsPanel #lesson-result { height: auto; padding: 0 1; }
+    LessonsPanel #lesson-result.pass { color: $success; }
+    LessonsPanel #lesson-result.fail { color: $error; }
+    LessonsPanel #lesson-result.skip { color: $warning; }
+    LessonsPanel #lesson-bar { height: auto; padding: 0 1; }
+    LessonsPanel #lesson-answer { width: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("c", "check", "Check step", id="lesson-check"),
+        Binding("o", "open_screen", "Open screen", id="lesson-open"),
+        Binding("L", "toggle_language", "Language", id="lesson-language"),
+    ]
+
+    @dataclass
+    class OpenScreen(Message):
+        """The learner asked for the screen the current step names."""
+
+        screen: str
+        focus: str | None
+
+    @dataclass
+    class StepChecked(Message):
+        lesson: str
+        step: str | None
+        result: CheckResult
+
+    def __init__(self, workspace: Path | None = None, lessons_root: Path | None = None,
+                 progress_file: Path | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.progress = Progress.load(progress_file)
+        self.lang = current_language(self.progress)
+        self.lessons: list[Lesson] = []
+        self.error: str | None = None
+        try:
+            self.lessons = load_lessons(lessons_root)
+        except WorkbenchError as e:
+            self.error = str(e)
+        self.current: Lesson | None = self.lessons[0] if self.lessons else None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*self._options(), id="lesson-list")
+        with Vertical(id="lesson-body"):
+            with VerticalScroll(id="lesson-text"):
+                yield Markdown("", id="lesson-markdown")
+                yield Static("", id="lesson-steps")
+            yield Static(self.progress.notice or self.error or "", id="lesson-result")
+            with Horizontal(id="lesson-bar"):
+                yield Input(placeholder=self._t("answer"), id="lesson-answer")
+                yield Button(self._t("check"), id="lesson-check-button", variant="primary")
+                yield Button(self._t("open"), id="lesson-open-button")
+                yield Button(self._t("lang"), id="lesson-lang-button")
+
+    def on_mount(self) -> None:
+        self._show_lesson()
+
+    def _t(self, key: str) -> str:
+        return LABELS.get(self.lang, LABELS["en"])[key]
+
+    def _options(self) -> list[Option]:
+        opts = []
+        for les in self.lessons:
+            done, total = lesson_status(les, self.progress)
+            mark = "✓" if done == total else f"{done}/{total}"
+            opts.append(Option(f"{les.number:02d} {les.title_in(self.lang)}  [{mark}]", id=les.name))
+        return opts
+
+    def _refresh_list(self) -> None:
+        olist = self.query_one("#lesson-list", OptionList)
+        highlighted = olist.highlighted
+        olist.clear_options()
+        olist.add_options(self._options())
+        if highlighted is not None:
+            olist.highlighted = highlighted
+
+    def _show_lesson(self) -> None:
+        les = self.current
+        md = self.query_one("#lesson-markdown", Markdown)
+        steps = self.query_one("#lesson-steps", Static)
+        if les is None:
+            md.update(self.error or "No lessons found.")
+            steps.update("")
+            return
+        md.update(join_wide_lines(les.text(self.lang)) if self.lang == "ja" else les.text(self.lang))
+        lines = step_lines(les, self.progress, self.lang)
+        steps.update(f"{self._t('steps')}\n" + "\n".join(lines))
+        step = les.current_step(self.progress)
+        self.query_one("#lesson-answer", Input).display = bool(step and step.check.kind == "quiz")
+        self.query_one("#lesson-open-button", Button).disabled = not (step and step.screen)
+
+    # ------------------------------------------------------------------ events
+
+    @on(OptionList.OptionHighlighted, "#lesson-list")
+    def _lesson_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.current = next((les for les in self.lessons if les.name == event.option.id), None)
+        self._set_result("", None)
+        self._show_lesson()
+
+    @on(Button.Pressed, "#lesson-check-button")
+    def _check_pressed(self) -> None:
+        self.action_check()
+
+    @on(Button.Pressed, "#lesson-open-button")
+    def _open_pressed(self) -> None:
+        self.action_open_screen()
+
+    @on(Button.Pressed, "#lesson-lang-button")
+    def _lang_pressed(self) -> None:
+        self.action_toggle_language()
+
+    @on(Input.Submitted, "#lesson-answer")
+    def _answer_submitted(self) -> None:
+        self.action_check()
+
+    def action_open_screen(self) -> None:
+        les = self.current
+        step = les.current_step(self.progress) if les else None
+        if step and step.screen:
+            self.post_message(self.OpenScreen(step.screen, step.focus))
+
+    def action_toggle_language(self) -> None:
+        self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
+        self.progress.lang = self.lang
+        try:
+            self.progress.save()
+        except OSError as e:
+            self._set_result(f"could not save the language setting: {e}", "fail")
+        for key, widget_id in (("check", "#lesson-check-button"), ("open", "#lesson-open-button"),
+                               ("lang", "#lesson-lang-button")):
+            self.query_one(widget_id, Button).label = self._t(key)
+        self.query_one("#lesson-answer", Input).placeholder = self._t("answer")
+        self._refresh_list()
+        self._show_lesson()
+
+    def action_check(self) -> None:
+        if self.current is None:
+            return
+        answer = self.query_one("#lesson-answer", Input).value.strip() or None
+        self._set_result(self._t("checking"), None)
+        self.query_one("#lesson-check-button", Button).disabled = True
+        self._run_check(self.current, answer)
+
+    @work(thread=True, exclusive=True, group="lesson-check")
+    def _run_check(self, lesson: Lesson, answer: str | None) -> None:
+        try:
+            step, result = check_step(lesson, self.progress, answer=answer,
+                                      workspace=self.workspace, lang=self.lang)
+        except WorkbenchError as e:
+            step, result = None, CheckResult("fail", str(e))
+        except OSError as e:
+            step, result = None, CheckResult("fail", f"could not save progress: {e}")
+        self.app.call_from_thread(self._check_done, lesson, step, result)
+
+    def _check_done(self, lesson: Lesson, step, result: CheckResult) -> None:
+        self.query_one("#lesson-check-button", Button).disabled = False
+        if step is None and result.passed:
+            text = self._t("done")
+        else:
+            text = result.message
+            if result.details:
+                text += "\n" + "\n".join(result.details[:8])
+            if result.status == "fail" and step is not None and step.hint_in(self.lang):
+                text += f"\n{self._t('hint')}: {step.hint_in(self.lang)}"
+        self._set_result(text, result.status)
+        if result.status != "fail":
+            self.query_one("#lesson-answer", Input).value = ""
+        self._refresh_list()
+        self._show_lesson()
+        self.post_message(self.StepChecked(lesson.name, step.id if step else None, result))
+
+    def _set_result(self, text: str, status: str | None) -> None:
+        widget = self.query_one("#lesson-result", Static)
+        widget.update(text)
+        widget.set_classes(status or "")
