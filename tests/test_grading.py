@@ -1,0 +1,178 @@
+"""Exercises and grading: real builds of test kernels, real boots in QEMU."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tomllib
+
+import pytest
+
+from tests.conftest import KERNELS, qemu_pids, run_cli
+from workbench.core import grading as G
+from workbench.core.catalogue import load_component
+from workbench.core.errors import WorkbenchError
+
+EXERCISES = G.list_exercises()
+
+
+def _my_qemus() -> list[int]:
+    """QEMU processes started by this test process (others may run on a shared machine)."""
+    mine = []
+    for pid in qemu_pids():
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+            mine.append(pid)
+    return mine
+NAMES = [e.name for e in EXERCISES]
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("WB_WORKSPACE", raising=False)
+    return tmp_path / "home"
+
+
+def test_six_exercises_easy_to_hard():
+    assert len(EXERCISES) >= 6
+    assert [e.difficulty for e in EXERCISES] == sorted(e.difficulty for e in EXERCISES)
+    assert len({e.component for e in EXERCISES}) == len(EXERCISES), "one exercise per component"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
+def test_starter_replaces_the_builtin_component(ex, tmp_path):
+    """The starter has the built-in component's name, interfaces and options; only code differs."""
+    folder, _ = G.start_exercise(ex, tmp_path)  # a component folder must carry its name
+    starter = load_component(folder, origin="starter")
+    builtin = load_component(KERNELS / "lib" / ex.component)
+    assert starter.name == builtin.name == ex.component
+    assert (starter.provides, starter.requires, starter.sources) == \
+           (builtin.provides, builtin.requires, builtin.sources)
+    assert {k: vars(v) for k, v in starter.options.items()} == \
+           {k: vars(v) for k, v in builtin.options.items()}
+    todo_files = [f for f in ex.files if "TODO" in (ex.starter / f).read_text()]
+    assert todo_files == ex.files, "every file named in exercise.toml has a TODO"
+    for f in ex.files:
+        assert (ex.starter / f).read_text() != (KERNELS / "lib" / ex.component / f).read_text()
+    assert sum(c.points for c in ex.checks) == ex.total > 0
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
+def test_reference_full_marks_and_starter_below(ex, tmp_path):
+    ref = G.grade(ex, tmp_path / "empty-workspace", out_dir=tmp_path / "ref")
+    assert ref.graded == "reference"
+    assert ref.full_marks, G.format_report(ref)
+
+    ws = tmp_path / "ws"
+    folder, copied = G.start_exercise(ex, ws)
+    assert copied and (folder / "component.toml").is_file()
+    starter = G.grade(ex, ws, out_dir=tmp_path / "starter")
+    assert starter.graded == "workspace"
+    assert starter.score < starter.total, G.format_report(starter)
+    failed = [c for c in starter.checks if not c.passed]
+    assert failed and all(c.transcript and c.transcript.is_file() for c in failed)
+    assert "console" in failed[0].transcript.read_text()
+    assert not _my_qemus(), "no QEMU outlives a grade"
+
+
+def test_start_never_overwrites_work(tmp_path):
+    ex = G.find_exercise("bump")
+    folder, copied = G.start_exercise(ex, tmp_path)
+    assert copied
+    (folder / "bump.c").write_text("/* my work */\n")
+    folder2, copied2 = G.start_exercise(ex, tmp_path)
+    assert folder2 == folder and not copied2
+    assert (folder / "bump.c").read_text() == "/* my work */\n"
+
+
+def test_unknown_exercise_is_a_clear_error():
+    with pytest.raises(WorkbenchError) as e:
+        G.find_exercise("bumpp")
+    assert "did you mean bump?" in str(e.value)
+
+
+def test_bad_exercise_file_names_the_key(tmp_path):
+    d = tmp_path / "broken"
+    shutil.copytree(G.find_exercise("bump").directory, d)
+    text = (d / "exercise.toml").read_text().replace('run = "basic"', 'run = "basik"', 1)
+    (d / "exercise.toml").write_text(text)
+    with pytest.raises(WorkbenchError) as e:
+        G.load_exercise(d)
+    assert "basik" in str(e.value) and "did you mean basic?" in str(e.value)
+
+
+def test_timeout_scale_must_be_a_positive_number(monkeypatch):
+    from workbench.core.lessons import timeout_scale
+
+    monkeypatch.setenv("WB_TIMEOUT_SCALE", "2.5")
+    assert timeout_scale() == 2.5
+    monkeypatch.setenv("WB_TIMEOUT_SCALE", "fast")
+    with pytest.raises(WorkbenchError):
+        timeout_scale()
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_cli_exercise_list_and_start(tmp_path, _private_home):
+    env = {"WB_HOME": str(_private_home), "WB_LANG": "en"}
+    r = run_cli("exercise", "list", env=env)
+    assert r.returncode == 0
+    assert [ln.split()[0] for ln in r.stdout.splitlines()] == NAMES
+    r = run_cli("exercise", "start", "freelist", "--workspace", str(tmp_path / "ws"), env=env)
+    assert r.returncode == 0 and "copied" in r.stdout
+    assert (tmp_path / "ws" / "alloc-freelist" / "freelist.c").is_file()
+    r = run_cli("exercise", "start", "freelist", "--workspace", str(tmp_path / "ws"), env=env)
+    assert r.returncode == 0 and "left untouched" in r.stdout
+
+
+@pytest.mark.qemu
+def test_cli_grade_syntax_error_json_and_exit_status(tmp_path, _private_home):
+    env = {"WB_HOME": str(_private_home)}
+    ws = tmp_path / "ws"
+    r = run_cli("exercise", "start", "bump", "--workspace", str(ws), env=env)
+    assert r.returncode == 0
+    src = ws / "alloc-bump" / "bump.c"
+    text = src.read_text()
+    src.write_text(text.replace("    return NULL;\n}\n\nvoid free", "    return NULL\n}\n\nvoid free", 1))
+    line = next(i for i, ln in enumerate(src.read_text().splitlines(), 1) if ln == "    return NULL")
+
+    r = run_cli("grade", "bump", "--workspace", str(ws), env=env)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr + r.stdout
+    assert f"{src}:{line}:" in r.stdout and "error:" in r.stdout
+    assert f"{line:>4} |     return NULL" in r.stdout  # the source line is shown
+    assert "score: 0/10" in r.stdout
+
+    # the untouched reference: full marks, exit status 0, JSON an LMS can read
+    r = run_cli("grade", "bump", "--workspace", str(tmp_path / "nothing-here"), "--json", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["graded"] == "reference" and data["score"] == data["total"] == 10
+    assert {c["name"] for c in data["checks"]} >= {"returns-memory", "runs-out"}
+
+    # a finished exercise: the learner's copy of the reference code also gets full marks,
+    # and the best score is kept in the progress file
+    shutil.copyfile(KERNELS / "lib" / "alloc-bump" / "bump.c", src)
+    r = run_cli("grade", "bump", "--workspace", str(ws), "--json", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["full_marks"] is True
+    saved = json.loads((_private_home / "progress.json").read_text())
+    assert saved["exercises"]["bump"]["best"] == 10 and saved["exercises"]["bump"]["attempts"] == 2
+
+
+def test_cli_grade_bad_manifest_in_workspace(tmp_path, _private_home):
+    ws = tmp_path / "ws"
+    G.start_exercise(G.find_exercise("bump"), ws)
+    manifest = ws / "alloc-bump" / "component.toml"
+    manifest.write_text(manifest.read_text().replace('layer = "memory"', "layer = memory"))
+    r = run_cli("grade", "bump", "--workspace", str(ws), env={"WB_HOME": str(_private_home)})
+    assert r.returncode == 2
+    assert "component.toml" in r.stderr and "malformed TOML" in r.stderr
+    assert "Traceback" not in r.stderr
+    tomllib.loads((G.find_exercise("bump").directory / "exercise.toml").read_text())
