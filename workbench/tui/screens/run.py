@@ -45,7 +45,7 @@ class RunPane(Vertical):
         yield RunStatus(id="run-status")
         with Horizontal(id="run-progress-row"):
             yield Label("build ", id="run-progress-label")
-            yield ProgressBar(total=None, show_eta=False, id="build-progress")
+            yield ProgressBar(total=1, show_eta=False, id="build-progress")
         with Horizontal(id="run-body"):
             with Vertical(id="run-console-col"):
                 yield ConsoleView(id="console")
@@ -60,6 +60,7 @@ class RunPane(Vertical):
     def on_mount(self) -> None:
         self.query_one(RunStatus).render_status()
         self.query_one("#run-source").display = False
+        self.query_one("#run-progress-row").display = False  # until the first build
         self.set_interval(FLUSH_INTERVAL, self.flush)
 
     # ------------------------------------------------------------------ build
@@ -70,6 +71,7 @@ class RunPane(Vertical):
         log.clear()
         self.query_one(DiagnosticList).show([])
         self.query_one("#run-source").display = False
+        self.query_one("#run-progress-row").display = True
         bar = self.query_one("#build-progress", ProgressBar)
         bar.update(total=None, progress=0)
         st = self.query_one(RunStatus)

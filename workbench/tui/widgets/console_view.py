@@ -80,10 +80,27 @@ class ConsoleView(ScrollView, can_focus=True):
         if overflow > 0:
             del self.lines[:overflow]
             self._cache.clear()
-        self.virtual_size = Size(self._width + 1, len(self.lines))
+        self._grow(Size(self._width + 1, len(self.lines)))
         if self.follow:
             self.scroll_end(animate=False, immediate=False, x_axis=False)
         self.refresh()
+
+    def _grow(self, new: Size) -> None:
+        """Set the virtual size without a layout of the whole screen when that is safe.
+
+        `virtual_size` is a layout reactive: every change re-lays out the screen, which is what
+        made a streaming console stall. Only a change in which scrollbars are needed affects
+        the layout; otherwise updating the scroll range and the scrollbars is enough.
+        """
+        old = self.virtual_size
+        view = self.scrollable_content_region.size
+        needs_layout = (old.height > view.height) != (new.height > view.height) or \
+            (old.width > view.width) != (new.width > view.width)
+        if needs_layout or not self.is_mounted:
+            self.virtual_size = new
+        else:
+            self.set_reactive(ConsoleView.virtual_size, new)
+            self._scroll_update(new)
 
     @property
     def text(self) -> str:

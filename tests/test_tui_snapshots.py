@@ -1,0 +1,94 @@
+"""Snapshots of every screen at a fixed size (pytest-textual-snapshot).
+
+The app runs on a synthetic catalogue generated into a fixed folder, so the pictures do not
+change when components of the real catalogue change, and nothing time-dependent is shown (no
+build, no run). Cursor blinking and animations are off. After an intended change of the UI,
+review and accept new pictures with `pytest tests/test_tui_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from benchmarks.tui import make_kernels
+
+ROOT = Path(tempfile.gettempdir()) / "wb-tui-snapshots"
+
+
+@pytest.fixture()
+def synthetic(monkeypatch):
+    if ROOT.exists():
+        shutil.rmtree(ROOT)
+    kernels = make_kernels(ROOT / "kernels", 12)
+    monkeypatch.setenv("WB_KERNELS", str(kernels))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.chdir(ROOT)
+    return kernels
+
+
+def make_app():
+    from workbench.tui.app import WorkbenchApp
+
+    return WorkbenchApp(build_root=ROOT / "build")
+
+
+async def settle(pilot) -> None:
+    """Wait for the graph worker, stop every cursor from blinking, let the screen settle."""
+    from textual.widgets import Input
+
+    from workbench.tui.widgets.graph_view import GraphView
+
+    app = pilot.app
+    for _ in range(200):
+        if app.query_one(GraphView).grid is not None:
+            break
+        await pilot.pause(0.05)
+    for inp in app.query(Input):
+        inp.cursor_blink = False
+    await pilot.pause()
+
+
+def screen_snapshot(snap_compare, key: str, size=(120, 40)) -> bool:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        if key:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_assemble(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "")
+
+
+def test_assemble_small_terminal(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "", size=(80, 24))
+
+
+def test_graph(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "2")
+
+
+def test_memory_before_a_build(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "3")
+
+
+def test_compare(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "4")
+
+
+def test_run_idle(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "5")
+
+
+def test_lessons(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "6")
+
+
+def test_help(synthetic, snap_compare):
+    assert screen_snapshot(snap_compare, "question_mark")
