@@ -256,11 +256,11 @@ def _progress():
     return p
 
 
-def _lesson_workspace(args) -> Path | None:
-    import os
+def _lesson_workspace(args) -> Path:
+    from .core.grading import default_workspace
 
-    ws = getattr(args, "workspace", None) or os.environ.get("WB_WORKSPACE")
-    return Path(ws) if ws else None
+    ws = getattr(args, "workspace", None)
+    return Path(ws) if ws else default_workspace()
 
 
 def cmd_lessons(args) -> int:
@@ -277,6 +277,7 @@ def cmd_lessons(args) -> int:
         _print_json(rows)
         return 0
     w = max((len(r["name"]) for r in rows), default=4)
+    print(("作業フォルダ: " if lang == "ja" else "your workspace: ") + str(_lesson_workspace(args)))
     for r in rows:
         mark = "done" if r["done"] == r["steps"] else f"{r['done']}/{r['steps']}"
         print(f"{r['name']:<{w}}  {mark:>5}  {r['title']}")
@@ -503,7 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--step", help="check this step instead of the current one")
     t.add_argument("--answer", help="your answer to a quiz step")
     t.add_argument("--workspace", default=argparse.SUPPRESS,
-                   help="folder with your recipes and components (default: WB_WORKSPACE or .)")
+                   help="folder with your recipes and components "
+                        "(default: WB_WORKSPACE, else the workspace in your data folder)")
     t.add_argument("--toolchain", default="zig")
     t.add_argument("--lang")
     t.add_argument("--json", action="store_true")

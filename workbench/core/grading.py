@@ -172,7 +172,11 @@ def find_exercise(name: str, root: Path | None = None) -> Exercise:
 
 
 def default_workspace() -> Path:
-    return home_dir() / "workspace"
+    """Where a learner's recipes and exercise work live: WB_WORKSPACE, else <home>/workspace."""
+    import os
+
+    env = os.environ.get("WB_WORKSPACE")
+    return Path(env) if env else home_dir() / "workspace"
 
 
 # --------------------------------------------------------------------------- starting
