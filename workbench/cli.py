@@ -228,11 +228,17 @@ def cmd_graph(args) -> int:
 
 
 def cmd_tui(args) -> int:
-    try:
-        from .tui.app import run_app
-    except ImportError:
-        return cmd_components(argparse.Namespace(json=False, workspace=None))
+    from .tui.app import run_app
+
     return run_app(recipe=getattr(args, "recipe", None))
+
+
+def cmd_serve(args) -> int:
+    from .tui.serve import serve
+
+    print(f"serving the workbench at http://{args.host}:{args.port}/  (Ctrl-C to stop)",
+          file=sys.stderr)
+    return serve(args.host, args.port, args.recipe)
 
 
 # ---------------------------------------------------------------- lessons and exercises
@@ -486,6 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("tui", help="open the workbench UI")
     s.add_argument("recipe", nargs="?")
     s.set_defaults(fn=cmd_tui)
+
+    s = sub.add_parser("serve", help="serve the workbench UI to web browsers (for classrooms)")
+    s.add_argument("recipe", nargs="?")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(fn=cmd_serve)
     s = sub.add_parser("lessons", help="list the lessons and your progress")
     s.add_argument("--lang", help="en or ja (default: WB_LANG, your setting, or the locale)")
     s.add_argument("--json", action="store_true")
