@@ -422,7 +422,7 @@ class _Parser:
             elif self.last_ttl is not None:
                 ttl = self.last_ttl
             elif rtype == "SOA":
-                ttl = rdata[-1]
+                ttl = self.last_ttl = rdata[-1]  # as BIND does: the SOA minimum becomes the default
             else:
                 raise self.err("record has no TTL and there is no $TTL before it", e.line,
                                "put  $TTL 3600  at the top of the file")

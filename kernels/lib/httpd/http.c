@@ -86,6 +86,8 @@ static void error(struct http_response *r, const char *status, int page, int is_
                   const char *extra)
 {
     const char *body = error_page[page];
+    if (page != 1 && page != 2)
+        r->close = 1; /* after a malformed request we cannot trust where the next one starts */
     head(r, status, "text/html; charset=utf-8", strlen(body), extra);
     r->body = is_head ? 0 : (const uint8_t *)body;
     r->body_len = is_head ? 0 : strlen(body);

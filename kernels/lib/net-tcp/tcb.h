@@ -77,6 +77,7 @@ struct tcb {
     uint64_t rto_ns;       /* current timeout; doubles on each expiry (back-off) */
     int retries;
     uint64_t linger_until; /* TIME_WAIT ends */
+    uint64_t born_ns;      /* when the SYN arrived */
 
     size_t snd_head, snd_len; /* send ring: first byte (at snd_una) and count */
     size_t rcv_head, rcv_len; /* receive ring: first unread byte and count */

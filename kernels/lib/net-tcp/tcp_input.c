@@ -43,18 +43,26 @@ static struct tcb *find(uint32_t ip, uint16_t rport, uint16_t lport)
     return 0;
 }
 
-/* A free slot; failing that, the connection that has lingered in TIME_WAIT longest. */
+/*
+ * A slot for a new connection: a free one; failing that, the one lingering longest in
+ * TIME_WAIT; failing that, the oldest half-open one (SYN_RECEIVED). The last rule is the
+ * defence against a SYN flood — a stream of SYNs from addresses that never complete the
+ * handshake would otherwise hold every slot until their SYN-ACK timers give up, and real
+ * clients would be turned away.
+ */
 static struct tcb *allocate(void)
 {
-    struct tcb *oldest = 0;
+    struct tcb *lingering = 0, *half_open = 0;
     for (int i = 0; i < CONFIG_NET_TCP_CONNECTIONS; i++) {
         struct tcb *c = &tcp_conns[i];
         if (c->state == TCP_CLOSED && !c->owned)
             return c;
-        if (c->state == TCP_TIME_WAIT && (!oldest || c->linger_until < oldest->linger_until))
-            oldest = c;
+        if (c->state == TCP_TIME_WAIT && (!lingering || c->linger_until < lingering->linger_until))
+            lingering = c;
+        if (c->state == TCP_SYN_RECEIVED && (!half_open || c->born_ns < half_open->born_ns))
+            half_open = c;
     }
-    return oldest;
+    return lingering ? lingering : half_open;
 }
 
 /* The peer's MSS option, or 536, the size every host must accept (RFC 879). */
@@ -100,6 +108,7 @@ static void passive_open(uint32_t src, uint16_t sport, uint16_t dport, uint32_t 
     c->rcv_nxt = seq + 1; /* the SYN takes one sequence number */
     c->rto_ns = (uint64_t)CONFIG_NET_TCP_RTO_MS * 1000000u;
     c->state = TCP_SYN_RECEIVED;
+    c->born_ns = clock_ns();
     tcp_send_segment(c, TCP_SYN | TCP_ACK, c->iss, 0, 0);
     c->rto_deadline = clock_ns() + c->rto_ns;
 }
