@@ -25,6 +25,19 @@ def capture(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session)
 
 
+def press_until(session: str, key: str, text: str, timeout: float = 20.0) -> str:
+    """Press `key` and wait for `text`; press again every 5 s (a key sent while the app is
+    still starting can arrive before the UI listens)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        tmux("send-keys", "-t", session, key)
+        try:
+            return wait_screen(session, text, min(5.0, max(0.1, deadline - time.monotonic())))
+        except AssertionError:
+            if time.monotonic() >= deadline:
+                raise
+
+
 def wait_screen(session: str, text: str, timeout: float = 20.0) -> str:
     deadline = time.monotonic() + timeout
     screen = ""
@@ -46,10 +59,8 @@ def test_workbench_opens_switches_screens_and_quits(tmp_path, size):
         screen = wait_screen(session, "Catalogue")
         assert "1 Assemble" in screen and "6 Lessons" in screen
         assert "hello" in screen and "components" in screen
-        tmux("send-keys", "-t", session, "2")
-        wait_screen(session, "why is this here?")
-        tmux("send-keys", "-t", session, "4")
-        screen = wait_screen(session, "Microkernel")
+        press_until(session, "2", "why is this here?")
+        screen = press_until(session, "4", "Microkernel")
         assert "Library OS" in screen
         tmux("send-keys", "-t", session, "C-q")
         screen = wait_screen(session, "WORKBENCH-EXITED-0")
