@@ -26,7 +26,12 @@ sys.path.insert(0, str(REPO))
 from tests import rawnet  # noqa: E402
 from tests.appliance import Appliance, build_recipe  # noqa: E402
 from tests.test_net_robustness import (  # noqa: E402
-    dns_frame, is_dns_reply, is_echo_reply, malformed_datagrams, malformed_frames)
+    dns_frame,
+    is_dns_reply,
+    is_echo_reply,
+    malformed_datagrams,
+    malformed_frames,
+)
 
 BATCH = 500
 
