@@ -18,8 +18,11 @@ LAYER_COLOURS = {
 }
 
 
-def to_dot(res: Resolution, highlight: str | None = None) -> str:
-    """The graph in DOT: one node per component, one edge per required interface."""
+def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = True) -> str:
+    """The graph in DOT: one node per component, one edge per required interface.
+
+    Edge labels make Graphviz's layout much slower on large graphs (they become nodes of their
+    own during ranking), so views that draw the interface names themselves leave them out."""
     path_nodes = set(res.why_path(highlight)) if highlight in res.included else set()
     lines = [
         f'digraph "{res.recipe.name}" {{',
@@ -34,7 +37,9 @@ def to_dot(res: Resolution, highlight: str | None = None) -> str:
         lines.append(f'  "{c.name}" [label="{c.name}\\n[{c.layer}]", fillcolor="{colour}"{pen}];')
     for a, b, data in res.graph.edges(data=True):
         pen = ', penwidth=2.5, color="#d62828"' if a in path_nodes and b in path_nodes else ""
-        lines.append(f'  "{a}" -> "{b}" [label="{data.get("interface", "")}"{pen}];')
+        label = f'label="{data.get("interface", "")}"' if edge_labels else ""
+        attrs = ", ".join(x for x in (label, pen.lstrip(", ")) if x)
+        lines.append(f'  "{a}" -> "{b}" [{attrs}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -79,7 +84,7 @@ def layout(res: Resolution) -> tuple[list[NodeBox], list[EdgeLine], tuple[float,
     find_dot()
     import graphviz
 
-    data = json.loads(graphviz.Source(to_dot(res)).pipe(format="json").decode())
+    data = json.loads(graphviz.Source(to_dot(res, edge_labels=False)).pipe(format="json").decode())
     _, _, width, height = (float(v) for v in data["bb"].split(","))
     names = {}
     nodes = []
@@ -97,6 +102,7 @@ def layout(res: Resolution) -> tuple[list[NodeBox], list[EdgeLine], tuple[float,
             if "," in part:
                 x, y = (float(v) for v in part.split(",")[:2])
                 pts.append((x, height - y))
-        edges.append(EdgeLine(names.get(e["tail"], ""), names.get(e["head"], ""),
-                              e.get("label", ""), pts))
+        tail, head = names.get(e["tail"], ""), names.get(e["head"], "")
+        label = res.graph.edges[tail, head].get("interface", "") if res.graph.has_edge(tail, head) else ""
+        edges.append(EdgeLine(tail, head, label, pts))
     return nodes, edges, (width, height)
