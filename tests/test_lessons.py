@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from tests.conftest import REPO, run_cli
 from workbench.core import lessons as L
 from workbench.core.errors import WorkbenchError
-from workbench.core.progress import Progress, atomic_write_text, current_language
+from workbench.core.files import atomic_write_text
+from workbench.core.progress import Progress, current_language
 
 LESSONS = L.load_lessons()
 

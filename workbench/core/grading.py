@@ -30,9 +30,10 @@ from typing import Any, Callable
 
 from .catalogue import Catalogue, load_catalogue, load_component
 from .errors import WorkbenchError, did_you_mean, valid_list
+from .files import atomic_write_text
 from .lessons import _lang_table, lessons_dir, timeout_scale
 from .manifest import Table, read_toml
-from .progress import atomic_write_text, home_dir
+from .progress import home_dir
 from .recipe import MACHINE_NAMES, Recipe
 
 RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout")

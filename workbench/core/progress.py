@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .files import atomic_write_text
 
 FILE_NAME = "progress.json"
 VERSION = 1
@@ -37,22 +38,6 @@ def home_dir() -> Path:
 
 def progress_path() -> Path:
     return home_dir() / FILE_NAME
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step; a crash leaves either the old or the new file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

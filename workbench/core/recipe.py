@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import WorkbenchError, did_you_mean
+from .files import atomic_write_text
 from .manifest import Table, find_line, read_toml
 
 LAYOUTS = ("libos", "monolithic", "microkernel")
@@ -117,17 +116,7 @@ def load_recipe(path: str | Path) -> Recipe:
 def save_recipe(recipe: Recipe, path: str | Path) -> Path:
     """Write atomically: a crash mid-write never leaves a half-written recipe behind."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(recipe.to_toml())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, recipe.to_toml())
     recipe.path = path
     recipe.text = path.read_text(encoding="utf-8")
     return path
