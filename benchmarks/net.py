@@ -29,7 +29,8 @@ sys.path.insert(0, str(REPO))
 
 import dns.message  # noqa: E402
 
-from tests.appliance import Appliance, build_recipe  # noqa: E402
+from workbench.core.appliance import Appliance  # noqa: E402
+from workbench.core.build import build_recipe  # noqa: E402
 from workbench.core.errors import WorkbenchError  # noqa: E402
 
 

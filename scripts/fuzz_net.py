@@ -24,7 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests import rawnet  # noqa: E402
-from tests.appliance import Appliance, build_recipe  # noqa: E402
 from tests.test_net_robustness import (  # noqa: E402
     dns_frame,
     is_dns_reply,
@@ -32,6 +31,8 @@ from tests.test_net_robustness import (  # noqa: E402
     malformed_datagrams,
     malformed_frames,
 )
+from workbench.core.appliance import Appliance  # noqa: E402
+from workbench.core.build import build_recipe  # noqa: E402
 
 BATCH = 500
 

@@ -18,9 +18,11 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
+from workbench.core.appliance import Appliance
+from workbench.core.build import build_recipe
 from workbench.core.zonefile import load_zone
 
-from .appliance import RECIPES, Appliance, build_recipe
+from .conftest import RECIPES
 
 pytestmark = pytest.mark.qemu
 

@@ -18,9 +18,11 @@ import urllib.request
 
 import pytest
 
+from workbench.core.appliance import Appliance
+from workbench.core.build import build_recipe
 from workbench.core.site import collect_site
 
-from .appliance import RECIPES, Appliance, build_recipe
+from .conftest import RECIPES
 
 pytestmark = pytest.mark.qemu
 

@@ -272,3 +272,15 @@ def test_cli_reports_a_damaged_progress_file(_private_home):
     r = run_cli("lessons", env={"WB_HOME": str(_private_home)})
     assert r.returncode == 0
     assert "damaged" in r.stderr and "progress.json.damaged-" in r.stderr
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("lesson,step", [("09", "query"), ("10", None)])
+def test_network_lesson_steps_talk_to_the_real_appliance(tmp_path, lesson, step):
+    les = L.find_lesson(lesson)
+    boot_steps = [s for s in les.steps if s.check.kind == "boot" and s.check.client]
+    assert boot_steps, f"lesson {lesson} has no step that queries the appliance"
+    p = Progress(tmp_path / "p.json")
+    _, result = L.check_step(les, p, step_id=step or boot_steps[0].id, workspace=tmp_path / "ws",
+                             lang="en")
+    assert result.status == "pass", (result.message, result.details)

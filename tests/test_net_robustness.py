@@ -24,10 +24,12 @@ import dns.query
 import dns.rcode
 import pytest
 
+from workbench.core.appliance import Appliance
+from workbench.core.build import build_recipe
 from workbench.core.site import collect_site
 
 from . import rawnet
-from .appliance import RECIPES, Appliance, build_recipe
+from .conftest import RECIPES
 
 pytestmark = pytest.mark.qemu
 

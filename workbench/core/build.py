@@ -342,7 +342,9 @@ def _dropped_sizes(dropped: dict[str, list[str]], plans: list[ObjectPlan]) -> di
 def build_recipe(recipe_path: str | Path, out: Path | None = None, toolchain: str = "zig",
                  catalogue: Catalogue | None = None, workspace: Path | None = None,
                  on_event: BuildEvent | None = None) -> BuildResult:
-    """Load, resolve and build a recipe file in one call."""
-    recipe = load_recipe(recipe_path)
+    """Load, resolve and build a recipe (a file, or the name of a built-in one) in one call."""
+    from .recipe import find_recipe
+
+    recipe = load_recipe(find_recipe(recipe_path))
     cat = catalogue or load_catalogue(workspace=workspace)
     return build(resolve(recipe, cat), out, toolchain, on_event)

@@ -419,12 +419,11 @@ def _check_size(c: Check, ctx: CheckContext) -> CheckResult:
         f"ロード部分 {result.loadable_bytes} バイト、メモリ上 {result.memory_bytes} バイト"))
 
 
-def _query_guest(c: Check) -> str:
+def _query_guest(c: Check, port: int) -> str:
     """Talk to the guest from the host while it runs; the answer is appended to the output."""
     import subprocess
     import urllib.request
 
-    port = int(c.forwards[0].split(":")[-2])
     if c.client == "dig":
         out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+time=2", "+tries=2",
                               c.query, "A"], capture_output=True, text=True, timeout=15)
@@ -439,31 +438,24 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
     timeout = c.timeout * timeout_scale()
     client_output = ""
     if c.client:
-        import asyncio
+        from .appliance import Appliance
 
-        from .run import QemuRun
-
-        async def go():
-            nonlocal client_output
-            ready = asyncio.Event()
-
-            def on_event(ev):
-                if ev.kind == "telemetry" and ev.record is not None and ev.record.kind == "ready":
-                    ready.set()
-
-            async with QemuRun(result.image, machine=result.recipe.machine, timeout=timeout,
-                               forwards=c.forwards, network=True, on_event=on_event) as run:
-                try:
-                    await asyncio.wait_for(ready.wait(), timeout)
-                except asyncio.TimeoutError:
-                    pass
-                try:
-                    client_output = await asyncio.to_thread(_query_guest, c)
-                except Exception as e:  # the guest did not answer: that is the learner's result
-                    client_output = f"(no answer: {e})"
-                return await run.stop()
-
-        run = asyncio.run(go())
+        # "udp:53" (or "udp:HOST:53"): the guest port; a free host port is chosen each time
+        proto, guest = c.forwards[0].split(":")[0], int(c.forwards[0].split(":")[-1])
+        app = Appliance(result.image, [(proto, guest)], machine=result.recipe.machine,
+                        watchdog=timeout)
+        try:
+            app.start(ready_timeout=timeout)
+            client_output = _query_guest(c, app.port(proto, guest))
+        except WorkbenchError as e:  # never became ready: that is the learner's result
+            client_output = f"(no answer: {e.message})"
+        except Exception as e:  # the guest did not answer the client
+            client_output = f"(no answer: {e})"
+        finally:
+            run = app.stop()
+        if run is None:
+            return CheckResult("fail", ctx.text("the appliance did not run: " + client_output,
+                                                "アプライアンスが動きませんでした: " + client_output))
     else:
         from .run import boot_image_sync
 

@@ -1,9 +1,9 @@
 """A network appliance booted in the background: build a recipe, boot it in QEMU with port
 forwards on 127.0.0.1, wait for its `ready` record, let real clients talk to it, stop it.
 
-Used by the network tests, `benchmarks/net.py` and `scripts/fuzz_net.py`. The run goes through
-the workbench's own runner (`QemuRun`) on a private event loop in a thread, so the same
-guarantees hold: QEMU is killed on every path out, including a failing test.
+Used by lesson checks, the network tests, `benchmarks/net.py` and `scripts/fuzz_net.py`. The
+run goes through the workbench's own runner (`QemuRun`) on a private event loop in a thread, so
+the same guarantees hold: QEMU is killed on every path out, including a failing test.
 """
 
 from __future__ import annotations
@@ -11,18 +11,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from pathlib import Path
 
-from workbench.core.build import BuildResult, build
-from workbench.core.catalogue import load_catalogue
-from workbench.core.errors import WorkbenchError
-from workbench.core.recipe import load_recipe
-from workbench.core.resolve import resolve
-from workbench.core.run import Forward, QemuRun, RunEvent, RunResult
-
-REPO = Path(__file__).resolve().parents[1]
-RECIPES = REPO / "kernels" / "recipes"
+from .errors import WorkbenchError
+from .run import Forward, QemuRun, RunEvent, RunResult
 
 
 def free_port(proto: str) -> int:
@@ -31,13 +23,6 @@ def free_port(proto: str) -> int:
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def build_recipe(name_or_path: str | Path, out: Path, toolchain: str = "zig") -> BuildResult:
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = RECIPES / f"{name_or_path}.toml"
-    return build(resolve(load_recipe(path), load_catalogue()), out, toolchain)
 
 
 class Appliance:
@@ -125,11 +110,3 @@ class Appliance:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
