@@ -20,7 +20,6 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,30 +36,15 @@ FLOOR_SCRIPT = ROOT / "kernels" / "bench" / "floor.ld"
 DEFAULT_RECIPE = ROOT / "kernels" / "recipes" / "hello.toml"
 
 
-def build_floor(out_dir: Path) -> Path:
-    """Assemble and link the floor kernel with the workbench toolchain (gcc + ld if absent)."""
+def build_floor(out_dir: Path, toolchain: str = "zig") -> Path:
+    """Assemble and link the floor kernel with the workbench's own toolchain."""
+    from workbench.core.toolchain import get_toolchain
+
     out_dir.mkdir(parents=True, exist_ok=True)
     obj, image = out_dir / "floor.o", out_dir / "floor.elf"
-    try:
-        from workbench.core.toolchain import get_toolchain
-    except ImportError:
-        get_toolchain = None
-    if get_toolchain is not None:
-        for name in ("zig", "gcc"):
-            try:
-                tc = get_toolchain(name)
-                tc.compile(FLOOR_SOURCE, obj, [])
-                tc.link([obj], FLOOR_SCRIPT, image)
-                return image
-            except WorkbenchError:
-                continue
-    gcc, ld = shutil.which("gcc"), shutil.which("ld")
-    if not gcc or not ld:
-        raise WorkbenchError("no toolchain to build the floor kernel",
-                             hint="pip install ziglang, or install gcc and binutils")
-    subprocess.run([gcc, "-m64", "-c", str(FLOOR_SOURCE), "-o", str(obj)], check=True)
-    subprocess.run([ld, "-m", "elf_x86_64", "-T", str(FLOOR_SCRIPT), "-o", str(image), str(obj)],
-                   check=True)
+    tc = get_toolchain(toolchain)
+    tc.compile(FLOOR_SOURCE, obj, [])
+    tc.link([obj], FLOOR_SCRIPT, image)
     return image
 
 
