@@ -45,21 +45,38 @@ def test_six_exercises_easy_to_hard():
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
-def test_starter_replaces_the_builtin_component(ex, tmp_path):
-    """The starter has the built-in component's name, interfaces and options; only code differs."""
-    folder, _ = G.start_exercise(ex, tmp_path)  # a component folder must carry its name
-    starter = load_component(folder, origin="starter")
-    builtin = load_component(KERNELS / "lib" / ex.component)
-    assert starter.name == builtin.name == ex.component
-    assert (starter.provides, starter.requires, starter.sources) == \
-           (builtin.provides, builtin.requires, builtin.sources)
-    assert {k: vars(v) for k, v in starter.options.items()} == \
-           {k: vars(v) for k, v in builtin.options.items()}
-    todo_files = [f for f in ex.files if "TODO" in (ex.starter / f).read_text()]
-    assert todo_files == ex.files, "every file named in exercise.toml has a TODO"
+def test_starter_holds_only_its_todo_files_and_matches_the_builtin(ex):
+    """A starter is the TODO files alone; each one stands for a file of the built-in component,
+    so renaming or removing that file in kernels/lib (drift) fails here."""
+    builtin = KERNELS / "lib" / ex.component
+    assert ex.starter_files() == sorted(ex.files), "the starter holds exactly the files with TODOs"
     for f in ex.files:
-        assert (ex.starter / f).read_text() != (KERNELS / "lib" / ex.component / f).read_text()
+        text = (ex.starter / f).read_text()
+        assert (builtin / f).is_file(), f"starter file {f} has no counterpart in {builtin}"
+        assert f'TODO (exercise "{ex.name}")' in text, f"{f} has no TODO for this exercise"
+        assert text != (builtin / f).read_text()
     assert sum(c.points for c in ex.checks) == ex.total > 0
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
+def test_started_copy_is_the_builtin_with_the_starter_laid_over(ex, tmp_path):
+    """The learner's copy has the built-in component's name, interfaces, options and every
+    file; only the starter's files differ."""
+    folder, copied = G.start_exercise(ex, tmp_path)
+    assert copied and folder == tmp_path / ex.component  # a component folder carries its name
+    started = load_component(folder, origin="starter")
+    builtin = load_component(KERNELS / "lib" / ex.component)
+    assert started.name == builtin.name == ex.component
+    assert (started.provides, started.requires, started.sources) == \
+           (builtin.provides, builtin.requires, builtin.sources)
+    assert {k: vars(v) for k, v in started.options.items()} == \
+           {k: vars(v) for k, v in builtin.options.items()}
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(builtin.directory).as_posix()
+                           for p in builtin.directory.rglob("*") if p.is_file())
+    for f in files:
+        expected = ex.starter / f if f in ex.files else builtin.directory / f
+        assert (folder / f).read_bytes() == expected.read_bytes(), f
 
 
 @pytest.mark.qemu
@@ -86,9 +103,22 @@ def test_start_never_overwrites_work(tmp_path):
     folder, copied = G.start_exercise(ex, tmp_path)
     assert copied
     (folder / "bump.c").write_text("/* my work */\n")
+    (folder / "component.toml").unlink()  # even a half-broken folder is the learner's
     folder2, copied2 = G.start_exercise(ex, tmp_path)
     assert folder2 == folder and not copied2
     assert (folder / "bump.c").read_text() == "/* my work */\n"
+    assert not (folder / "component.toml").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["alloc-bump"], "no leftovers beside it"
+
+
+def test_exercise_naming_a_file_missing_from_its_starter_is_a_clear_error(tmp_path):
+    d = tmp_path / "broken"
+    shutil.copytree(G.find_exercise("bump").directory, d)
+    text = (d / "exercise.toml").read_text().replace('files = ["bump.c"]', 'files = ["bmp.c"]', 1)
+    (d / "exercise.toml").write_text(text)
+    with pytest.raises(WorkbenchError) as e:
+        G.load_exercise(d)
+    assert "bmp.c" in str(e.value) and "bump.c" in str(e.value) and "files" in str(e.value)
 
 
 def test_unknown_exercise_is_a_clear_error():

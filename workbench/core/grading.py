@@ -3,11 +3,14 @@
 An exercise is a built-in component with parts taken out. Its folder
 `lessons/exercises/<name>/` holds
 
-    starter/          a complete component folder (same name as the built-in one), with TODOs
+    starter/          only the files with TODOs, each at the path it has in the built-in
+                      component (`kernels/lib/<component>/`); the rest comes from there
     tests/<app>/      test applications, added to the catalogue only while grading
     exercise.toml     title, the component it replaces, the test runs and the named checks
 
-The learner copies the starter into a workspace (`workbench exercise start NAME`), fills in
+The learner gets a copy of the built-in component with the starter's files laid over it
+(`workbench exercise start NAME`), so a starter never drifts from the files it does not
+change. The learner fills in
 the TODOs, and runs `workbench grade NAME`. Grading builds one test kernel per run listed in
 exercise.toml with the learner's component in place of the built-in one, boots each in QEMU,
 and scores every check by regular expressions on the console and the telemetry (and by the
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .catalogue import Catalogue, load_catalogue, load_component
+from .catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from .errors import WorkbenchError, did_you_mean, valid_list
 from .files import atomic_write_text
 from .lessons import _lang_table, lessons_dir, timeout_scale
@@ -80,6 +83,18 @@ class Exercise:
     @property
     def starter(self) -> Path:
         return self.directory / "starter"
+
+    @property
+    def builtin(self) -> Path:
+        """The built-in component folder that the starter's files are laid over."""
+        return kernels_dir() / "lib" / self.component
+
+    def starter_files(self) -> list[str]:
+        """The starter's files, relative to the component folder (sorted)."""
+        if not self.starter.is_dir():
+            return []
+        return sorted(p.relative_to(self.starter).as_posix() for p in self.starter.rglob("*")
+                      if p.is_file() and not _ignored(p.relative_to(self.starter)))
 
     @property
     def tests(self) -> Path:
@@ -147,9 +162,14 @@ def load_exercise(directory: Path) -> Exercise:
     ex = Exercise(directory.name, _lang_table(t, "title"), _lang_table(t, "summary", False),
                   component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
                   directory)
-    manifest = ex.starter / "component.toml"
-    if not manifest.is_file():
-        raise WorkbenchError("the exercise has no starter component", file=manifest)
+    if not ex.starter.is_dir():
+        raise WorkbenchError("the exercise has no starter/ folder", file=ex.starter,
+                             hint="it holds the files with TODOs, laid over the built-in component")
+    have = ex.starter_files()
+    for f in ex.files:
+        if f not in have:
+            raise t.error("files", f"'{f}' is not in the starter folder {ex.starter}",
+                          hint="starter files: " + (valid_list(have) or "none"))
     return ex
 
 
@@ -182,17 +202,32 @@ def default_workspace() -> Path:
 
 # --------------------------------------------------------------------------- starting
 
+def _ignored(rel: Path) -> bool:
+    """Editor and tool litter that is not part of a component (hidden files, caches)."""
+    return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
 def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
-    """Copy the starter into the workspace. Returns (folder, copied); never overwrites work."""
+    """Copy the built-in component into the workspace and lay the starter's files over it.
+
+    Returns (folder, copied): copied is False when the folder already existed, which is then
+    left exactly as it was. The files the learner is to edit are `ex.files`.
+    """
     workspace = Path(workspace)
     target = workspace / ex.component
     if target.exists():
         return target, False
+    if not (ex.builtin / "component.toml").is_file():
+        raise WorkbenchError(f"exercise '{ex.name}' replaces component '{ex.component}', "
+                             f"which is not in the built-in library", file=ex.builtin)
     workspace.mkdir(parents=True, exist_ok=True)
     tmp = workspace / f".{ex.component}.starting"
     if tmp.exists():
         shutil.rmtree(tmp)
-    shutil.copytree(ex.starter, tmp)
+    shutil.copytree(ex.builtin, tmp, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    for rel in ex.starter_files():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ex.starter / rel, tmp / rel)
     tmp.rename(target)  # appears whole or not at all
     return target, True
 
