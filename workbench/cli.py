@@ -230,7 +230,8 @@ def cmd_graph(args) -> int:
 def cmd_tui(args) -> int:
     from .tui.app import run_app
 
-    return run_app(recipe=getattr(args, "recipe", None))
+    ws = getattr(args, "workspace", None)
+    return run_app(recipe=getattr(args, "recipe", None), workspace=Path(ws) if ws else None)
 
 
 def cmd_serve(args) -> int:

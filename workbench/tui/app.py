@@ -30,7 +30,9 @@ from .screens.lessons import LessonsPane
 from .screens.memory import MemoryPane
 from .screens.run import RunPane
 from .session import Session
+from .widgets.exercises_panel import ExercisesPanel
 from .widgets.graph_view import GraphView
+from .widgets.lessons_panel import LessonsPanel
 from .widgets.totals_bar import TotalsBar
 
 SCREENS = [
@@ -39,7 +41,7 @@ SCREENS = [
     ("memory", "Memory", "Where every byte of the built image lives"),
     ("compare", "Compare", "The recipe as monolithic kernel, microkernel and library OS"),
     ("run", "Run", "Build, boot in QEMU, watch the console"),
-    ("lessons", "Lessons", "Guided exercises"),
+    ("lessons", "Lessons", "Guided lessons and graded exercises"),
 ]
 RUN_TIMEOUT_S = 30.0
 SCREEN_KEYS = Binding.Group("screens", compact=True)
@@ -89,9 +91,13 @@ class WorkbenchApp(App):
         with TabbedContent(id="tabs", initial="assemble"):
             for i, (sid, title, _) in enumerate(SCREENS):
                 with TabPane(f"{i + 1} {title}", id=sid):
+                    if sid == "lessons":
+                        yield LessonsPane(workspace=self.session.workspace,
+                                          toolchain=self.session.toolchain, id="lessons-pane")
+                        continue
                     yield {
                         "assemble": AssemblePane, "graph": GraphPane, "memory": MemoryPane,
-                        "compare": ComparePane, "run": RunPane, "lessons": LessonsPane,
+                        "compare": ComparePane, "run": RunPane,
                     }[sid](id=f"{sid}-pane")
         yield Footer(compact=True)
 
@@ -118,6 +124,10 @@ class WorkbenchApp(App):
     @property
     def run_pane(self) -> RunPane:
         return self.main.query_one(RunPane)
+
+    @property
+    def lessons_pane(self) -> LessonsPane:
+        return self.main.query_one(LessonsPane)
 
     def refresh_views(self) -> None:
         if not self.screen_stack or not self.main.query(TotalsBar):
@@ -242,7 +252,7 @@ class WorkbenchApp(App):
     # ------------------------------------------------------------------ screens
 
     def action_show_screen(self, sid: str) -> None:
-        tabs = self.main.query_one(TabbedContent)
+        tabs = self.main.query_one("#tabs", TabbedContent)
         if tabs.active == sid:
             self._focus_pane(sid)
             return
@@ -256,11 +266,14 @@ class WorkbenchApp(App):
         self._focus_pane(event.pane.id)
 
     def _focus_pane(self, sid: str | None) -> None:
-        if sid != self.main.query_one(TabbedContent).active:
+        if sid != self.main.query_one("#tabs", TabbedContent).active:
             return  # another screen was chosen meanwhile
+        if sid == "lessons":
+            self.lessons_pane.focus_default()
+            return
         target = {
             "assemble": "#catalogue", "graph": "#graph-view", "memory": "#map-b",
-            "compare": "#compare-pane", "run": "#console", "lessons": "#lessons",
+            "compare": "#compare-pane", "run": "#console",
         }.get(sid or "")
         if target:
             try:
@@ -271,12 +284,61 @@ class WorkbenchApp(App):
     def action_help(self) -> None:
         sections = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
         for title, cls in (("Assemble", AssemblePane), ("Graph", GraphPane),
-                           ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane)):
+                           ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane),
+                           ("Lessons screen", LessonsPane), ("Lessons", LessonsPanel),
+                           ("Exercises", ExercisesPanel)):
             sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
         sections.append(("Palette", [Binding("ctrl+p", "command_palette", "Command palette",
                                              id="command-palette"),
                                      Binding("ctrl+q", "quit", "Quit", id="quit")]))
         self.push_screen(HelpScreen(sections))
+
+    # ------------------------------------------------------------------ lessons and exercises
+
+    @on(LessonsPanel.OpenScreen)
+    def _lesson_open_screen(self, event: LessonsPanel.OpenScreen) -> None:
+        self.open_for_lesson(event.screen, event.focus)
+
+    def open_for_lesson(self, screen: str, focus: str | None) -> None:
+        """Show the screen a lesson step names, at what it is about.
+
+        On the Graph screen the focus is a component: it is selected with its chain. Elsewhere
+        it is a built-in recipe ("selftest", "fault"): it is opened unless the recipe on screen
+        has unsaved changes, which are never thrown away behind the learner's back.
+        """
+        s = self.session
+        comps = s.catalogue.components if s.catalogue else {}
+        recipes = s.builtin_recipes() if s.catalogue else []
+        component = None
+        if focus and screen != "graph" and focus in recipes and (
+                s.recipe is None or s.recipe.name != focus):
+            if s.dirty:
+                self.notify(f"This step is about the recipe '{focus}'. Your changes to "
+                            f"'{s.recipe.name}' are not saved, so it was not opened: save them "
+                            f"(ctrl+s), then open '{focus}' (ctrl+o).", severity="warning",
+                            timeout=12)
+            else:
+                self.open_recipe(focus)
+        elif focus and focus in comps:
+            component = focus
+        self.action_show_screen(screen)
+        if component is not None:
+            self.select_component(component)
+            view = self.main.query_one(GraphView)
+            if view.grid is None and s.resolution is not None and component in s.resolution.names:
+                view.selected = component  # the graph is still being laid out: keep the choice
+            if s.resolution is not None and component not in s.resolution.names:
+                self.notify(f"{component} is not part of '{s.recipe.name}' yet: this step asks "
+                            "you to bring it in (Assemble screen).", timeout=10)
+
+    def exercise_action(self, name: str, action: str) -> None:
+        """Start, edit or grade exercise `name` from anywhere (the command palette)."""
+        self.action_show_screen("lessons")
+        pane = self.lessons_pane
+        pane.show_tab("exercises")
+        panel = pane.exercises
+        if panel.select(name):
+            getattr(panel, f"action_{action}")()
 
     # ------------------------------------------------------------------ recipes
 
@@ -480,7 +542,24 @@ class WorkbenchApp(App):
             ("Toggle source pane", "Show or hide the source on the Assemble screen",
              lambda: self.assemble.action_toggle_source()),
             ("Help", "Every key and what it does (?)", self.action_help),
+            ("Go to Exercises", "The graded exercises, beside the lessons",
+             lambda: (self.action_show_screen("lessons"),
+                      self.lessons_pane.show_tab("exercises"))),
+            ("Check the lesson step", "Check the current step of the lesson shown (c)",
+             lambda: (self.action_show_screen("lessons"), self.lessons_pane.show_tab("lessons"),
+                      self.lessons_pane.lessons.action_check())),
+            ("Open the lesson step's screen", "The screen the current step is about (o)",
+             lambda: self.lessons_pane.lessons.action_open_screen()),
         ]
+        for ex in self.lessons_pane.exercises.exercises if self.screen_stack else []:
+            out += [
+                (f"Start exercise {ex.name}", "Copy its starter into your workspace (s); "
+                 "never overwrites", lambda n=ex.name: self.exercise_action(n, "start")),
+                (f"Edit exercise {ex.name}", "Open the file with the TODOs in $EDITOR (e)",
+                 lambda n=ex.name: self.exercise_action(n, "edit")),
+                (f"Grade exercise {ex.name}", "Build and boot its test kernels; score the "
+                 "checks (g)", lambda n=ex.name: self.exercise_action(n, "grade")),
+            ]
         for name in s.builtin_recipes() if s.catalogue else []:
             out.append((f"Open recipe {name}", "a built-in recipe",
                         lambda name=name: self.open_recipe(name)))

@@ -1,19 +1,100 @@
-"""Lessons: what exists in lessons/ (placeholder until the lessons are written)."""
+"""Lessons: the guided lessons and the graded exercises, side by side as two tabs.
+
+Both panels share one progress record (the Lessons panel loads it; the Exercises panel is
+handed the same object), so a lesson check and a grade never overwrite each other's writes.
+A lesson step that names another screen posts `LessonsPanel.OpenScreen`; the app handles it.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from pathlib import Path
 
-from ..widgets.lessons_list import LessonsList
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, TabbedContent, TabPane
+
+from ..widgets.exercises_panel import ExercisesPanel
+from ..widgets.lessons_panel import LessonsPanel
 
 
 class LessonsPane(Vertical):
+    BINDINGS = [
+        Binding("t", "switch_tab", "Lessons/Exercises", id="lessons-switch"),
+    ]
+
+    def __init__(self, workspace: Path | None = None, toolchain: str = "zig",
+                 lessons_root: Path | None = None, exercises_root: Path | None = None,
+                 progress_file: Path | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.toolchain = toolchain
+        self.lessons_root = lessons_root
+        self.exercises_root = exercises_root
+        self.progress_file = progress_file
+        self.last_checked: LessonsPanel.StepChecked | None = None
+
     def compose(self) -> ComposeResult:
-        yield Static("[b]Lessons[/b] [dim]— guided exercises will appear here; this lists what "
-                     "the lessons/ folder holds today.[/dim]")
-        yield LessonsList(id="lessons")
+        with TabbedContent(id="lessons-tabs", initial="lessons-tab"):
+            with TabPane("Lessons", id="lessons-tab"):
+                lessons = LessonsPanel(workspace=self.workspace, lessons_root=self.lessons_root,
+                                       progress_file=self.progress_file, id="lessons")
+                yield lessons
+            with TabPane("Exercises", id="exercises-tab"):
+                yield ExercisesPanel(workspace=self.workspace, exercises_root=self.exercises_root,
+                                     progress=lessons.progress, toolchain=self.toolchain,
+                                     id="exercises")
+
+    @property
+    def lessons(self) -> LessonsPanel:
+        return self.query_one(LessonsPanel)
+
+    @property
+    def exercises(self) -> ExercisesPanel:
+        return self.query_one(ExercisesPanel)
 
     def refresh_from(self, session) -> None:
         pass
+
+    # ------------------------------------------------------------------ tabs and focus
+
+    @property
+    def active(self) -> str:
+        return self.query_one("#lessons-tabs", TabbedContent).active
+
+    def show_tab(self, which: str) -> None:
+        """Show "lessons" or "exercises" and put the focus in its list."""
+        tab = f"{which}-tab"
+        tabs = self.query_one("#lessons-tabs", TabbedContent)
+        if tabs.active != tab:
+            self.screen.set_focus(None)
+            tabs.active = tab
+        self.call_after_refresh(self.focus_default)
+
+    def action_switch_tab(self) -> None:
+        self.show_tab("exercises" if self.active == "lessons-tab" else "lessons")
+
+    def focus_default(self) -> None:
+        if self.active == "exercises-tab":
+            self.exercises.focus_list()
+        else:
+            self.lessons.query_one("#lesson-list", OptionList).focus()
+
+    @on(LessonsPanel.StepChecked)
+    def _step_checked(self, event: LessonsPanel.StepChecked) -> None:
+        """Say how a check ended in a toast too: checks that build and boot take a while,
+        and the learner may be looking at another screen by then."""
+        self.last_checked = event
+        res = event.result
+        where = f"{event.lesson}" + (f", step {event.step}" if event.step else "")
+        self.app.notify(res.message, title=f"{where}: {res.status}",
+                        severity={"pass": "information", "skip": "warning"}.get(res.status, "error"))
+
+    @on(TabbedContent.TabActivated, "#lessons-tabs")
+    def _inner_tab(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()  # the app's own handler is for the six screens
+        if event.pane.id == "exercises-tab":
+            self.exercises.refresh_list()  # a lesson check may have changed the progress
+            self.exercises.show_current()
+        self.call_after_refresh(self.focus_default)

@@ -1,0 +1,407 @@
+"""The Lessons screen: lessons with their checks, exercises with start, edit and grade.
+
+The real app runs headless (`run_test`) with the learner's home and workspace in a temporary
+folder; grading builds and boots real test kernels in QEMU. Handing the terminal to an editor
+needs a real terminal (the headless driver cannot suspend), so that is tested twice: the
+command the panel builds is run for real, and the whole app runs in tmux with $EDITOR set to a
+small script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from workbench.core.grading import list_exercises
+from workbench.core.lessons import answer_hash, find_lesson, load_lessons
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.lessons import LessonsPane
+from workbench.tui.widgets.exercises_panel import ExercisesPanel, editor_command
+from workbench.tui.widgets.graph_view import GraphView
+from workbench.tui.widgets.lessons_panel import LessonsPanel
+
+SIZE = (120, 40)
+REPO = Path(__file__).resolve().parents[1]
+WORKBENCH = REPO / ".venv" / "bin" / "workbench"
+MARKER = "/* edited by the test editor */"
+
+
+def async_test(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    """A private learner: progress in tmp, English text, no workspace from the environment."""
+    monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("WB_LANG", "en")
+    monkeypatch.delenv("WB_WORKSPACE", raising=False)
+    return tmp_path / "home"
+
+
+def write_progress(home: Path, lessons: dict) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "progress.json").write_text(json.dumps(
+        {"version": 1, "lang": "en", "lessons": lessons, "exercises": {}}))
+
+
+def make_app(tmp_path, **kw) -> WorkbenchApp:
+    return WorkbenchApp("hello", workspace=tmp_path / "ws", build_root=tmp_path / "build", **kw)
+
+
+async def open_lessons(pilot, tab: str = "lessons") -> LessonsPane:
+    app = pilot.app
+    await pilot.press("6")
+    await pilot.pause()
+    pane = app.query_one(LessonsPane)
+    if tab != "lessons":
+        await pilot.press("t")
+        await pilot.pause()
+    assert pane.active == f"{tab}-tab"
+    return pane
+
+
+def lesson_prompts(app) -> list[str]:
+    olist = app.query_one("#lesson-list")
+    return [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
+
+
+def exercise_prompts(app) -> list[str]:
+    olist = app.query_one("#exercise-list")
+    return [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
+
+
+# ---------------------------------------------------------------- lessons
+
+@async_test
+async def test_lessons_screen_lists_every_lesson_with_progress(tmp_path, home):
+    write_progress(home, {"01-three-ways": {"done": ["compare"], "answers": {}}})
+    lessons = load_lessons()
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot)
+        assert app.focused is app.query_one("#lesson-list"), "the lesson list takes the focus"
+        prompts = lesson_prompts(app)
+        assert len(prompts) == len(lessons) >= 12
+        assert prompts[0].startswith("01 ") and "[1/3]" in prompts[0]
+        assert all("[0/" in p for p in prompts[1:])
+        steps = str(app.query_one("#lesson-steps").render())
+        assert ">   2. Quiz: where does the network driver run" in steps  # the current step
+        # the quiz step is current: its answer field is shown
+        assert app.query_one("#lesson-answer").display
+
+
+@async_test
+async def test_quiz_step_wrong_then_right(tmp_path, home):
+    write_progress(home, {"01-three-ways": {"done": ["compare"], "answers": {}}})
+    lesson = find_lesson("01-three-ways")
+    step = lesson.step("where-is-the-driver")
+    right = next(x for x in "abc" if answer_hash(lesson.name, step.id, x) == step.check.answer_sha256)
+    wrong = next(x for x in "abc" if x != right)
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lessons(pilot)
+        panel = app.query_one(LessonsPanel)
+        for answer in (wrong, right):
+            pane.last_checked = None
+            field = app.query_one("#lesson-answer")
+            field.focus()
+            field.value = ""  # a wrong answer stays in the field for the learner to correct
+            await pilot.press(answer, "enter")
+            await wait_for(pilot, lambda: pane.last_checked is not None, what="the quiz check")
+            event = pane.last_checked
+            assert (event.lesson, event.step) == (lesson.name, step.id)
+            if answer == wrong:
+                assert event.result.status == "fail"
+                assert f"'{wrong}' is not the answer" in event.result.message
+                assert step.id not in panel.progress.done_steps(lesson.name)
+                assert "[1/3]" in lesson_prompts(app)[0]
+        assert event.result.status == "pass" and event.result.message == "right!"
+        saved = json.loads((home / "progress.json").read_text())
+        assert saved["lessons"][lesson.name]["done"] == ["compare", "where-is-the-driver"]
+        assert "[2/3]" in lesson_prompts(app)[0]
+        # the next quiz is current now
+        assert ">   3. Quiz: what is a system call" in str(app.query_one("#lesson-steps").render())
+
+
+@async_test
+async def test_a_steps_open_screen_switches_screens(tmp_path, home):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot)
+        tabs = app.query_one("#tabs")
+        # lesson 01, step 1: the Compare screen, for hello
+        await pilot.press("o")
+        await pilot.pause()
+        assert tabs.active == "compare"
+        # lesson 02, step 1: the Graph screen with serial-16550 selected
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.query_one(LessonsPanel).current.name == "02-hello-unikernel"
+        await pilot.press("o")
+        await pilot.pause()
+        assert tabs.active == "graph"
+        view = app.query_one(GraphView)
+        await wait_for(pilot, lambda: view.grid is not None, what="the graph layout")
+        assert view.selected == "serial-16550"
+        # a step about another built-in recipe opens it (nothing unsaved is lost: none here)
+        app.open_for_lesson("run", "fault")
+        await pilot.pause()
+        assert tabs.active == "run" and app.session.recipe.name == "fault"
+        # ... but never over unsaved changes
+        app.session.dirty = True
+        app.open_for_lesson("compare", "hello")
+        await pilot.pause()
+        assert tabs.active == "compare" and app.session.recipe.name == "fault"
+
+
+# ---------------------------------------------------------------- exercises
+
+@async_test
+async def test_exercises_list_shows_every_exercise_with_points(tmp_path, home):
+    expected = list_exercises()
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, "exercises")
+        panel = app.query_one(ExercisesPanel)
+        assert app.focused is app.query_one("#exercise-list")
+        prompts = exercise_prompts(app)
+        assert len(prompts) == len(expected) >= 6
+        for ex, prompt in zip(expected, prompts):
+            assert ex.name in prompt and f"-/{ex.total}" in prompt and "★" in prompt
+        info = panel.info_text.plain
+        assert expected[0].title_in("en") in info and str(tmp_path / "ws") in info
+        assert "not started yet" in info
+        for check in expected[0].checks:
+            assert check.name in panel.result_text.plain
+        # pressing t again goes back to the lessons
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.query_one(LessonsPane).active == "lessons-tab"
+
+
+@async_test
+async def test_start_copies_the_starter_and_never_overwrites(tmp_path, home):
+    app = make_app(tmp_path)
+    ws = tmp_path / "ws"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, "exercises")
+        panel = app.query_one(ExercisesPanel)
+        ex = panel.current
+        await pilot.press("s")
+        await pilot.pause()
+        copy = ws / ex.component
+        for f in ex.files:
+            assert (copy / f).read_text() == (ex.starter / f).read_text()
+        assert "copied the starter" in panel.status_text
+        assert all(f in panel.status_text for f in ex.files)
+        assert str(copy) in panel.info_text.plain
+        edited = copy / ex.files[0]
+        edited.write_text(edited.read_text() + "\n/* my work */\n")
+        await pilot.press("s")
+        await pilot.pause()
+        assert "left untouched" in panel.status_text
+        assert edited.read_text().endswith("/* my work */\n")
+
+
+@async_test
+async def test_palette_and_help_know_the_exercise_actions(tmp_path, home):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [t for t, _, _ in app.command_entries()]
+        for name in (e.name for e in list_exercises()):
+            for verb in ("Start", "Edit", "Grade"):
+                assert f"{verb} exercise {name}" in titles
+        assert "Go to Exercises" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"start exercise serial")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "lessons"
+        panel = app.query_one(ExercisesPanel)
+        assert app.query_one(LessonsPane).active == "exercises-tab"
+        assert panel.current.name == "serial"
+        assert (tmp_path / "ws" / panel.current.component / "component.toml").is_file()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        ids = {b.id for _, bindings in app.screen.sections for b in bindings}
+        assert {"exercise-start", "exercise-edit", "exercise-grade", "lesson-check",
+                "lesson-open", "lessons-switch"} <= ids
+
+
+@pytest.mark.qemu
+@async_test
+async def test_grade_an_untouched_starter_then_a_broken_one(tmp_path, home):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, "exercises")
+        panel = app.query_one(ExercisesPanel)
+        ex = panel.current
+        await pilot.press("s")
+        await pilot.press("g")
+        await pilot.pause()
+        assert panel.grading == ex.name and "grading" in panel.status_text
+        await wait_for(pilot, lambda: panel.grading is None, timeout=60, what="grading")
+        report = panel.last_report
+        assert report is not None and report["graded"] == "workspace"
+        assert 0 <= report["score"] < report["total"] == ex.total
+        shown = panel.result_text.plain
+        for check in ex.checks:
+            assert check.name in shown and f"/{check.points}" in shown
+        assert "FAIL" in shown and f"score {report['score']}/{ex.total}" in shown
+        failed = [c for c in report["checks"] if not c["passed"]]
+        assert failed and all(Path(c["transcript"]).is_file() for c in failed)
+        assert failed[0]["transcript"] in shown
+        # the grade is recorded and shown in the list
+        rec = json.loads((home / "progress.json").read_text())["exercises"][ex.name]
+        assert rec["last"] == report["score"] and rec["attempts"] == 1
+        assert f"{report['score']}/{ex.total}" in exercise_prompts(app)[0]
+
+        # a compile error: the compiler's message and the line are shown
+        source = tmp_path / "ws" / ex.component / ex.files[0]
+        source.write_text(source.read_text() + "\nint broken = ;\n")
+        await pilot.press("g")
+        await pilot.pause()
+        await wait_for(pilot, lambda: panel.grading is None, timeout=60, what="grading")
+        shown = panel.result_text.plain
+        assert "did not build" in panel.status_text
+        assert f"{source}:" in shown and "error:" in shown and "int broken = ;" in shown
+        assert panel.last_report["score"] == 0
+
+
+# ---------------------------------------------------------------- the editor
+
+def test_editor_command_prefers_visual_then_editor_then_nano_then_vi(tmp_path):
+    f = [tmp_path / "bump.c"]
+    have = {"code": "/usr/bin/code", "myed": "/bin/myed", "nano": "/bin/nano", "vi": "/bin/vi"}
+    which = have.get
+    assert editor_command(f, {"VISUAL": "code -w", "EDITOR": "myed"}, which)[0] == \
+        ["code", "-w", str(f[0])]
+    assert editor_command(f, {"EDITOR": "myed"}, which)[0] == ["myed", str(f[0])]
+    cmd, notes = editor_command(f, {"EDITOR": "notthere"}, which)
+    assert cmd == ["/bin/nano", str(f[0])] and "notthere" in notes[0]
+    assert editor_command(f, {}, {"vi": "/bin/vi"}.get)[0] == ["/bin/vi", str(f[0])]
+    cmd, notes = editor_command(f, {"EDITOR": "'unclosed"}, lambda _: None)
+    assert cmd is None and "cannot be read" in notes[0]
+
+
+def test_editor_command_runs_the_learners_editor(tmp_path):
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\nfor f in "$@"; do echo \'{MARKER}\' >> "$f"; done\n')
+    script.chmod(0o755)
+    target = tmp_path / "bump.c"
+    target.write_text("int x;\n")
+    cmd, _ = editor_command([target], {"EDITOR": str(script)})
+    assert subprocess.call(cmd) == 0
+    assert target.read_text() == f"int x;\n{MARKER}\n"
+
+
+@async_test
+async def test_edit_without_a_terminal_to_hand_over_says_which_file(tmp_path, home, monkeypatch):
+    """Headless (like the browser UI) the app cannot suspend: the learner gets the path."""
+    monkeypatch.setenv("EDITOR", "true")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, "exercises")
+        panel = app.query_one(ExercisesPanel)
+        ex = panel.current
+        await pilot.press("e")
+        await pilot.pause()
+        copy = tmp_path / "ws" / ex.component
+        assert (copy / ex.files[0]).is_file(), "edit starts the exercise when needed"
+        assert "cannot hand over to an editor" in panel.status_text
+        assert str(copy / ex.files[0]) in panel.status_text
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def wait_screen(session: str, text: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared; last screen:\n{screen}")
+
+
+def press_until(session: str, key: str, text: str, timeout: float = 20.0) -> str:
+    """Press `key` until `text` shows (a key sent while the app starts may be missed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        tmux("send-keys", "-t", session, key)
+        try:
+            return wait_screen(session, text, min(4.0, max(0.1, deadline - time.monotonic())))
+        except AssertionError:
+            if time.monotonic() >= deadline:
+                raise
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or not WORKBENCH.exists(),
+                    reason="needs tmux and the installed workbench command")
+def test_edit_in_a_real_terminal_suspends_and_comes_back(tmp_path):
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\nfor f in "$@"; do echo \'{MARKER}\' >> "$f"; done\n')
+    script.chmod(0o755)
+    ws = tmp_path / "ws"
+    session = f"wb-edit-{uuid.uuid4().hex[:8]}"
+    env = f"env WB_HOME={tmp_path / 'home'} WB_LANG=en EDITOR={script} -u VISUAL"
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(tmp_path),
+         f"{env} {WORKBENCH} --workspace {ws}; echo WORKBENCH-EXITED-$?; sleep 30")
+    try:
+        wait_screen(session, "Catalogue")
+        press_until(session, "6", "Check step")
+        press_until(session, "t", "Start (s)")
+        first = list_exercises()[0]
+        press_until(session, "e", "Grade it with g")
+        edited = ws / first.component / first.files[0]
+        assert edited.read_text().endswith(MARKER + "\n")
+        assert edited.read_text().count(MARKER) == 1
+        tmux("send-keys", "-t", session, "C-q")
+        screen = wait_screen(session, "WORKBENCH-EXITED-0")
+        assert "Traceback" not in screen
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_tui_command_passes_the_workspace_through(tmp_path, monkeypatch):
+    import workbench.tui.app as tui_app
+    from workbench.cli import main
+
+    seen = {}
+    monkeypatch.setattr(tui_app, "run_app", lambda recipe=None, workspace=None:
+                        seen.update(recipe=recipe, workspace=workspace) or 0)
+    assert main(["--workspace", str(tmp_path), "tui", "selftest"]) == 0
+    assert seen == {"recipe": "selftest", "workspace": tmp_path}
+    assert main([]) == 0 and seen == {"recipe": None, "workspace": None}
+

@@ -1,0 +1,487 @@
+"""The Exercises panel: pick an exercise, start it, edit it, grade it, read the result.
+
+A self-contained widget over `workbench.core.grading`, the twin of the Lessons panel: the
+exercise list (difficulty, points, last grade) on the left; on the right the exercise's
+description, where the learner's copy lives, its named checks and the last grading report.
+
+- **start** copies the starter into the workspace (`start_exercise` never overwrites work);
+- **edit** hands the terminal to the learner's editor (`App.suspend`), on the files that
+  carry the TODOs; with no editor available it says which file to edit instead;
+- **grade** builds and boots the test kernels in a thread worker (the compiler and QEMU are
+  subprocesses; the UI stays live) and shows every check with its points, the transcript of
+  each failed check, and the compiler's diagnostics when the build fails.
+
+A report is also written by the core as `<workspace>/.grade/<exercise>/grade.json`, so the
+last result of an exercise graded earlier (here or with `workbench grade`) is shown again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.errors import WorkbenchError
+from ...core.grading import Exercise, default_workspace, grade, list_exercises, start_exercise
+from ...core.progress import Progress, current_language
+
+FALLBACK_EDITORS = ("nano", "vi")
+STARS = 3
+
+LABELS = {
+    "en": {"start": "Start", "edit": "Edit", "grade": "Grade", "checks": "Checks",
+           "result": "Last result", "no-result": "not graded yet — press g to grade"},
+    "ja": {"start": "開始", "edit": "編集", "grade": "採点", "checks": "チェック",
+           "result": "前回の結果", "no-result": "まだ採点していません — g で採点"},
+}
+
+
+def editor_command(files: list[Path], env: dict[str, str] | None = None,
+                   which: Callable[[str], str | None] = shutil.which
+                   ) -> tuple[list[str] | None, list[str]]:
+    """The command that opens `files` in the learner's editor, and notes on how it was chosen.
+
+    $VISUAL, then $EDITOR (either may carry arguments, e.g. "code -w"), then nano, then vi.
+    A variable naming a program that is not installed is noted and skipped, so a typo in
+    $EDITOR still ends in an editor. Returns (None, notes) when there is no editor at all.
+    """
+    env = os.environ if env is None else env
+    notes: list[str] = []
+    for var in ("VISUAL", "EDITOR"):
+        value = (env.get(var) or "").strip()
+        if not value:
+            continue
+        try:
+            argv = shlex.split(value)
+        except ValueError as e:
+            notes.append(f"${var}={value!r} cannot be read as a command ({e})")
+            continue
+        if argv and which(argv[0]):
+            return [*argv, *map(str, files)], notes
+        notes.append(f"${var}={value!r} is not a program on this machine")
+    for prog in FALLBACK_EDITORS:
+        path = which(prog)
+        if path:
+            return [path, *map(str, files)], notes
+    return None, notes
+
+
+def stars(difficulty: int) -> str:
+    d = max(0, min(STARS, difficulty))
+    return "★" * d + "☆" * (STARS - d)
+
+
+def report_text(report: dict, lang: str = "en") -> Text:
+    """A grading report (`GradeReport.to_dict()`) as the text the panel shows."""
+    out = Text()
+    score, total = report.get("score", 0), report.get("total", 0)
+    style = "bold green" if report.get("full_marks") else "bold red" if score == 0 else "bold yellow"
+    out.append(f"score {score}/{total}", style)
+    if report.get("full_marks"):
+        out.append("  — full marks", "green")
+    what = "your copy" if report.get("graded") == "workspace" else "the built-in reference"
+    out.append(f"   (graded {what}: {report.get('source', '')})\n", "dim")
+    shown: set[str] = set()
+    for run, err in (report.get("build_errors") or {}).items():
+        key = json.dumps(err.get("diagnostics"), sort_keys=True)
+        if key in shown:
+            continue
+        shown.add(key)
+        out.append(f"\nbuild of test kernel '{run}' failed: {err.get('error', '')}\n", "bold red")
+        diags = [d for d in err.get("diagnostics") or [] if d.get("severity") != "note"]
+        for d in diags[:12]:
+            out.append(f"  {d['file']}:{d['line']}:{d['column']}: ", "dim")
+            out.append(f"{d['severity']}: ", "red" if "error" in d["severity"] else "yellow")
+            out.append(f"{d['message']}\n")
+            if d.get("source_line"):
+                out.append(f"    {d['line']:>4} | {d['source_line']}\n", "cyan")
+        if not diags:
+            for line in err.get("details") or []:
+                out.append(f"  {line}\n")
+            if err.get("hint"):
+                out.append(f"  {err['hint']}\n", "dim")
+    out.append("\n")
+    checks = report.get("checks") or []
+    width = max((len(c["name"]) for c in checks), default=10)
+    for c in checks:
+        mark, mstyle = ("PASS", "bold green") if c.get("passed") else ("FAIL", "bold red")
+        out.append(f" {mark} ", mstyle)
+        out.append(f" {c['name']:<{width}}  {c.get('earned', 0):>2}/{c.get('points', 0)}")
+        if c.get("description"):
+            out.append(f"  {c['description']}", "dim")
+        out.append("\n")
+        if not c.get("passed"):
+            for p in (c.get("problems") or [])[:3]:
+                out.append(f"        {p}\n")
+            if c.get("transcript"):
+                out.append("        transcript: ", "dim")
+                out.append(f"{c['transcript']}\n")
+    return out
+
+
+class ExercisesPanel(Widget):
+    """Exercises with their checks, actions and grades. Mount it anywhere.
+
+    `workspace` is where the learner's copies go (default: `default_workspace()`);
+    `progress` may be shared with the Lessons panel so both write one record.
+    """
+
+    DEFAULT_CSS = """
+    ExercisesPanel { layout: horizontal; height: 1fr; }
+    ExercisesPanel #exercise-list { width: 34; height: 1fr; border-right: solid $primary-darken-2; }
+    ExercisesPanel #exercise-body { width: 1fr; height: 1fr; }
+    ExercisesPanel #exercise-text { height: 1fr; padding: 0 1; }
+    ExercisesPanel #exercise-info { height: auto; }
+    ExercisesPanel #exercise-report { height: auto; margin-top: 1; }
+    ExercisesPanel #exercise-status { height: auto; max-height: 6; padding: 0 1; }
+    ExercisesPanel #exercise-status.pass { color: $success; }
+    ExercisesPanel #exercise-status.fail { color: $error; }
+    ExercisesPanel #exercise-status.warn { color: $warning; }
+    ExercisesPanel #exercise-bar { height: auto; padding: 0 1; }
+    ExercisesPanel #exercise-bar Button { min-width: 10; margin-right: 1; }
+    """
+
+    BINDINGS = [
+        Binding("s", "start", "Start", id="exercise-start"),
+        Binding("e", "edit", "Edit", id="exercise-edit"),
+        Binding("g", "grade", "Grade", id="exercise-grade"),
+        Binding("v", "view_transcript", "Transcript", id="exercise-transcript"),
+    ]
+
+    def __init__(self, workspace: Path | None = None, exercises_root: Path | None = None,
+                 progress: Progress | None = None, progress_file: Path | None = None,
+                 toolchain: str = "zig", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = Path(workspace) if workspace else default_workspace()
+        self.progress = progress if progress is not None else Progress.load(progress_file)
+        self.toolchain = toolchain
+        self.exercises: list[Exercise] = []
+        self.error: str | None = None
+        try:
+            self.exercises = list_exercises(exercises_root)
+        except WorkbenchError as e:
+            self.error = str(e)
+        self.current: Exercise | None = self.exercises[0] if self.exercises else None
+        self.grading: str | None = None  # the exercise being graded, if any
+        self.last_report: dict | None = None  # the report shown for `current`
+        self.last_editor: list[str] | None = None  # the last editor command run
+        self.info_text = Text()  # what the panel shows, kept as text for tests and tools
+        self.result_text = Text()
+        self.status_text = ""
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*self._options(), id="exercise-list")
+        with Vertical(id="exercise-body"):
+            with VerticalScroll(id="exercise-text"):
+                yield Static("", id="exercise-info")
+                yield Static("", id="exercise-report")
+            yield Static(self.error or "", id="exercise-status")
+            with Horizontal(id="exercise-bar"):
+                yield Button(self._t("start") + " (s)", id="exercise-start-button")
+                yield Button(self._t("edit") + " (e)", id="exercise-edit-button")
+                yield Button(self._t("grade") + " (g)", id="exercise-grade-button",
+                             variant="primary")
+
+    def on_mount(self) -> None:
+        self.show_current()
+
+    @property
+    def lang(self) -> str:
+        return current_language(self.progress)
+
+    def _t(self, key: str) -> str:
+        return LABELS.get(self.lang, LABELS["en"])[key]
+
+    def _options(self) -> list[Option]:
+        opts = []
+        for ex in self.exercises:
+            rec = self.progress.exercises.get(ex.name, {})
+            # the last grade over the points: "-/10" until it has been graded
+            score = f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"
+            opts.append(Option(f"{stars(ex.difficulty)} {ex.name:<11}{score:>6}", id=ex.name))
+        if not opts:
+            opts.append(Option(self.error or "No exercises found.", disabled=True))
+        return opts
+
+    def refresh_list(self) -> None:
+        olist = self.query_one("#exercise-list", OptionList)
+        highlighted = olist.highlighted
+        olist.clear_options()
+        olist.add_options(self._options())
+        if highlighted is not None:
+            olist.highlighted = highlighted
+
+    # ------------------------------------------------------------------ what is shown
+
+    def copy_dir(self, ex: Exercise) -> Path:
+        return self.workspace / ex.component
+
+    def report_file(self, ex: Exercise) -> Path:
+        """Where `grade` writes its report for this workspace (its default out_dir)."""
+        return self.workspace / ".grade" / ex.name / "grade.json"
+
+    def _load_report(self, ex: Exercise) -> dict | None:
+        try:
+            data = json.loads(self.report_file(ex).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("exercise") == ex.name else None
+
+    def show_current(self) -> None:
+        ex = self.current
+        info = self.query_one("#exercise-info", Static)
+        report = self.query_one("#exercise-report", Static)
+        if ex is None:
+            self.info_text = Text(self.error or "No exercises found.")
+            info.update(self.info_text)
+            report.update("")
+            return
+        lang = self.lang
+        t = Text()
+        t.append(ex.title_in(lang), "bold")
+        t.append(f"   {stars(ex.difficulty)}  {ex.total} points\n", "yellow")
+        summary = ex.summary.get(lang) or ex.summary.get("en", "")
+        if summary:
+            t.append(summary + "\n")
+        t.append("\n")
+        folder = self.copy_dir(ex)
+        rows = [
+            ("component", f"{ex.component}  (graded with your copy in its place)"),
+            ("workspace", str(self.workspace)),
+        ]
+        if folder.exists():
+            rows.append(("your copy", str(folder)))
+            rows.append(("edit", "  ".join(str(folder / f) for f in ex.files)))
+        else:
+            rows.append(("your copy", "not started yet — press s to copy the starter"))
+            rows.append(("files", "  ".join(ex.files) + "  (the TODOs are there)"))
+        rec = self.progress.exercises.get(ex.name)
+        if rec and "last" in rec:
+            rows.append(("grades", f"last {rec['last']}/{rec.get('total', ex.total)} · best "
+                                   f"{rec.get('best', 0)}/{rec.get('total', ex.total)} · "
+                                   f"{rec.get('attempts', 0)} attempt(s)"))
+        for key, value in rows:
+            t.append(f"{key:<11}", "bold cyan")
+            t.append(value + "\n")
+        self.info_text = t
+        info.update(t)
+        # The report names every check with its points; before the first grading the
+        # checks are listed on their own.
+        self.last_report = self._load_report(ex)
+        if self.last_report is None:
+            body = Text(f"{self._t('checks')}\n", "bold underline")
+            width = max((len(c.name) for c in ex.checks), default=10)
+            for c in ex.checks:
+                desc = c.description.get(lang) or c.description.get("en", "")
+                body.append(f"  {c.name:<{width}}  {c.points:>2} pt  ")
+                body.append(desc + "\n", "dim")
+            body.append(f"\n{self._t('no-result')}", "dim")
+        else:
+            body = Text(f"{self._t('result')}\n", "bold underline")
+            body.append_text(report_text(self.last_report, lang))
+        self.result_text = body
+        report.update(body)
+        busy = self.grading is not None
+        self.query_one("#exercise-grade-button", Button).disabled = busy
+
+    def _set_status(self, text: str, status: str | None = None) -> None:
+        self.status_text = text
+        widget = self.query_one("#exercise-status", Static)
+        widget.update(Text(text))
+        widget.set_classes(status or "")
+
+    # ------------------------------------------------------------------ selection
+
+    @on(OptionList.OptionHighlighted, "#exercise-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        ex = next((e for e in self.exercises if e.name == event.option.id), None)
+        if ex is not None and ex is not self.current:
+            self.current = ex
+            if self.grading is None:
+                self._set_status("")
+            self.show_current()
+
+    def select(self, name: str) -> bool:
+        """Make the exercise called `name` the current one (the palette uses this)."""
+        for i, ex in enumerate(self.exercises):
+            if ex.name == name:
+                self.current = ex
+                self.query_one("#exercise-list", OptionList).highlighted = i
+                self.show_current()
+                return True
+        return False
+
+    def focus_list(self) -> None:
+        self.query_one("#exercise-list", OptionList).focus()
+
+    @on(Button.Pressed, "#exercise-start-button")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#exercise-edit-button")
+    def _edit_pressed(self) -> None:
+        self.action_edit()
+
+    @on(Button.Pressed, "#exercise-grade-button")
+    def _grade_pressed(self) -> None:
+        self.action_grade()
+
+    # ------------------------------------------------------------------ start
+
+    def action_start(self) -> None:
+        ex = self.current
+        if ex is None:
+            return
+        self.start(ex)
+
+    def start(self, ex: Exercise) -> Path | None:
+        try:
+            folder, copied = start_exercise(ex, self.workspace)
+        except WorkbenchError as e:
+            self._set_status(str(e), "fail")
+            return None
+        except OSError as e:
+            self._set_status(f"could not copy the starter into {self.workspace}: {e}", "fail")
+            return None
+        if copied:
+            files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+            self._set_status(f"copied the starter of '{ex.name}' to {folder}: "
+                             f"{', '.join(files)} ({', '.join(ex.files)} with TODOs in place of "
+                             "the working code). Edit it (e), then grade (g).", "pass")
+        else:
+            self._set_status(f"{folder} already exists: your work there was left untouched. "
+                             "Edit it with e, grade it with g.", "warn")
+        self.show_current()
+        return folder
+
+    # ------------------------------------------------------------------ edit
+
+    def action_edit(self) -> None:
+        ex = self.current
+        if ex is None:
+            return
+        folder = self.copy_dir(ex)
+        started = ""
+        if not folder.exists():
+            if self.start(ex) is None:
+                return
+            started = f"copied the starter to {folder} first. "
+        self.edit_files([folder / f for f in ex.files], started)
+
+    def edit_files(self, files: list[Path], prefix: str = "") -> None:
+        """Hand the terminal to the editor on `files`; come back to the workbench after it."""
+        paths = "  ".join(str(f) for f in files)
+        cmd, notes = editor_command(files)
+        note = (" (" + "; ".join(notes) + ")") if notes else ""
+        if cmd is None:
+            self._set_status(f"{prefix}No editor found: set $EDITOR (or install nano) to edit "
+                             f"from here{note}. Edit this file yourself: {paths}", "warn")
+            return
+        self.last_editor = cmd
+        try:
+            with self.app.suspend():
+                rc = subprocess.call(cmd)
+        except SuspendNotSupported:
+            self._set_status(f"{prefix}This terminal cannot hand over to an editor (for "
+                             f"example in a browser). Edit this file yourself: {paths}", "warn")
+            return
+        except OSError as e:
+            self._set_status(f"{prefix}could not start the editor {cmd[0]}: {e}{note}. "
+                             f"Edit this file yourself: {paths}", "fail")
+            return
+        if rc != 0:
+            self._set_status(f"{prefix}the editor {Path(cmd[0]).name} exited with status {rc}"
+                             f"{note}. Your file: {paths}", "warn")
+        else:
+            self._set_status(f"{prefix}edited {paths} with {Path(cmd[0]).name}{note}. "
+                             "Grade it with g.", "pass")
+        self.show_current()
+
+    def action_view_transcript(self) -> None:
+        """Open the transcript of the first failed check of the last report in the editor."""
+        rep = self.last_report
+        failed = [Path(c["transcript"]) for c in (rep or {}).get("checks", [])
+                  if not c.get("passed") and c.get("transcript")]
+        failed = [p for p in failed if p.is_file()]
+        if not failed:
+            self._set_status("no transcript to show: nothing failed in the last grading, "
+                             "or nothing was graded yet", "warn")
+            return
+        self.edit_files(failed[:1])
+
+    # ------------------------------------------------------------------ grade
+
+    def action_grade(self) -> None:
+        ex = self.current
+        if ex is None:
+            return
+        if self.grading is not None:
+            self._set_status(f"already grading '{self.grading}': wait for it to finish", "warn")
+            return
+        self.grading = ex.name
+        self.query_one("#exercise-grade-button", Button).disabled = True
+        where = "your copy" if (self.copy_dir(ex) / "component.toml").is_file() else \
+            "the built-in reference (you have not started this exercise)"
+        self._set_status(f"grading '{ex.name}' ({where}): building and booting the test "
+                         "kernels …")
+        self._grade(ex, self.lang)
+
+    @work(thread=True, exclusive=True, group="exercise-grade")
+    def _grade(self, ex: Exercise, lang: str) -> None:
+        def say(text: str) -> None:
+            self.app.call_from_thread(self._set_status, f"grading '{ex.name}': {text} …")
+
+        try:
+            report = grade(ex, self.workspace, toolchain=self.toolchain, lang=lang,
+                           on_progress=say).to_dict()
+            error = None
+        except WorkbenchError as e:
+            report, error = None, str(e)
+        except OSError as e:
+            report, error = None, f"grading failed: {e}"
+        self.app.call_from_thread(self._graded, ex, report, error)
+
+    def _graded(self, ex: Exercise, report: dict | None, error: str | None) -> None:
+        self.grading = None
+        self.query_one("#exercise-grade-button", Button).disabled = False
+        if report is None:
+            self._set_status(error or "grading failed", "fail")
+            return
+        saved = ""
+        if report["graded"] == "workspace":
+            self.progress.record_grade(ex.name, report["score"], report["total"])
+            try:
+                self.progress.save()
+            except OSError as e:
+                saved = f" (could not save the grade: {e})"
+        self.refresh_list()
+        if self.current is not ex:
+            self.select(ex.name)
+        self.show_current()
+        self.last_report = report  # the fresh one, even if grade.json could not be read
+        failed = [c for c in report["checks"] if not c["passed"]]
+        text = f"'{ex.name}': {report['score']}/{report['total']}"
+        if report["full_marks"]:
+            text += " — full marks"
+        elif report.get("build_errors"):
+            text += " — the test kernel did not build: the compiler's messages are in the result"
+        else:
+            text += f" — {len(failed)} check(s) failed; v opens the first transcript"
+        self._set_status(text + saved, "pass" if report["full_marks"] else "fail")
+        self.query_one("#exercise-text", VerticalScroll).scroll_to_widget(
+            self.query_one("#exercise-report", Static), animate=False, top=True)
