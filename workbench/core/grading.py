@@ -18,6 +18,10 @@ run's exit status). A failed check keeps its console transcript in a file. A wor
 copy of the component grades the built-in reference, which must score full marks: that is how
 a teacher tests an exercise.
 
+A run with `forwards` is booted as an appliance instead: once it is ready, every check of
+that run that names a `client` talks to it from the host (all queries during the one boot),
+then the run is stopped and its console and telemetry are scored like any other run's.
+
 Only the exercise's own component is taken from the workspace: a learner who has started two
 exercises in one workspace is graded on one at a time.
 """
@@ -39,7 +43,8 @@ from .manifest import Table, read_toml
 from .progress import home_dir
 from .recipe import MACHINE_NAMES, Recipe
 
-RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout")
+RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout", "stopped")
+CLIENTS = ("dns",)
 
 
 def exercises_dir() -> Path:
@@ -54,6 +59,21 @@ class TestRun:
     timeout: float = 10.0
     providers: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    forwards: list[tuple[str, int]] = field(default_factory=list)  # (proto, guest port)
+
+
+@dataclass
+class DnsQuery:
+    """One query a `client = "dns"` check sends, and what the answer must be."""
+    name: str = ""               # presentation form, e.g. "www.example.org."
+    type: str = "A"
+    wire_name: str = ""          # instead of name: the question name built by hand (see below)
+    additional: list[str] = field(default_factory=list)  # records "NAME TTL CLASS TYPE DATA"
+    rcode: str = "NOERROR"
+    response: list[str] = field(default_factory=list)    # regexes on the response as text
+
+    def describe(self) -> str:
+        return f"{self.wire_name!r} (built by hand)" if self.wire_name else f"{self.name} {self.type}"
 
 
 @dataclass
@@ -66,6 +86,8 @@ class GradeCheck:
     telemetry: list[str] = field(default_factory=list)
     status: str | None = None
     description: dict[str, str] = field(default_factory=dict)
+    client: str | None = None
+    queries: list[DnsQuery] = field(default_factory=list)
 
 
 @dataclass
@@ -123,13 +145,14 @@ def load_exercise(directory: Path) -> Exercise:
         if not isinstance(raw, dict):
             raise runs_t.error(rname, f"run '{rname}' must be a table [runs.{rname}]")
         rt = runs_t.sub(rname)
-        rt.check_keys({"application", "machine", "timeout", "providers", "options"})
+        rt.check_keys({"application", "machine", "timeout", "providers", "options", "forwards"})
         machine = rt.get("machine", str, "microvm")
         if machine not in MACHINE_NAMES:
             raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
         runs[rname] = TestRun(rname, rt.get("application", str), machine,
                               float(rt.get("timeout", (int, float), 10.0)),
-                              dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})))
+                              dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})),
+                              [_forward(rt, f) for f in rt.get_str_list("forwards")])
     checks: list[GradeCheck] = []
     seen: set[str] = set()
     for i, raw in enumerate(t.get("checks", list)):
@@ -137,7 +160,7 @@ def load_exercise(directory: Path) -> Exercise:
             raise t.error("checks", f"checks[{i}] must be a table")
         ct = Table(raw, path, text, "checks")
         ct.check_keys({"name", "points", "run", "console", "not_console", "telemetry", "status",
-                       "description"})
+                       "description", "client", "queries"})
         name = ct.get("name", str)
         if name in seen:
             raise ct.error("name", f"duplicate check name '{name}'")
@@ -152,8 +175,11 @@ def load_exercise(directory: Path) -> Exercise:
             raise ct.error("status", f"unknown status '{status}'", hint="valid: " + ", ".join(RUN_STATUSES))
         check = GradeCheck(name, ct.get("points", int), run, ct.get_str_list("console"),
                            ct.get_str_list("not_console"), ct.get_str_list("telemetry"), status,
-                           _lang_table(ct, "description", False))
-        for rx in (*check.console, *check.not_console, *check.telemetry):
+                           _lang_table(ct, "description", False), ct.get("client", str, None))
+        if check.client is not None or "queries" in ct.data:
+            _load_client(ct, check, runs[run])
+        for rx in (*check.console, *check.not_console, *check.telemetry,
+                   *(rx for q in check.queries for rx in q.response)):
             try:
                 re.compile(rx)
             except re.error as e:
@@ -171,6 +197,47 @@ def load_exercise(directory: Path) -> Exercise:
             raise t.error("files", f"'{f}' is not in the starter folder {ex.starter}",
                           hint="starter files: " + (valid_list(have) or "none"))
     return ex
+
+
+def _forward(t: Table, text: str) -> tuple[str, int]:
+    """"udp:53" -> ("udp", 53): a guest port the appliance exposes on a free host port."""
+    m = re.fullmatch(r"(udp|tcp):(\d{1,5})", text)
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise t.error("forwards", f"bad forward '{text}'", hint='write "udp:53" or "tcp:80"')
+    return m.group(1), int(m.group(2))
+
+
+def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
+    if check.client not in CLIENTS:
+        raise ct.error("client", f"unknown client {check.client!r} in check '{check.name}'",
+                       hint="valid: " + ", ".join(CLIENTS))
+    if not any(proto == "udp" for proto, _ in run.forwards):
+        raise ct.error("client", f"check '{check.name}' needs a client, but run '{run.name}' "
+                       "forwards no UDP port", hint='add forwards = ["udp:53"] to the run')
+    raw = ct.get("queries", list)
+    if not raw:
+        raise ct.error("queries", f"check '{check.name}' sends no queries")
+    for i, q in enumerate(raw):
+        if not isinstance(q, dict):
+            raise ct.error("queries", f"queries[{i}] of check '{check.name}' must be a table")
+        qt = Table(q, ct.path, ct.text, f"{ct.key_name('queries')}[{i}]")
+        qt.check_keys({"name", "type", "wire_name", "additional", "rcode", "response"})
+        query = DnsQuery(qt.get("name", str, ""), qt.get("type", str, "A"),
+                         qt.get("wire_name", str, ""), qt.get_str_list("additional"),
+                         qt.get("rcode", str, "NOERROR"), qt.get_str_list("response"))
+        if bool(query.name) == bool(query.wire_name):
+            raise qt.error(None, f"queries[{i}] of check '{check.name}' needs exactly one of "
+                           "'name' and 'wire_name'")
+        if query.wire_name and query.additional:
+            raise qt.error("additional", "a query with a hand-built 'wire_name' cannot have "
+                           "'additional' records (their compression would point into it)")
+        try:
+            _dns_wire(query)  # every mistake in the description shows now, not while grading
+        except ValueError as e:
+            raise qt.error(None, f"queries[{i}] of check '{check.name}': {e}",
+                           hint="name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
+                                "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)")
+        check.queries.append(query)
 
 
 def list_exercises(root: Path | None = None) -> list[Exercise]:
@@ -230,6 +297,136 @@ def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
         shutil.copyfile(ex.starter / rel, tmp / rel)
     tmp.rename(target)  # appears whole or not at all
     return target, True
+
+
+# --------------------------------------------------------------------------- the DNS client
+
+def _wire_name(text: str) -> bytes:
+    """A question name built token by token, to send what no well-behaved client would:
+    `www` a label, `a*64` a label of 64 a's (its length byte reads as a reserved label type),
+    `@12` a compression pointer to offset 12 (where the question starts), `.` the final zero."""
+    out = bytearray()
+    for tok in text.split():
+        if tok == ".":
+            out.append(0)
+        elif tok.startswith("@"):
+            if not tok[1:].isdigit() or int(tok[1:]) >= 0x4000:
+                raise ValueError(f"bad pointer {tok!r} in wire_name: @ and an offset below 16384")
+            off = int(tok[1:])
+            out += bytes([0xC0 | off >> 8, off & 0xFF])
+        else:
+            m = re.fullmatch(r"(.+)\*(\d+)", tok)
+            label = (m.group(1) * int(m.group(2)) if m else tok).encode("ascii", "replace")
+            if len(label) > 255:
+                raise ValueError(f"label {tok!r} in wire_name is longer than a length byte can say")
+            out.append(len(label))
+            out += label
+    return bytes(out)
+
+
+_PLACEHOLDER = "q.invalid."  # 11 bytes on the wire; wire_name replaces it
+
+
+def _dns_wire(q: DnsQuery, ident: int = 0) -> bytes:
+    """The query as bytes, built by dnspython (names in additional records compressed)."""
+    import dns.exception
+    import dns.message
+    import dns.rcode
+    import dns.rrset
+
+    try:
+        dns.rcode.from_text(q.rcode)
+        msg = dns.message.make_query(q.name or _PLACEHOLDER, q.type)
+        msg.id = ident
+        for text in q.additional:
+            parts = text.split(None, 4)
+            if len(parts) != 5 or not parts[1].isdigit():
+                raise ValueError(f"additional record {text!r}: expected NAME TTL CLASS TYPE DATA")
+            name, ttl, rdclass, rdtype, data = parts
+            msg.additional.append(dns.rrset.from_text(name, int(ttl), rdclass, rdtype, data))
+        wire = msg.to_wire()
+    except dns.exception.DNSException as e:
+        raise ValueError(str(e) or type(e).__name__) from None
+    if q.wire_name:
+        skip = len(_PLACEHOLDER) + 1
+        wire = wire[:12] + _wire_name(q.wire_name) + wire[12 + skip:]
+    return wire
+
+
+def _exchange(wire: bytes, port: int, timeout: float, tries: int = 2) -> bytes | None:
+    """Send a query to 127.0.0.1:port; the reply with the same ID, or None. UDP may lose a
+    datagram, so ask again like a resolver does."""
+    import socket
+    import time
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for _ in range(tries):
+            sock.sendto(wire, ("127.0.0.1", port))
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                sock.settimeout(left)
+                try:
+                    data, _ = sock.recvfrom(65535)
+                except OSError:  # timed out (or the port went away)
+                    break
+                if data[:2] == wire[:2]:
+                    return data
+    return None
+
+
+def _ask_dns(check: GradeCheck, port: int, timeout: float, first_id: int) -> tuple[list[str], str]:
+    """Send the check's queries in order; (problems, what was asked and answered)."""
+    import dns.exception
+    import dns.message
+    import dns.rcode
+
+    problems: list[str] = []
+    log: list[str] = []
+    for i, q in enumerate(check.queries, 1):
+        what = f"query {i} ({q.describe()})"
+        log.append(f";; {what}, expecting {q.rcode.upper()}")
+        reply = _exchange(_dns_wire(q, (first_id + i) & 0xFFFF), port, timeout)
+        if reply is None:
+            problems.append(f"{what}: no answer (the server dropped it, or stopped answering)")
+            log.append(";; no answer\n")
+            continue
+        try:
+            msg = dns.message.from_wire(reply)
+        except dns.exception.DNSException as e:
+            problems.append(f"{what}: the answer is not a valid DNS message ({e})")
+            log.append(f";; unreadable answer: {reply.hex()}\n")
+            continue
+        text = msg.to_text()
+        log.append(text + "\n")
+        got = dns.rcode.to_text(msg.rcode())
+        if got != q.rcode.upper():
+            problems.append(f"{what}: answered {got}, expected {q.rcode.upper()}")
+        for rx in q.response:
+            if not re.search(rx, text, re.M):
+                problems.append(f"{what}: no line of the answer matches {rx!r}")
+    return problems, "\n".join(log)
+
+
+def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout: float):
+    """Boot an appliance once, run every client check of this run against it, stop it.
+    Returns (RunResult or None, {check: (problems, client transcript)}, why it never ran)."""
+    from .appliance import Appliance
+
+    app = Appliance(image, run.forwards, machine=run.machine, watchdog=timeout)
+    answers: dict[str, tuple[list[str], str]] = {}
+    trouble = None
+    try:
+        app.start(ready_timeout=timeout)
+        port = app.port("udp", next(g for p, g in run.forwards if p == "udp"))
+        for n, check in enumerate(c for c in checks if c.client):
+            answers[check.name] = _ask_dns(check, port, 1.5 * timeout_scale(), n * 256)
+    except WorkbenchError:  # never became ready: that is the learner's result
+        trouble = f"the appliance did not become ready within {timeout:g} s"
+    finally:
+        result = app.stop()
+    if result is None:
+        trouble = f"the appliance did not run: {app.error or 'QEMU did not start'}"
+    return result, answers, trouble
 
 
 # --------------------------------------------------------------------------- grading
@@ -329,6 +526,8 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
     results: dict[str, Any] = {}
     build_errors: dict[str, dict] = {}
     runs_info: dict[str, dict] = {}
+    answers: dict[str, tuple[list[str], str]] = {}  # check -> client problems, transcript
+    troubles: dict[str, str] = {}  # run -> why its appliance never answered
     needed = [r for r in ex.runs.values() if any(c.run == r.name for c in ex.checks)]
     for run in needed:
         recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
@@ -345,12 +544,21 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
             results[run.name] = e
             continue
         say(f"boot  {run.name}")
-        result = boot_image_sync(built.image, machine=run.machine,
-                                 timeout=run.timeout * timeout_scale())
+        if run.forwards:
+            result, run_answers, trouble = _serve_and_ask(
+                run, built.image, [c for c in ex.checks if c.run == run.name],
+                run.timeout * timeout_scale())
+            answers.update(run_answers)
+            if trouble:
+                troubles[run.name] = trouble
+        else:
+            result = boot_image_sync(built.image, machine=run.machine,
+                                     timeout=run.timeout * timeout_scale())
         results[run.name] = result
-        runs_info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
-                               "duration_ms": round(result.duration_ms, 1),
-                               "image_bytes": built.loadable_bytes}
+        if result is not None:
+            runs_info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
+                                   "duration_ms": round(result.duration_ms, 1),
+                                   "image_bytes": built.loadable_bytes}
 
     outcomes = []
     for check in ex.checks:
@@ -360,7 +568,11 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
         if isinstance(r, BuildError):
             problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
             transcript_text = r.output
+        elif r is None:
+            problems.append(troubles.get(check.run, f"the test kernel '{check.run}' did not run"))
         else:
+            if check.client and check.run in troubles:
+                problems.append(troubles[check.run])
             telemetry = "\n".join(rec.raw for rec in r.telemetry)
             console = r.console.replace("\r\n", "\n")
             if check.status and r.status != check.status:
@@ -374,8 +586,13 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
             for rx in check.telemetry:
                 if not re.search(rx, telemetry, re.M):
                     problems.append(f"telemetry: no record matches {rx!r}")
+            client_problems, client_text = answers.get(check.name, ([], ""))
+            if check.client and check.run not in troubles:
+                problems.extend(client_problems)
             transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
                                f"--- telemetry ---\n{telemetry}\n")
+            if check.client:
+                transcript_text += f"--- {check.client} client ---\n{client_text}\n"
         passed = not problems
         transcript = None
         if not passed:
