@@ -206,3 +206,75 @@ def test_cli_grade_bad_manifest_in_workspace(tmp_path, _private_home):
     assert "component.toml" in r.stderr and "malformed TOML" in r.stderr
     assert "Traceback" not in r.stderr
     tomllib.loads((G.find_exercise("bump").directory / "exercise.toml").read_text())
+
+
+# ------------------------------------------------------------------ network checks
+
+
+def test_hand_built_question_names_and_compressed_queries():
+    assert G._wire_name("a*64 example org .") == bytes([64]) + b"a" * 64 + b"\x07example\x03org\x00"
+    assert G._wire_name("@14 @12") == b"\xc0\x0e\xc0\x0c"
+    ex = G.find_exercise("name-decoding")
+    by_name = {c.name: c for c in ex.checks}
+    loop = G._dns_wire(by_name["pointer-loop"].queries[0], ident=7)
+    assert loop[:2] == b"\x00\x07" and loop[12:14] == b"\xc0\x0c" and len(loop) == 12 + 2 + 4
+    # dnspython writes the additional records' owner names as pointers back into the question
+    wire = G._dns_wire(by_name["compressed"].queries[0])
+    assert wire.count(b"\xc0\x0c") >= 1 and b"\x03ns1\xc0" in wire
+
+
+@pytest.mark.parametrize("edit,words", [
+    (('client = "dns"', 'client = "dig"', 1), ["unknown client 'dig'", "valid: dns"]),
+    (('forwards = ["udp:53"]', 'forwards = ["udp53"]', 1), ["bad forward 'udp53'", "forwards"]),
+    (('forwards = ["udp:53"]\n', '', 1), ["forwards no UDP port"]),
+    (('wire_name = "@12"', 'wire_name = "@12", name = "x."', 1), ["exactly one of"]),
+    (('wire_name = "@12"', 'wire_name = "@99999"', 1), ["bad pointer '@99999'"]),
+    (('type = "A", rcode = "NOERROR"', 'type = "AA", rcode = "NOERROR"', 1), ["queries[0]", "AA"]),
+    (('rcode = "FORMERR"', 'rcode = "FORMER"', 1), ["queries[0]", "FORMER"]),
+])
+def test_bad_client_check_is_a_clear_error(tmp_path, edit, words):
+    d = tmp_path / "name-decoding"
+    shutil.copytree(G.find_exercise("name-decoding").directory, d)
+    text = (d / "exercise.toml").read_text()
+    assert edit[0] in text
+    (d / "exercise.toml").write_text(text.replace(*edit))
+    with pytest.raises(WorkbenchError) as e:
+        G.load_exercise(d)
+    message = str(e.value)
+    assert "exercise.toml" in message and all(w in message for w in words), message
+
+
+@pytest.mark.qemu
+def test_network_run_boots_once_for_all_its_queries(tmp_path, monkeypatch):
+    from workbench.core.appliance import Appliance
+
+    starts = []
+    real_start = Appliance.start
+    monkeypatch.setattr(Appliance, "start", lambda self, *a, **k: starts.append(1) or real_start(self, *a, **k))
+    ex = G.find_exercise("name-decoding")
+    report = G.grade(ex, tmp_path / "empty", out_dir=tmp_path / "out")
+    assert report.full_marks, G.format_report(report)
+    assert len(starts) == 1 < sum(len(c.queries) for c in ex.checks)
+    assert report.runs["server"]["status"] == "stopped"
+
+
+@pytest.mark.qemu
+def test_a_server_that_loops_fails_that_check_and_is_stopped(tmp_path, monkeypatch):
+    """A decoder that follows every pointer hangs on a pointer loop: the grader waits a
+    bounded time, scores the check zero, keeps the others, and leaves no QEMU behind."""
+    monkeypatch.setenv("WB_TIMEOUT_SCALE", "0.3")  # shorter waits for the answers that never come
+    ex = G.find_exercise("name-decoding")
+    folder, _ = G.start_exercise(ex, tmp_path / "ws")
+    shutil.copyfile(KERNELS / "lib" / "dns" / "dns_wire.c", folder / "dns_wire.c")
+    src = folder / "dns_wire.c"
+    text = src.read_text()
+    guard = "            if (target >= limit)\n                return -1;"
+    assert guard in text
+    src.write_text(text.replace(guard, "            if (0)\n                return -1;"))
+    report = G.grade(ex, tmp_path / "ws", out_dir=tmp_path / "out")
+    outcome = {c.name: c for c in report.checks}
+    assert not outcome["pointer-loop"].passed
+    assert "no answer" in outcome["pointer-loop"].problems[0]
+    assert "dns client" in outcome["pointer-loop"].transcript.read_text()
+    assert all(outcome[n].passed for n in ("answers", "mixed-case", "compressed", "oversized"))
+    assert not _my_qemus()

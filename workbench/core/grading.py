@@ -332,10 +332,19 @@ def _dns_wire(q: DnsQuery, ident: int = 0) -> bytes:
     import dns.exception
     import dns.message
     import dns.rcode
+    import dns.rdatatype
     import dns.rrset
 
     try:
         dns.rcode.from_text(q.rcode)
+    except dns.exception.DNSException:
+        raise ValueError(f"unknown rcode {q.rcode!r}; for example NOERROR, FORMERR, NXDOMAIN, "
+                         "NOTIMP, REFUSED") from None
+    try:
+        dns.rdatatype.from_text(q.type)
+    except dns.exception.DNSException:
+        raise ValueError(f"unknown record type {q.type!r}; for example A, AAAA, MX, TXT") from None
+    try:
         msg = dns.message.make_query(q.name or _PLACEHOLDER, q.type)
         msg.id = ident
         for text in q.additional:
@@ -393,8 +402,10 @@ def _ask_dns(check: GradeCheck, port: int, timeout: float, first_id: int) -> tup
         try:
             msg = dns.message.from_wire(reply)
         except dns.exception.DNSException as e:
-            problems.append(f"{what}: the answer is not a valid DNS message ({e})")
-            log.append(f";; unreadable answer: {reply.hex()}\n")
+            got = dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 4 else "nothing readable"
+            problems.append(f"{what}: answered {got} (expected {q.rcode.upper()}) in a message "
+                            f"that is not valid DNS: {e}")
+            log.append(f";; unreadable answer ({e}): {reply.hex()}\n")
             continue
         text = msg.to_text()
         log.append(text + "\n")
