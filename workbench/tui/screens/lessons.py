@@ -34,6 +34,7 @@ class LessonsPane(Vertical):
         self.exercises_root = exercises_root
         self.progress_file = progress_file
         self.last_checked: LessonsPanel.StepChecked | None = None
+        self._want_tab: str | None = None
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="lessons-tabs", initial="lessons-tab"):
@@ -65,9 +66,16 @@ class LessonsPane(Vertical):
 
     def show_tab(self, which: str) -> None:
         """Show "lessons" or "exercises" and put the focus in its list."""
-        tab = f"{which}-tab"
+        self._want_tab = f"{which}-tab"
+        self._apply_tab()
+        # The first time this screen is shown, its tabs activate their first pane once they
+        # are laid out: choose again after that.
+        self.call_after_refresh(self._apply_tab)
+
+    def _apply_tab(self) -> None:
+        tab = self._want_tab
         tabs = self.query_one("#lessons-tabs", TabbedContent)
-        if tabs.active != tab:
+        if tab and tabs.active != tab:
             self.screen.set_focus(None)
             tabs.active = tab
         self.call_after_refresh(self.focus_default)
