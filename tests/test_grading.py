@@ -111,30 +111,25 @@ def test_start_never_overwrites_work(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["alloc-bump"], "no leftovers beside it"
 
 
-def test_exercise_naming_a_file_missing_from_its_starter_is_a_clear_error(tmp_path):
-    d = tmp_path / "broken"
-    shutil.copytree(G.find_exercise("bump").directory, d)
-    text = (d / "exercise.toml").read_text().replace('files = ["bump.c"]', 'files = ["bmp.c"]', 1)
-    (d / "exercise.toml").write_text(text)
-    with pytest.raises(WorkbenchError) as e:
-        G.load_exercise(d)
-    assert "bmp.c" in str(e.value) and "bump.c" in str(e.value) and "files" in str(e.value)
-
-
 def test_unknown_exercise_is_a_clear_error():
     with pytest.raises(WorkbenchError) as e:
         G.find_exercise("bumpp")
     assert "did you mean bump?" in str(e.value)
 
 
-def test_bad_exercise_file_names_the_key(tmp_path):
+@pytest.mark.parametrize("old,new,words", [
+    ('run = "basic"', 'run = "basik"', ["basik", "did you mean basic?"]),
+    ('files = ["bump.c"]', 'files = ["bmp.c"]', ["bmp.c", "not in the starter", "bump.c", "files"]),
+])
+def test_bad_exercise_file_names_the_key(tmp_path, old, new, words):
     d = tmp_path / "broken"
     shutil.copytree(G.find_exercise("bump").directory, d)
-    text = (d / "exercise.toml").read_text().replace('run = "basic"', 'run = "basik"', 1)
-    (d / "exercise.toml").write_text(text)
+    text = (d / "exercise.toml").read_text()
+    assert old in text
+    (d / "exercise.toml").write_text(text.replace(old, new, 1))
     with pytest.raises(WorkbenchError) as e:
         G.load_exercise(d)
-    assert "basik" in str(e.value) and "did you mean basic?" in str(e.value)
+    assert all(w in str(e.value) for w in words), str(e.value)
 
 
 def test_timeout_scale_must_be_a_positive_number(monkeypatch):
