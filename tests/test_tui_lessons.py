@@ -251,7 +251,7 @@ async def test_palette_and_help_know_the_exercise_actions(tmp_path, home):
         await pilot.pause()
         ids = {b.id for _, bindings in app.screen.sections for b in bindings}
         assert {"exercise-start", "exercise-edit", "exercise-grade", "lesson-check",
-                "lesson-open", "lessons-switch"} <= ids
+                "lesson-open", "lessons-show-exercises", "lessons-show-lessons"} <= ids
 
 
 @pytest.mark.qemu
@@ -373,7 +373,7 @@ def test_edit_in_a_real_terminal_suspends_and_comes_back(tmp_path):
     script.chmod(0o755)
     ws = tmp_path / "ws"
     session = f"wb-edit-{uuid.uuid4().hex[:8]}"
-    env = f"env WB_HOME={tmp_path / 'home'} WB_LANG=en EDITOR={script} -u VISUAL"
+    env = f"env -u VISUAL WB_HOME={tmp_path / 'home'} WB_LANG=en EDITOR={script}"
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(tmp_path),
          f"{env} {WORKBENCH} --workspace {ws}; echo WORKBENCH-EXITED-$?; sleep 30")
     try:

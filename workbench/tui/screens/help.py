@@ -17,6 +17,11 @@ CONCEPTS = [
     ("resolution", "recipe → every component needed, each with the reason it is there"),
     ("layout", "libos (one domain), monolithic (kernel + process), microkernel (servers + IPC)"),
     ("region", "a range of the address space owned by a component, a stack, a heap or a device"),
+    ("lesson", "text plus steps; each step is checked against what you really built and booted"),
+    ("exercise", "a built-in component with parts taken out: start copies it, you fill the TODOs"),
+    ("workspace", "your folder (--workspace, WB_WORKSPACE); your copy replaces the built-in one"),
+    ("grade", "build and boot test kernels with your copy; each named check scores points"),
+    ("editor", "e opens $VISUAL or $EDITOR (else nano, else vi) and returns here when it exits"),
 ]
 
 

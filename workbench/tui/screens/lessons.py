@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import OptionList, TabbedContent, TabPane
 
 from ..widgets.exercises_panel import ExercisesPanel
@@ -20,8 +21,10 @@ from ..widgets.lessons_panel import LessonsPanel
 
 
 class LessonsPane(Vertical):
+    # One key, t, goes to the other tab; the footer names where it goes.
     BINDINGS = [
-        Binding("t", "switch_tab", "Lessons/Exercises", id="lessons-switch"),
+        Binding("t", "show_tab('exercises')", "Exercises", id="lessons-show-exercises"),
+        Binding("t", "show_tab('lessons')", "Lessons", id="lessons-show-lessons"),
     ]
 
     def __init__(self, workspace: Path | None = None, toolchain: str = "zig",
@@ -80,10 +83,23 @@ class LessonsPane(Vertical):
             tabs.active = tab
         self.call_after_refresh(self.focus_default)
 
-    def action_switch_tab(self) -> None:
-        self.show_tab("exercises" if self.active == "lessons-tab" else "lessons")
+    def action_show_tab(self, which: str) -> None:
+        self.show_tab(which)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "show_tab":
+            return parameters[0] != self.active.removesuffix("-tab")
+        return True
+
+    def _shown(self) -> bool:
+        """Whether the Lessons screen is the one on view (its tab may be hidden)."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
 
     def focus_default(self) -> None:
+        """Focus the list of the tab on view, but only while this screen is the one shown:
+        a focus moved into a hidden screen would switch the app to it."""
+        if not self._shown():
+            return
         if self.active == "exercises-tab":
             self.exercises.focus_list()
         else:
@@ -102,6 +118,7 @@ class LessonsPane(Vertical):
     @on(TabbedContent.TabActivated, "#lessons-tabs")
     def _inner_tab(self, event: TabbedContent.TabActivated) -> None:
         event.stop()  # the app's own handler is for the six screens
+        self.refresh_bindings()
         if event.pane.id == "exercises-tab":
             self.exercises.refresh_list()  # a lesson check may have changed the progress
             self.exercises.show_current()

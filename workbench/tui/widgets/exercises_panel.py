@@ -208,12 +208,15 @@ class ExercisesPanel(Widget):
         return LABELS.get(self.lang, LABELS["en"])[key]
 
     def _options(self) -> list[Option]:
-        opts = []
+        rows = []
         for ex in self.exercises:
             rec = self.progress.exercises.get(ex.name, {})
             # the last grade over the points: "-/10" until it has been graded
-            score = f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"
-            opts.append(Option(f"{stars(ex.difficulty)} {ex.name:<11}{score:>6}", id=ex.name))
+            rows.append((ex, f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"))
+        nw = max((len(ex.name) for ex, _ in rows), default=0)
+        sw = max((len(score) for _, score in rows), default=0)
+        opts = [Option(f"{stars(ex.difficulty)} {ex.name:<{nw}} {score:>{sw}}", id=ex.name)
+                for ex, score in rows]
         if not opts:
             opts.append(Option(self.error or "No exercises found.", disabled=True))
         return opts
