@@ -197,10 +197,12 @@ async def test_exercises_list_shows_every_exercise_with_points(tmp_path, home):
         assert "not started yet" in info
         for check in expected[0].checks:
             assert check.name in panel.result_text.plain
-        # pressing t again goes back to the lessons
+        # t goes back to the lessons, and the footer says so
+        assert app.active_bindings["t"].binding.description == "Lessons"
         await pilot.press("t")
         await pilot.pause()
         assert app.query_one(LessonsPane).active == "lessons-tab"
+        assert app.active_bindings["t"].binding.description == "Exercises"
 
 
 @async_test
