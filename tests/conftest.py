@@ -20,6 +20,10 @@ def _private_cache(tmp_path_factory):
     """Tests never share compiled objects with a learner's cache (nor with other test runs)."""
     if "WB_CACHE" not in os.environ:
         os.environ["WB_CACHE"] = str(tmp_path_factory.mktemp("objcache"))
+    # nor read or write a learner's progress and workspace (tests that need them set their own)
+    os.environ["WB_HOME"] = str(tmp_path_factory.mktemp("home"))
+    os.environ.pop("WB_WORKSPACE", None)
+    os.environ.pop("WB_LANG", None)
     yield
 
 

@@ -137,7 +137,15 @@ async def test_quiz_step_wrong_then_right(tmp_path, home):
                 assert f"'{wrong}' is not the answer" in event.result.message
                 assert step.id not in panel.progress.done_steps(lesson.name)
                 assert "[1/3]" in lesson_prompts(app)[0]
+                # the panel itself keeps showing the verdict (and the hint) after the redraw
+                await pilot.pause()
+                shown = str(app.query_one("#lesson-result").render())
+                assert f"'{wrong}' is not the answer" in shown and "hint" in shown
         assert event.result.status == "pass" and event.result.message == "right!"
+        await pilot.pause()
+        assert "right!" in str(app.query_one("#lesson-result").render())
+        # finished steps keep their [x] mark (plain text, not markup)
+        assert "[x]" in str(app.query_one("#lesson-steps").render())
         saved = json.loads((home / "progress.json").read_text())
         assert saved["lessons"][lesson.name]["done"] == ["compare", "where-is-the-driver"]
         assert "[2/3]" in lesson_prompts(app)[0]

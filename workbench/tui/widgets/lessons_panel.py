@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -143,7 +144,8 @@ class LessonsPanel(Widget):
             return
         md.update(join_wide_lines(les.text(self.lang)) if self.lang == "ja" else les.text(self.lang))
         lines = step_lines(les, self.progress, self.lang)
-        steps.update(f"{self._t('steps')}\n" + "\n".join(lines))
+        # plain text: the step marks look like [x] and [-], which markup would swallow
+        steps.update(Text(f"{self._t('steps')}\n" + "\n".join(lines)))
         step = les.current_step(self.progress)
         self.query_one("#lesson-answer", Input).display = bool(step and step.check.kind == "quiz")
         self.query_one("#lesson-open-button", Button).disabled = not (step and step.screen)
@@ -152,7 +154,10 @@ class LessonsPanel(Widget):
 
     @on(OptionList.OptionHighlighted, "#lesson-list")
     def _lesson_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.current = next((les for les in self.lessons if les.name == event.option.id), None)
+        lesson = next((les for les in self.lessons if les.name == event.option.id), None)
+        if lesson is self.current:  # the list was only redrawn (after a check): keep the result
+            return
+        self.current = lesson
         self._set_result("", None)
         self._show_lesson()
 
