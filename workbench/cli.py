@@ -139,6 +139,8 @@ def cmd_build(args) -> int:
     if args.json:
         _print_json(result.to_dict())
         return 0
+    print(f"recipe {result.recipe.name}: layout {result.recipe.layout}, "
+          f"machine {result.recipe.machine}, toolchain {result.toolchain}")
     print(f"image: {result.image}  ({_kib(result.loadable_bytes)} loadable, "
           f"{_kib(result.memory_bytes)} in memory)  built in {result.seconds:.2f} s "
           f"({result.compiled} compiled, {result.cached} from cache)")
@@ -163,7 +165,7 @@ def cmd_inspect(args) -> int:
     print(f"{'START':>18} {'END':>18} {'SIZE':>10} {'PERM':4}  {'KIND':<11} OWNER")
     for r in info.regions:
         print(f"{r.start:#18x} {r.end:#18x} {_kib(r.end - r.start):>10} {r.perms:4}  "
-              f"{r.kind:<11} {r.owner}")
+              f"{r.kind:<11} {r.owner}{'  (user)' if r.domain == 'user' else ''}")
         if args.symbols:
             for s in r.symbols:
                 print(f"{'':>20}{s.addr:#x}  {s.size:>6}  {s.name}")
@@ -186,6 +188,9 @@ def cmd_boot(args) -> int:
         res = _resolution(argparse.Namespace(recipe=args.target, workspace=args.workspace))
         result = _build(argparse.Namespace(out=args.out, toolchain=args.toolchain, json=args.json), res)
         image = result.image
+        if not args.json:
+            print(f"recipe {res.recipe.name}: layout {res.recipe.layout}, image {image}",
+                  file=sys.stderr)
         machine = machine or res.recipe.machine
         network = "netdev" in res.providers
     if not args.json:

@@ -28,6 +28,7 @@ from .resolve import Resolution, resolve
 from .toolchain import BuildError, Toolchain, get_toolchain
 
 BuildEvent = Callable[[str, dict], None]  # (kind, data): "plan", "compile", "cached", "link", "done"
+BUILDABLE_LAYOUTS = ("libos", "monolithic")  # monolithic: glue.py generates the boundary
 
 
 def default_build_dir(recipe: Recipe) -> Path:
@@ -140,11 +141,12 @@ def _headers(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.h") if p.is_file())
 
 
-def plan_objects(res: Resolution, out: Path, tc: Toolchain) -> list[ObjectPlan]:
+def plan_objects(res: Resolution, out: Path, tc: Toolchain,
+                 components: list[Component] | None = None) -> list[ObjectPlan]:
     include = kernels_dir() / "include"
     common_headers = _hash_files(_headers(include)) if include.is_dir() else ""
     plans = []
-    for comp in res.components:
+    for comp in res.components if components is None else components:
         cfg_dir = out / "config" / comp.name
         gen_dir = out / "generated" / comp.name
         flags = [f"-I{include}", f"-I{comp.directory}", f"-I{cfg_dir}", f"-I{gen_dir}"]
@@ -180,23 +182,48 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     t0 = time.perf_counter()
     emit = on_event or (lambda kind, data: None)
     recipe = res.recipe
-    if recipe.layout != "libos":
+    if recipe.layout not in BUILDABLE_LAYOUTS:
         raise WorkbenchError(
-            f"layout '{recipe.layout}' cannot be built yet; only 'libos' images are buildable",
+            f"layout '{recipe.layout}' cannot be built yet; only 'libos' images are buildable "
+            "as one domain, and 'monolithic' ones with the application in user mode",
             file=recipe.path, key="layout",
-            hint="set layout = \"libos\"; the Compare view models the other layouts",
+            hint="set layout = \"libos\" or \"monolithic\"; the Compare view models the others",
         )
     tc = get_toolchain(toolchain)
     out = Path(out) if out else default_build_dir(recipe)
     out.mkdir(parents=True, exist_ok=True)
     (out / "obj").mkdir(exist_ok=True)
 
-    for comp in res.components:
-        _write_if_changed(out / "config" / comp.name / "config.h",
-                          config_header(comp, res.options.get(comp.name, {}), recipe))
-        run_generators(comp, res.options.get(comp.name, {}), recipe, out / "generated" / comp.name)
+    mono = None
+    components = list(res.components)
+    if recipe.layout == "monolithic":
+        from .glue import GLUE_COMPONENT
 
-    plans = plan_objects(res, out, tc)
+        glue_comp = res.catalogue.components.get(GLUE_COMPONENT)
+        if glue_comp is not None:
+            components.append(glue_comp)
+    for comp in components:
+        values = res.options.get(comp.name)
+        if values is None:  # the glue component: not in the resolution, options from the recipe
+            values = {k: o.default for k, o in comp.options.items()}
+            values.update(recipe.options.get(comp.name, {}))
+        _write_if_changed(out / "config" / comp.name / "config.h",
+                          config_header(comp, values, recipe))
+        run_generators(comp, values, recipe, out / "generated" / comp.name)
+
+    if recipe.layout == "monolithic":
+        # Two domains: the kernel (everything but the application, plus the glue component)
+        # and the user domain (the application and its own copies of the libraries).
+        from .glue import plan_user_objects, prepare_monolithic
+
+        include = kernels_dir() / "include"
+        mono = prepare_monolithic(res, out, include)
+        plans = plan_objects(res, out, tc, mono.kernel_components)
+        common = _hash_files(_headers(include)) if include.is_dir() else ""
+        user_plans = plan_user_objects(mono, out, tc, include, common, _hash_files)
+        plans += user_plans
+    else:
+        plans = plan_objects(res, out, tc)
     emit("plan", {"objects": len(plans), "components": len(res.components)})
     store = cache_dir()
     store.mkdir(parents=True, exist_ok=True)
@@ -245,7 +272,14 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         raise errors[0]
 
     entry = next((c.entry for c in res.components if c.entry), None)
-    script = linker_script(res.components, entry)
+    if mono is not None:
+        from .glue import check_user_references
+        from .linkscript import monolithic_linker_script
+
+        check_user_references(user_plans, [p for p in plans if p not in user_plans])
+        script = monolithic_linker_script(mono.kernel_components, mono.user_owners, entry)
+    else:
+        script = linker_script(res.components, entry)
     script_path = out / "link.ld"
     _write_if_changed(script_path, script)
     objects = [p.obj for p in plans]
@@ -263,8 +297,12 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         gc_file.write_text(text)
         key_file.write_text(link_key)
         linked = True
+    if mono is not None:
+        from .glue import check_user_extent
+
+        check_user_extent(image)
     dropped_sections = parse_gc_sections(gc_file.read_text(), plans)
-    dropped = {c.name: 0 for c in res.components}
+    dropped = {c.name: 0 for c in components}
     for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():
         dropped[comp] = dropped.get(comp, 0) + size
 
@@ -276,7 +314,7 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         toolchain=tc.name,
         loadable_bytes=info.loadable_bytes,
         memory_bytes=info.memory_bytes,
-        components={c.name: dict(info.components.get(c.name, {})) for c in res.components},
+        components={c.name: dict(info.components.get(c.name, {})) for c in components},
         dropped=dropped,
         dropped_sections={k: v for k, v in dropped_sections.items() if v},
         compiled=counts["compiled"],

@@ -36,6 +36,7 @@ REGION_KINDS = {
 # region kinds counted under their own name in the per-component sizes; the rest go to "other"
 SIZE_KEYS = ("text", "rodata", "data", "bss")
 UNATTRIBUTED = "(unattributed)"
+USER_SUFFIX = ".user"  # output sections of the user domain (monolithic layout)
 
 _SYMBOL_KINDS = {"STT_FUNC": "function", "STT_OBJECT": "object", "STT_NOTYPE": "label"}
 
@@ -62,6 +63,9 @@ class Region:
     perms: str  # like "r-x"
     name: str  # the ELF section or the device
     symbols: list[Symbol] = field(default_factory=list)
+    # "user" for pages a ring-3 application may touch (the monolithic layout's user domain),
+    # "kernel" for everything else (in a library OS: the whole image)
+    domain: str = "kernel"
 
     @property
     def size(self) -> int:
@@ -70,7 +74,7 @@ class Region:
     def to_dict(self, with_symbols: bool = False) -> dict:
         d = {"start": self.start, "end": self.end, "owner": self.owner, "kind": self.kind,
              "perms": self.perms, "name": self.name, "size": self.size,
-             "symbol_count": len(self.symbols)}
+             "symbol_count": len(self.symbols), "domain": self.domain}
         if with_symbols:
             d["symbols"] = [s.to_dict() for s in self.symbols]
         return d
@@ -135,6 +139,8 @@ def split_section_name(name: str) -> tuple[str, str] | None:
     """'.heap.alloc_freelist' -> ('heap', 'alloc-freelist'); None if not a component section."""
     if not name.startswith("."):
         return None
+    if name.endswith(USER_SUFFIX) and name.count(".") == 3:  # '.text.libc_mini.user'
+        name = name[: -len(USER_SUFFIX)]
     kind, dot, comp = name[1:].partition(".")
     if not dot or kind not in REGION_KINDS or not comp or "." in comp:
         return None
@@ -270,6 +276,7 @@ def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
         by_index[index] = region
 
     _attach_symbols(elf, regions, by_index)
+    _mark_user_domain(elf, regions)
 
     for w in mach.device_windows:
         regions.append(Region(w.start, w.end, mach.name, w.kind, w.perms, w.name))
@@ -286,6 +293,20 @@ def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
         file_bytes=path.stat().st_size,
         segments=segments,
     )
+
+
+def _mark_user_domain(elf: ELFFile, regions: list[Region]) -> None:
+    """Regions between the linker script's __user_start and __user_end are user pages."""
+    symtab = elf.get_section_by_name(".symtab")
+    if symtab is None:
+        return
+    start, end = symtab.get_symbol_by_name("__user_start"), symtab.get_symbol_by_name("__user_end")
+    if not start or not end:
+        return
+    lo, hi = start[0]["st_value"], end[0]["st_value"]
+    for r in regions:
+        if lo <= r.start and r.end <= hi:
+            r.domain = "user"
 
 
 def _attach_symbols(elf: ELFFile, regions: list[Region], by_index: dict[int, Region]) -> None:
