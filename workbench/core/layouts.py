@@ -262,7 +262,7 @@ def model_layouts(res: Resolution, sizes: dict[str, int] | None = None,
     """All three layouts in teaching order: monolithic, microkernel, library OS.
 
     `measured` maps a layout name to numbers measured on a real image of that layout
-    (only `libos` images can be built today), e.g. {"libos": {"image": "14.2 KiB"}}.
+    (`libos` and `monolithic` images can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
     """
     measured = measured or {}
     return [model_layout(res, name, sizes, measured.get(name)) for name in LAYOUT_ORDER]
