@@ -65,6 +65,8 @@ def test_varargs_and_structs_cannot_cross():
                                                  [("fmt", "const char *"), ("", "...")]))
     with pytest.raises(WorkbenchError, match="does not fit in a register"):
         glue.check_crossable(iface, FunctionSpec("by_value", "void", [("s", "struct big")]))
+    with pytest.raises(WorkbenchError, match="call back"):
+        glue.check_crossable(iface, FunctionSpec("bind", "int", [("h", "udp_handler_fn")]))
     glue.check_crossable(iface, FunctionSpec("ok", "size_t", [("p", "const void *"),
                                                               ("n", "uint64_t")]))
 

@@ -109,6 +109,9 @@ def _register_problem(t: str) -> str | None:
                "once copied to another domain)"
     if is_pointer(t) or _base_type(t) in _INTEGERS:
         return None
+    if "(*" in t or _base_type(t).endswith("_fn"):
+        return f"type '{t}' is a function to call back: the kernel would run user code in " \
+               "ring 0 (an upcall), which this layout does not generate"
     return f"type '{t}' does not fit in a register (only integers and pointers cross)"
 
 
