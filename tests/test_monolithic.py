@@ -87,7 +87,8 @@ def test_a_call_into_the_kernel_outside_the_interfaces_is_a_build_error(tmp_path
         build(res, tmp_path / "out")
     assert any("kernel symbol" in d for d in info.value.details)
     # the same application is fine as a library OS: one domain, the symbol is right there
-    res.recipe.layout = "libos"
+    res = resolve(Recipe(name="sneaky", application="sneaky", layout="libos"), cat)
+    assert "syscall-x86" not in res.names
     assert build(res, tmp_path / "out-libos").image.is_file()
 
 
@@ -158,3 +159,13 @@ def test_the_same_application_as_a_library_os_may_use_io_instructions(catalogue,
     result = boot_image_sync(build(res, tmp_path).image, timeout=20)
     assert result.status == "success", result.console
     assert "ring 0" in result.console and "the CPU allowed it" in result.console
+
+
+def test_the_layout_is_the_reason_for_the_glue_component(catalogue):
+    res = resolve(Recipe(name="x", application="hello", layout="monolithic"), catalogue)
+    inc = res.included["syscall-x86"]
+    assert inc.chain == ["image", "syscall-x86"] and "monolithic layout" in inc.reason
+    # and what it requires is resolved like any other requirement
+    for iface in catalogue.components["syscall-x86"].requires:
+        assert iface in res.providers
+    assert "syscall-x86" not in resolve(Recipe(name="x", application="hello"), catalogue).names

@@ -195,18 +195,8 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     (out / "obj").mkdir(exist_ok=True)
 
     mono = None
-    components = list(res.components)
-    if recipe.layout == "monolithic":
-        from .glue import GLUE_COMPONENT
-
-        glue_comp = res.catalogue.components.get(GLUE_COMPONENT)
-        if glue_comp is not None:
-            components.append(glue_comp)
-    for comp in components:
-        values = res.options.get(comp.name)
-        if values is None:  # the glue component: not in the resolution, options from the recipe
-            values = {k: o.default for k, o in comp.options.items()}
-            values.update(recipe.options.get(comp.name, {}))
+    for comp in res.components:
+        values = res.options.get(comp.name, {})
         _write_if_changed(out / "config" / comp.name / "config.h",
                           config_header(comp, values, recipe))
         run_generators(comp, values, recipe, out / "generated" / comp.name)
@@ -302,7 +292,7 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
 
         check_user_extent(image)
     dropped_sections = parse_gc_sections(gc_file.read_text(), plans)
-    dropped = {c.name: 0 for c in components}
+    dropped = {c.name: 0 for c in res.components}
     for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():
         dropped[comp] = dropped.get(comp, 0) + size
 
@@ -314,7 +304,7 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         toolchain=tc.name,
         loadable_bytes=info.loadable_bytes,
         memory_bytes=info.memory_bytes,
-        components={c.name: dict(info.components.get(c.name, {})) for c in components},
+        components={c.name: dict(info.components.get(c.name, {})) for c in res.components},
         dropped=dropped,
         dropped_sections={k: v for k, v in dropped_sections.items() if v},
         compiled=counts["compiled"],

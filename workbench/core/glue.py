@@ -364,12 +364,11 @@ def prepare_monolithic(res: Resolution, out: Path, include: Path) -> MonolithicP
     clash = sorted(set(renamed) & {"user_start", "user_stack"})
     if clash:
         raise WorkbenchError(f"interface function names clash with the glue: {', '.join(clash)}")
-    kernel = [c for c in res.components if c.name != app and c.name not in comps] + [glue]
-    # The glue needs what it requires from the kernel (cpu, telemetry, libc): boot brings them.
-    for iface in glue.requires:
-        if iface not in res.providers:
-            raise WorkbenchError(f"the monolithic layout needs interface '{iface}' in the kernel",
-                                 file=res.recipe.path, key="layout")
+    # The resolution brought the glue component in for this layout, and what it requires.
+    kernel = [c for c in res.components if c.name != app and c.name not in comps]
+    if glue not in kernel:
+        raise WorkbenchError(f"the resolution of a monolithic recipe lacks '{GLUE_COMPONENT}'",
+                             file=res.recipe.path, key="layout")
     user = [cat.components[n] for n in comps] + [cat.components[n] for n in libs]
 
     header = out / "glue" / "user" / "wb_user.h"

@@ -236,7 +236,7 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
         except ValueError as e:
             raise qt.error(None, f"queries[{i}] of check '{check.name}': {e}",
                            hint="name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
-                                "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)")
+                                "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)") from None
         check.queries.append(query)
 
 

@@ -22,6 +22,13 @@ from .recipe import Recipe
 ROOT = "image"
 BOOT_INTERFACE = "boot"
 
+# Components a layout adds around the application: the code that makes its boundary. No
+# recipe names them; the layout is the reason they are there.
+LAYOUT_COMPONENTS = {
+    "monolithic": ("syscall-x86", "the monolithic layout runs the application in user mode: "
+                                  "this component enters it and takes its system calls"),
+}
+
 
 @dataclass
 class Inclusion:
@@ -176,6 +183,12 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
         include(boot, BOOT_INTERFACE, ROOT,
                 "provides 'boot': every image needs an entry point")
         graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
+
+    if recipe.layout in LAYOUT_COMPONENTS:
+        name, why = LAYOUT_COMPONENTS[recipe.layout]
+        comp = cat.component(name, file=recipe.path, key="layout")
+        include(comp, None, ROOT, why)
+        graph.add_edge(ROOT, comp.name, interface=f"layout {recipe.layout}")
 
     while queue:
         name = queue.popleft()
