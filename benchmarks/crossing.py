@@ -11,7 +11,9 @@ reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry.
 
 Reports medians over every round of every boot (the first round of each boot is a warm-up and
 left out): cycles per call in each layout, the empty loop's cycles (the floor, measured in the
-same run), and the ratio monolithic / libos. Under QEMU's software emulation (TCG) the TSC is
+same run), and the ratio monolithic / libos. The building, booting and reading of telemetry
+is `workbench.core.measure.measure_crossing`, which the Compare screen and `workbench compare`
+call with one boot per layout. Under QEMU's software emulation (TCG) the TSC is
 virtual: the cycles are the emulated machine's, comparable with each other, not with hardware.
 """
 
@@ -20,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -29,30 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.run import RunResult, boot_image_sync  # noqa: E402
-
-LAYOUTS = ("libos", "monolithic")
-
-
-def build_layout(layout: str, calls: int, rounds: int, toolchain: str, out: Path):
-    from workbench.core.build import build
-    from workbench.core.catalogue import load_catalogue
-    from workbench.core.recipe import Recipe
-    from workbench.core.resolve import resolve
-
-    recipe = Recipe(name=f"crossing-{layout}", application="crossing-bench", layout=layout,
-                    options={"crossing-bench": {"calls": calls, "rounds": rounds}})
-    return build(resolve(recipe, load_catalogue()), out / layout, toolchain)
-
-
-def rounds_of(run: RunResult) -> list[tuple[int, int]]:
-    """(cycles_per_call, loop_cycles) of every round but the first."""
-    found = []
-    for rec in run.telemetry:
-        if rec.kind == "bench" and rec.fields.get("name") == "crossing":
-            if rec.get_int("round", 0) > 1:
-                found.append((rec.get_int("cycles_per_call"), rec.get_int("loop_cycles")))
-    return found
+from workbench.core.measure import MEASURED_LAYOUTS, measure_crossing  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,55 +45,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.rounds < 2:
         ap.error("--runs must be at least 1 and --rounds at least 2")
 
+    # The same function the Compare screen and `workbench compare` use, with more boots.
     work = Path(tempfile.mkdtemp(prefix="wb-crossing-"))
-    samples: dict[str, list[tuple[int, int]]] = {k: [] for k in LAYOUTS}
-    sizes: dict[str, int] = {}
     try:
-        images = {}
-        for layout in LAYOUTS:
-            result = build_layout(layout, args.calls, args.rounds, args.toolchain, work)
-            images[layout] = result.image
-            sizes[layout] = result.loadable_bytes
-        for _ in range(args.runs):
-            for layout in LAYOUTS:
-                run = boot_image_sync(images[layout], timeout=args.timeout)
-                if run.status != "success":
-                    raise WorkbenchError(f"{layout} run ended with status {run.status}",
-                                         details=run.console.splitlines()[-8:])
-                samples[layout] += rounds_of(run)
+        cost = measure_crossing(work, runs=args.runs, calls=args.calls, rounds=args.rounds,
+                                toolchain=args.toolchain, timeout=args.timeout)
     except WorkbenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    summary = {}
-    for layout in LAYOUTS:
-        calls = [c for c, _ in samples[layout]]
-        loops = [lp for _, lp in samples[layout]]
-        summary[layout] = {
-            "samples": len(calls),
-            "cycles_per_call": statistics.median(calls) if calls else None,
-            "loop_cycles": statistics.median(loops) if loops else None,
-            "loadable_bytes": sizes[layout],
-        }
-    lib, mono = summary["libos"]["cycles_per_call"], summary["monolithic"]["cycles_per_call"]
-    result = {
-        "calls_per_round": args.calls,
-        "runs": args.runs,
-        "toolchain": args.toolchain,
-        "layouts": summary,
-        "monolithic_over_libos": (mono / lib) if lib and mono else None,
-        "crossing_cycles": (mono - lib) if lib is not None and mono is not None else None,
-    }
+    result = cost.to_dict()
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(f"crossing-bench: clock_tsc_hz() x {args.calls} per round, {args.runs} boots per "
           f"layout, toolchain {args.toolchain} (medians, TSC cycles)")
     print(f"{'layout':<12}{'per call':>10}{'empty loop':>12}{'samples':>9}{'loadable':>10}")
-    for layout in LAYOUTS:
-        s = summary[layout]
+    for layout in MEASURED_LAYOUTS:
+        s = result["layouts"][layout]
         print(f"{layout:<12}{s['cycles_per_call']:>10}{s['loop_cycles']:>12}{s['samples']:>9}"
               f"{s['loadable_bytes']:>10}")
     if result["monolithic_over_libos"]:
