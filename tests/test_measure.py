@@ -1,0 +1,129 @@
+"""Measuring a recipe in every buildable layout: real builds, real QEMU, the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.core.layouts import model_layouts
+from workbench.core.measure import MODELLED_ONLY, crossing_rounds, measure_layouts, with_layout
+from workbench.core.recipe import find_recipe, load_recipe
+from workbench.core.resolve import resolve
+
+from .conftest import run_cli
+
+qemu = pytest.mark.qemu
+
+
+def test_the_layout_is_changed_on_a_copy():
+    recipe = load_recipe(find_recipe("hello"))
+    text = recipe.to_toml()
+    mono = with_layout(recipe, "monolithic")
+    assert mono.layout == "monolithic" and recipe.layout == "libos"
+    assert recipe.to_toml() == text
+    mono.options.setdefault("hello", {})["greeting"] = "changed"
+    assert recipe.to_toml() == text  # a deep copy: nothing of the learner's recipe is shared
+
+
+@qemu
+def test_hello_in_both_layouts_and_the_cost_of_a_crossing(catalogue, tmp_path):
+    steps = []
+    comp = measure_layouts(load_recipe(find_recipe("hello")), tmp_path, catalogue,
+                           on_progress=lambda what, done, total: steps.append((done, total)))
+    lib, mono, micro = (comp.layouts[n] for n in ("libos", "monolithic", "microkernel"))
+    for m in (lib, mono):
+        assert m.buildable and m.status == "success", m
+        assert m.ready_ms is not None and 0 < m.ready_ms < 30000
+        assert 0 < m.privileged_bytes <= m.loadable_bytes + 64  # + a few bytes of alignment
+    # the library OS is one domain: everything it loads runs in ring 0
+    assert lib.user_bytes == 0
+    assert lib.privileged_bytes > 0.9 * lib.loadable_bytes
+    # the monolithic image carries the boundary: stubs, entry path, dispatcher, a second libc
+    assert mono.loadable_bytes > lib.loadable_bytes
+    assert 0 < mono.user_bytes < mono.privileged_bytes
+    # hello's own code is so small that the kernel, with the entry path and the dispatcher,
+    # is bigger than the whole library OS: a boundary is not free in bytes either
+    assert mono.privileged_bytes > lib.privileged_bytes
+    assert not micro.buildable and micro.reason.startswith(MODELLED_ONLY)
+
+    cost = comp.crossing
+    assert cost is not None and comp.crossing_error is None
+    assert cost.samples["libos"] and cost.samples["monolithic"]
+    assert cost.cycles_per_call("monolithic") > cost.cycles_per_call("libos")
+    assert cost.ratio > 1 and cost.crossing_cycles > 0
+    assert steps[0] == (0, 8) and steps[-1] == (8, 8)
+
+    # the numbers reach the layout model as data, one row set per layout
+    res = resolve(load_recipe(find_recipe("hello")), catalogue)
+    models = {m.layout: m for m in model_layouts(res, None, comp.measured())}
+    for name in ("libos", "monolithic"):
+        rows = models[name].measured
+        assert rows["status"] == "success"
+        assert {"image", "privileged bytes", "boot to ready", "cycles per crossing"} <= set(rows)
+        assert rows["cycles per crossing"] == f"{cost.cycles_per_call(name):g}"
+    assert models["microkernel"].measured == {"status": MODELLED_ONLY}
+    assert "×" in models["monolithic"].measured["crossing vs libos"]
+
+
+@qemu
+def test_selftest_monolithic_runs_less_code_privileged(catalogue, tmp_path):
+    comp = measure_layouts(load_recipe(find_recipe("selftest")), tmp_path, catalogue,
+                           crossing=False)
+    lib, mono = comp.layouts["libos"], comp.layouts["monolithic"]
+    assert lib.status == mono.status == "success"
+    # selftest and its copy of libc move to ring 3: the kernel domain shrinks
+    assert mono.privileged_bytes < lib.privileged_bytes
+    assert mono.user_bytes > 2048
+    assert comp.crossing is None and "cycles per crossing" not in comp.measured()["libos"]
+
+
+@qemu
+def test_dns_cannot_be_monolithic_and_says_why(catalogue, tmp_path):
+    comp = measure_layouts(load_recipe(find_recipe("dns")), tmp_path, catalogue,
+                           crossing=False)
+    mono = comp.layouts["monolithic"]
+    assert not mono.buildable and mono.status is None
+    assert "udp_bind" in mono.reason and "call back" in mono.reason
+    assert comp.measured()["monolithic"]["status"].startswith("not buildable: ")
+    # the library OS is an appliance: measured up to its ready record, then stopped
+    lib = comp.layouts["libos"]
+    assert lib.buildable and lib.ready_ms is not None and lib.status == "stopped"
+    assert "ready" in comp.measured()["libos"]["status"]
+
+
+@qemu
+def test_cli_compare_json(tmp_path):
+    r = run_cli("compare", "hello", "--json", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["recipe"] == "hello"
+    layouts = data["layouts"]
+    assert layouts["libos"]["status"] == layouts["monolithic"]["status"] == "success"
+    assert layouts["microkernel"]["buildable"] is False
+    assert data["crossing"]["monolithic_over_libos"] > 1
+    assert layouts["monolithic"]["cycles_per_crossing"] > layouts["libos"]["cycles_per_crossing"]
+    assert data["models"]["monolithic"]["counts"]["trap"] >= 1
+    assert data["models"]["libos"]["measured"]["status"] == "success"
+
+
+@qemu
+def test_cli_compare_table(tmp_path):
+    r = run_cli("compare", "dns", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert "not buildable: function udp_bind" in r.stdout
+    assert "modelled only" in r.stdout
+    assert all(len(line) <= 80 for line in r.stdout.splitlines())
+
+
+def test_crossing_rounds_skip_the_warm_up():
+    from workbench.core.run import RunResult
+    from workbench.core.telemetry import parse_record
+
+    lines = ["ready app=crossing-bench",
+             "bench name=crossing round=1 calls=10 cycles_per_call=900 loop_cycles=9",
+             "bench name=crossing round=2 calls=10 cycles_per_call=300 loop_cycles=4",
+             "bench name=other round=3 cycles_per_call=1",
+             "bench name=crossing round=3 calls=10 cycles_per_call=310 loop_cycles=5"]
+    run = RunResult("success", 0, "", [parse_record(x) for x in lines], None, None, 0.0, None, [])
+    assert crossing_rounds(run) == [(300, 4), (310, 5)]
