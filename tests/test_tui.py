@@ -290,6 +290,37 @@ def test_layout_model_uses_measured_sizes():
     assert models[0].measured == {}
 
 
+@pytest.mark.qemu
+@async_test
+async def test_measure_layouts_fills_both_buildable_columns(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        pane = app.query_one("#compare-pane")
+        assert "Measure layouts" in [t for t, _, _ in app.command_entries()]
+        assert "compare-measure" in {b.id for b in pane.BINDINGS}
+        recipe_before = app.session.state_key
+        await pilot.press("m")
+        await wait_for(pilot, lambda: pane.comparison is not None and not pane.measuring,
+                       timeout=120, what="the measurement")
+        models = {m.layout: m for m in pane.models}
+        for name in ("libos", "monolithic"):
+            rows = models[name].measured
+            assert rows["status"] == "success", rows
+            for key in ("image", "privileged bytes", "boot to ready", "cycles per crossing"):
+                assert key in rows, (name, rows)
+            text = str(app.query_one(f"#layout-{name}").render())
+            assert "privileged bytes" in text and "cycles per crossing" in text
+        assert models["microkernel"].measured == {"status": "modelled (not buildable yet)"}
+        assert "modelled (not buildable yet)" in str(app.query_one("#layout-microkernel").render())
+        mono = float(models["monolithic"].measured["cycles per crossing"])
+        assert mono > float(models["libos"].measured["cycles per crossing"])
+        assert "system call costs" in str(app.query_one("#compare-progress").render())
+        # the learner's recipe was measured on copies: it is still what it was
+        assert app.session.state_key == recipe_before and not app.session.dirty
+
+
 # ---------------------------------------------------------------- build, boot, run
 
 @pytest.mark.qemu

@@ -286,7 +286,7 @@ class WorkbenchApp(App):
         for title, cls in (("Assemble", AssemblePane), ("Graph", GraphPane),
                            ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane),
                            ("Lessons screen", LessonsPane), ("Lessons", LessonsPanel),
-                           ("Exercises", ExercisesPanel)):
+                           ("Exercises", ExercisesPanel), ("Compare", ComparePane)):
             sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
         sections.append(("Palette", [Binding("ctrl+p", "command_palette", "Command palette",
                                              id="command-palette"),
@@ -529,6 +529,10 @@ class WorkbenchApp(App):
              lambda: self.main.query_one(GraphView).action_toggle_why()),
             ("Pin build for comparison", "Keep this build's memory map as map A",
              lambda: self.main.query_one(MemoryPane).action_pin()),
+            ("Measure layouts", "Build and boot the recipe as libos and as monolithic; "
+             "sizes, privileged bytes, ready time, cycles per crossing (m on Compare)",
+             lambda: (self.action_show_screen("compare"),
+                      self.main.query_one(ComparePane).action_measure())),
             ("Memory map: log/linear scale", "Switch how band heights are computed",
              lambda: self.main.query_one(MemoryPane).action_scale()),
             ("Memory map: colour by component/kind", "Switch the band colours",

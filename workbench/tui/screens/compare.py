@@ -1,16 +1,35 @@
-"""Compare: the recipe as monolithic kernel, microkernel and library OS, side by side."""
+"""Compare: the recipe as monolithic kernel, microkernel and library OS, side by side.
+
+The columns are the layout *model* (core/layouts.py): domains, crossings, the trusted computing
+base, worked out from the resolution. `m` checks the model against real images: a thread
+worker builds and boots a copy of the recipe as a library OS and as a monolithic kernel, and
+the crossing benchmark in both (core/measure.py); the numbers go into the model's `measured`
+rows. The microkernel is modelled only.
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
 
 from ...core.layouts import component_bytes, model_layouts
+from ...core.measure import NOT_BUILDABLE, MeasureCancelled, measure_layouts
 from ..session import human_bytes
 from ..widgets.layout_column import LayoutColumn
+
+# Summary rows filled from the measurement: (label, key in a model's `measured` rows)
+MEASURED_ROWS = [
+    ("image (measured)", "image"),
+    ("privileged bytes (measured)", "privileged bytes"),
+    ("boot to ready (measured)", "boot to ready"),
+    ("cycles per crossing (measured)", "cycles per crossing"),
+]
 
 
 def summary_table(models) -> Table:
@@ -30,19 +49,54 @@ def summary_table(models) -> Table:
     ]
     for name, values in rows:
         t.add_row(Text(name, style="dim"), *values)
+    for label, key in MEASURED_ROWS:
+        cells = []
+        for m in models:
+            if m.layout in NOT_BUILDABLE:
+                cells.append(Text("modelled", style="dim italic"))
+            elif key in m.measured:
+                cells.append(Text(m.measured[key], style="bold green"))
+            elif m.measured.get("status", "").startswith("not buildable"):
+                cells.append(Text("not buildable", style="yellow"))
+            else:
+                cells.append(Text("—", style="dim"))
+        t.add_row(Text(label, style="dim"), *cells)
     return t
 
 
 class ComparePane(VerticalScroll):
+    BINDINGS = [Binding("m", "measure", "Measure layouts", id="compare-measure")]
+    DEFAULT_CSS = """
+    ComparePane #compare-progress-bar { display: none; }
+    ComparePane.-measuring #compare-progress-bar { display: block; }
+    """
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.models = []
+        self.comparison = None  # LayoutComparison of the last measurement
+        self.comparison_state: str | None = None  # recipe (and toolchain) it was measured for
+        self.measuring = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="compare-summary")
+        yield Static(self._idle_note(), id="compare-progress")
+        yield ProgressBar(id="compare-progress-bar", show_eta=False)
         with Horizontal(id="compare-columns"):
             for name in ("monolithic", "microkernel", "libos"):
                 yield LayoutColumn(id=f"layout-{name}")
+
+    @staticmethod
+    def _idle_note() -> Text:
+        t = Text()
+        t.append(" m ", "bold reverse")
+        t.append(" measure: build and boot this recipe as a library OS and as a monolithic "
+                 "kernel, and time one crossing in each", "dim")
+        return t
+
+    @staticmethod
+    def _state(session) -> str:
+        return f"{session.toolchain}\n{session.state_key}"
 
     def refresh_from(self, session) -> None:
         res = session.resolution
@@ -55,17 +109,99 @@ class ComparePane(VerticalScroll):
         t = session.totals()
         sizes = component_bytes(session.build.components) if session.build and not t.stale \
             else None
-        measured = {}
+        current = {}
         if session.build is not None and not t.stale:
-            measured["image"] = human_bytes(session.build.loadable_bytes)
+            current["image"] = human_bytes(session.build.loadable_bytes)
             run = session.last_run
             if run is not None:
                 if run.first_output_ms is not None:
-                    measured["first output"] = f"{run.first_output_ms:.1f} ms"
+                    current["first output"] = f"{run.first_output_ms:.1f} ms"
                 if run.ready_ms is not None:
-                    measured["boot to ready"] = f"{run.ready_ms:.1f} ms"
-        self.models = model_layouts(res, sizes, {res.recipe.layout: measured})
+                    current["boot to ready"] = f"{run.ready_ms:.1f} ms"
+        measured = {res.recipe.layout: current}
+        if self.comparison is not None and self.comparison_state == self._state(session):
+            measured = self.comparison.measured()
+        self.models = model_layouts(res, sizes, measured)
         summary.update(summary_table(self.models))
         for m in self.models:
             self.query_one(f"#layout-{m.layout}", LayoutColumn).show(
                 m, current=m.layout == res.recipe.layout)
+
+    # ------------------------------------------------------------------ measuring
+
+    def action_measure(self) -> None:
+        session = self.app.session
+        if session.resolution is None:
+            self.app.notify("The recipe does not resolve; fix it on the Assemble screen first.",
+                            severity="error")
+            return
+        if self.measuring:
+            self.app.notify("The layouts are being measured already.")
+            return
+        recipe = session.snapshot_recipe()
+        out = session.build_root / f"{recipe.name}-layouts"
+        self.measuring = True
+        self.add_class("-measuring")
+        self._show_progress(f"measuring {recipe.name}: starting", 0, 1)
+        self._measure(recipe, session.catalogue, out, session.toolchain, self._state(session))
+
+    @work(thread=True, exclusive=True, group="measure", exit_on_error=False)
+    def _measure(self, recipe, catalogue, out, toolchain: str, state: str) -> None:
+        worker = get_current_worker()
+
+        def tell(callback, *args) -> None:
+            # Once the worker is cancelled (the app is closing) the UI may be gone: say nothing.
+            if worker.is_cancelled:
+                return
+            try:
+                self.app.call_from_thread(callback, *args)
+            except RuntimeError:
+                pass
+
+        def progress(what: str, done: int, total: int) -> None:
+            tell(self._show_progress, f"measuring {recipe.name}: {what}", done, total)
+
+        try:
+            comparison = measure_layouts(recipe, out, catalogue, toolchain,
+                                         on_progress=progress,
+                                         cancelled=lambda: worker.is_cancelled)
+        except MeasureCancelled:
+            tell(self._finish, None, state, None)
+            return
+        except Exception as e:  # a tool is missing, the disk is full: say so, never crash
+            tell(self._finish, None, state, f"{type(e).__name__}: {e}")
+            return
+        tell(self._finish, comparison, state, None)
+
+    def _show_progress(self, what: str, done: int, total: int) -> None:
+        self.query_one("#compare-progress", Static).update(Text(what, style="bold yellow"))
+        bar = self.query_one("#compare-progress-bar", ProgressBar)
+        bar.update(total=total, progress=done)
+
+    def _finish(self, comparison, state: str, error: str | None) -> None:
+        self.measuring = False
+        self.remove_class("-measuring")
+        note = self.query_one("#compare-progress", Static)
+        if error is not None:
+            note.update(Text(f"measuring failed: {error}", style="bold red"))
+            self.app.notify(error, title="Measuring failed", severity="error", timeout=12)
+            return
+        if comparison is None:
+            note.update(self._idle_note())
+            return
+        self.comparison, self.comparison_state = comparison, state
+        fresh = state == self._state(self.app.session)
+        text = Text()
+        text.append(f"measured {comparison.recipe}", "bold green")
+        cost = comparison.crossing
+        if cost is not None and cost.ratio:
+            text.append(f" · a system call costs {cost.ratio:.1f}× a plain call "
+                        f"({cost.cycles_per_call('monolithic'):g} against "
+                        f"{cost.cycles_per_call('libos'):g} cycles)")
+        elif comparison.crossing_error:
+            text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
+        if not fresh:
+            text.append(" · the recipe changed since: press m again", "yellow")
+        text.append(" · m measures again", "dim")
+        note.update(text)
+        self.refresh_from(self.app.session)

@@ -51,8 +51,19 @@ def layout_text(model, current: bool = False) -> Text:
         t.append("\nMeasured\n", "bold")
         for k, v in model.measured.items():
             t.append(f" {k}: ", "dim")
-            t.append(f"{v}\n", "bold green")
+            t.append(f"{v}\n", _measured_style(k, v))
     return t
+
+
+def _measured_style(key: str, value: str) -> str:
+    """A run that ended well and plain numbers in green; anything else stands out."""
+    if key != "status":
+        return "bold green"
+    if value == "success" or value.startswith("ready"):
+        return "bold green"
+    if value.startswith("modelled"):
+        return "italic dim"
+    return "bold yellow"
 
 
 class LayoutColumn(Static):
