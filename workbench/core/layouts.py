@@ -263,6 +263,8 @@ def model_layouts(res: Resolution, sizes: dict[str, int] | None = None,
 
     `measured` maps a layout name to numbers measured on a real image of that layout
     (`libos` and `monolithic` images can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
+    `measure.measure_layouts(...).measured()` gives these rows for every layout at once:
+    status, image, privileged bytes, boot to ready and cycles per crossing.
     """
     measured = measured or {}
     return [model_layout(res, name, sizes, measured.get(name)) for name in LAYOUT_ORDER]
