@@ -127,3 +127,35 @@ def test_crossing_rounds_skip_the_warm_up():
              "bench name=crossing round=3 calls=10 cycles_per_call=310 loop_cycles=5"]
     run = RunResult("success", 0, "", [parse_record(x) for x in lines], None, None, 0.0, None, [])
     assert crossing_rounds(run) == [(300, 4), (310, 5)]
+
+
+@qemu
+def test_the_layout_steps_of_lesson_11_pass_on_real_boots(tmp_path, monkeypatch):
+    """The lesson's boot steps on the two real layouts: ring 3 passes selftest, an I/O
+    instruction faults there, and the learner's library-OS copy of the same app may use it."""
+    from workbench.core import lessons as L
+    from workbench.core.progress import Progress
+    from workbench.core.recipe import recipes_dir
+
+    monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
+    les = L.find_lesson("11")
+    ws = tmp_path / "ws"
+    p = Progress(tmp_path / "p.json")
+    for sid in ("selftest-in-ring-3", "gp-in-ring-3"):
+        _, result = L.check_step(les, p, step_id=sid, workspace=ws, lang="en")
+        assert result.passed, (sid, result.message, result.details)
+    # without the learner's own copy the step fails and says how to start it
+    _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
+    assert result.status == "fail" and "privileged-libos.toml" in result.message
+    # the copy left in the monolithic layout faults, which is not what the step asks for
+    ws.mkdir()
+    text = (recipes_dir() / "privileged-monolithic.toml").read_text()
+    (ws / "privileged-libos.toml").write_text(text.replace("privileged-monolithic",
+                                                           "privileged-libos"))
+    _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
+    assert result.status == "fail"
+    (ws / "privileged-libos.toml").write_text(
+        text.replace("privileged-monolithic", "privileged-libos")
+        .replace('layout = "monolithic"', 'layout = "libos"'))
+    _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
+    assert result.passed, (result.message, result.details)
