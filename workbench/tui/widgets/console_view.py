@@ -28,8 +28,10 @@ def visible_width(line: str) -> int:
 
 
 class ConsoleView(ScrollView, can_focus=True):
+    # The vertical scroll bar is always there: a console fills up within seconds, and the
+    # moment a scroll bar appears the whole screen is laid out again (a visible stall).
     DEFAULT_CSS = """
-    ConsoleView { background: $background; }
+    ConsoleView { background: $background; overflow-y: scroll; }
     """
     BINDINGS = [
         Binding("end", "follow", "Follow", show=False, id="console-follow"),
