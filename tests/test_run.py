@@ -440,9 +440,16 @@ RUNNER = textwrap.dedent("""
 """)
 
 
+def _default_signals() -> None:
+    # A shell starts background jobs with SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: give the child what a terminal gives a program, so the test
+    # means the same wherever the suite runs.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_and_signal(argv: list[str], marker: str, sig: int) -> subprocess.Popen:
     proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=_default_signals)
     assert wait_for(lambda: qemu_processes(marker), 20.0), "QEMU never started"
     time.sleep(0.2)
     proc.send_signal(sig)

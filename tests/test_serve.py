@@ -18,7 +18,9 @@ def test_serve_answers_with_the_app_page_and_stops_cleanly():
     port = free_port("tcp")
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True,
+                            # a terminal's SIGINT, even where the suite runs as a background job
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         page = None
         deadline = time.monotonic() + 20
