@@ -37,7 +37,9 @@ def _print_json(data) -> None:
 
 
 def _kib(n: int) -> str:
-    return f"{n / 1024:.1f} KiB" if n >= 1024 else f"{n} B"
+    from .core.inspect import human_bytes
+
+    return human_bytes(n)
 
 
 # ---------------------------------------------------------------- commands

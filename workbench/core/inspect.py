@@ -327,3 +327,14 @@ def _attach_symbols(elf: ELFFile, regions: list[Region], by_index: dict[int, Reg
         region.symbols.append(Symbol(sym.name, addr, sym["st_size"], kind))
     for r in regions:
         r.symbols.sort(key=lambda s: (s.addr, s.name))
+
+
+def human_bytes(n: int | None) -> str:
+    """Sizes as a learner reads them: 6.2 KiB, 1.0 MiB, 512 B."""
+    if n is None:
+        return "—"
+    if n >= 1024 * 1024:
+        return f"{n / 1048576:.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n} B"

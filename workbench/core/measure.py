@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import WorkbenchError
+from .inspect import human_bytes  # noqa: F401  (re-exported for the CLI)
 from .recipe import Recipe
 
 MEASURED_LAYOUTS = ("libos", "monolithic")
@@ -187,15 +188,6 @@ class LayoutComparison:
                 "crossing": self.crossing.to_dict() if self.crossing else None,
                 "crossing_error": self.crossing_error}
 
-
-def human_bytes(n: int | None) -> str:
-    if n is None:
-        return "—"
-    if n >= 1024 * 1024:
-        return f"{n / 1048576:.1f} MiB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KiB"
-    return f"{n} B"
 
 
 # --------------------------------------------------------------------------- pieces

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.catalogue import Catalogue, load_catalogue
 from ..core.errors import WorkbenchError
+from ..core.inspect import human_bytes  # noqa: F401  (the views import it from here)
 from ..core.recipe import Recipe, find_recipe, load_recipe, recipes_dir, save_recipe
 from ..core.resolve import Resolution, resolve
 
@@ -189,12 +190,3 @@ class Session:
     def builtin_recipes(self) -> list[str]:
         return sorted(p.stem for p in recipes_dir().glob("*.toml"))
 
-
-def human_bytes(n: int | None) -> str:
-    if n is None:
-        return "—"
-    if n >= 1024 * 1024:
-        return f"{n / 1048576:.1f} MiB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KiB"
-    return f"{n} B"
