@@ -83,6 +83,10 @@ class GraphView(ScrollView, can_focus=True):
         self.chains = chains
         self._cache.clear()
         self.virtual_size = Size(grid.width, grid.height)
+        # a new graph is read from the top (the image, its root) unless the selection is
+        # further down, in which case _scroll_to_selected brings it into view
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.call_after_refresh(self._scroll_to_selected)
         if self.selected not in grid.boxes:
             self.selected = next(iter(chains), None) if chains else None
         self._recompute()
@@ -111,8 +115,11 @@ class GraphView(ScrollView, can_focus=True):
     def _scroll_to_selected(self) -> None:
         if self.grid and self.selected in self.grid.boxes:
             b = self.grid.boxes[self.selected]
-            self.scroll_to_region(Region(b.x, b.y, b.w, b.h), spacing=None, animate=False,
-                                  force=True)
+            box = Region(b.x, b.y, b.w, b.h)
+            view = Region(round(self.scroll_x), round(self.scroll_y), *self.scrollable_content_region.size)
+            if view.contains_region(box):
+                return  # already in sight: moving the view would only lose its context
+            self.scroll_to_region(box, spacing=None, animate=False, force=True)
 
     # ------------------------------------------------------------------ input
 
