@@ -84,3 +84,21 @@ def qemu_pids(mentioning: str | None = None) -> list[int]:
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+def appliance_fixture(recipe: str, forwards: list[tuple[str, int]], tmp_path_factory):
+    """Build a network appliance, boot it with port forwards, yield it, always stop it.
+
+    For module fixtures: `yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)`.
+    """
+    from workbench.core.appliance import Appliance
+    from workbench.core.build import build_recipe
+
+    built = build_recipe(recipe, tmp_path_factory.mktemp(f"{recipe}-build"))
+    app = Appliance(built.image, forwards)
+    app.start(ready_timeout=30)
+    try:
+        yield app
+    finally:
+        result = app.stop()
+        assert result is None or result.status == "stopped", result and result.status

@@ -18,11 +18,9 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-from workbench.core.appliance import Appliance
-from workbench.core.build import build_recipe
 from workbench.core.zonefile import load_zone
 
-from .conftest import RECIPES
+from .conftest import RECIPES, appliance_fixture
 
 pytestmark = pytest.mark.qemu
 
@@ -31,14 +29,7 @@ ZONE = load_zone(RECIPES / "data" / "example.zone")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    built = build_recipe("dns", tmp_path_factory.mktemp("dns-build"))
-    app = Appliance(built.image, [("udp", 53)])
-    app.start(ready_timeout=30)
-    try:
-        yield app
-    finally:
-        result = app.stop()
-        assert result is None or result.status == "stopped", result and result.status
+    yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)
 
 
 def ask(server, name, rtype="A", edns=-1, payload=1232, timeout=3.0):

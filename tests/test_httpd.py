@@ -18,11 +18,9 @@ import urllib.request
 
 import pytest
 
-from workbench.core.appliance import Appliance
-from workbench.core.build import build_recipe
 from workbench.core.site import collect_site
 
-from .conftest import RECIPES
+from .conftest import RECIPES, appliance_fixture
 
 pytestmark = pytest.mark.qemu
 
@@ -32,14 +30,7 @@ BIG = "/files/random-1m.bin"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    built = build_recipe("httpd", tmp_path_factory.mktemp("httpd-build"))
-    app = Appliance(built.image, [("tcp", 80)])
-    app.start(ready_timeout=30)
-    try:
-        yield app
-    finally:
-        result = app.stop()
-        assert result is None or result.status == "stopped", result and result.status
+    yield from appliance_fixture("httpd", [("tcp", 80)], tmp_path_factory)
 
 
 def url(server, path):

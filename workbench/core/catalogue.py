@@ -167,26 +167,10 @@ class Catalogue:
         return sorted((c for c in self.components.values() if c.is_app), key=lambda c: c.name)
 
     def component(self, name: str, file: Path | None = None, key: str | None = None) -> Component:
-        if name in self.components:
-            return self.components[name]
-        near = did_you_mean(name, self.components)
-        raise WorkbenchError(
-            f"unknown component '{name}'" + (f" — {near}" if near else ""),
-            file=file,
-            key=key,
-            hint=f"components: {valid_list(self.components, 40)}",
-        )
+        return _lookup(self.components, "component", name, file, key)
 
     def interface(self, name: str, file: Path | None = None, key: str | None = None) -> Interface:
-        if name in self.interfaces:
-            return self.interfaces[name]
-        near = did_you_mean(name, self.interfaces)
-        raise WorkbenchError(
-            f"unknown interface '{name}'" + (f" — {near}" if near else ""),
-            file=file,
-            key=key,
-            hint=f"interfaces: {valid_list(self.interfaces, 40)}",
-        )
+        return _lookup(self.interfaces, "interface", name, file, key)
 
     def check(self) -> None:
         """Cross-file checks: every provided or required interface exists."""
@@ -207,6 +191,19 @@ class Catalogue:
                         hint="valid: "
                         + (valid_list(c.name for c in self.providers_of(iface.name)) or "none"),
                     )
+
+
+def _lookup(table: dict, what: str, name: str, file: Path | None, key: str | None):
+    """table[name], or an error that says what exists and which name was probably meant."""
+    if name in table:
+        return table[name]
+    near = did_you_mean(name, table)
+    raise WorkbenchError(
+        f"unknown {what} '{name}'" + (f" — {near}" if near else ""),
+        file=file,
+        key=key,
+        hint=f"{what}s: {valid_list(table, 40)}",
+    )
 
 
 def load_interface(path: Path) -> Interface:

@@ -34,15 +34,8 @@ def register(name: str) -> Callable[[Generator], Generator]:
 
 
 def _load_builtin_generators() -> None:
-    # Generators live in their own modules; importing them registers them.
-    import importlib
-
-    for mod in ("zonefile", "site"):
-        try:
-            importlib.import_module(f"{__package__}.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__package__}.{mod}":
-                raise
+    # The built-in generators live in their own modules; importing them registers them.
+    from . import site, zonefile  # noqa: F401
 
 
 def run_generators(comp: Component, options: dict[str, Any], recipe: Recipe, out_dir: Path) -> None:
