@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import shutil
 import subprocess
 import time
 import uuid
@@ -28,9 +27,10 @@ from workbench.tui.widgets.exercises_panel import ExercisesPanel, editor_command
 from workbench.tui.widgets.graph_view import GraphView
 from workbench.tui.widgets.lessons_panel import LessonsPanel
 
+from .terminal import HAVE_TERMINAL, WORKBENCH, press_until, tmux, wait_screen
+
 SIZE = (120, 40)
 REPO = Path(__file__).resolve().parents[1]
-WORKBENCH = REPO / ".venv" / "bin" / "workbench"
 MARKER = "/* edited by the test editor */"
 
 
@@ -353,34 +353,7 @@ async def test_edit_without_a_terminal_to_hand_over_says_which_file(tmp_path, ho
         assert str(copy / ex.files[0]) in panel.status_text
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_screen(session: str, text: str, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; last screen:\n{screen}")
-
-
-def press_until(session: str, key: str, text: str, timeout: float = 20.0) -> str:
-    """Press `key` until `text` shows (a key sent while the app starts may be missed)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        tmux("send-keys", "-t", session, key)
-        try:
-            return wait_screen(session, text, min(4.0, max(0.1, deadline - time.monotonic())))
-        except AssertionError:
-            if time.monotonic() >= deadline:
-                raise
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None or not WORKBENCH.exists(),
+@pytest.mark.skipif(not HAVE_TERMINAL,
                     reason="needs tmux and the installed workbench command")
 def test_edit_in_a_real_terminal_suspends_and_comes_back(tmp_path):
     script = tmp_path / "editor.sh"
