@@ -37,13 +37,14 @@ from typing import Any, Callable
 
 from .catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from .errors import WorkbenchError, did_you_mean, valid_list
+from .expect import KEYS as EXPECT_KEYS
+from .expect import Expectation, Mismatch
 from .files import atomic_write_text
 from .lessons import _lang_table, lessons_dir, timeout_scale
 from .manifest import Table, read_toml
 from .progress import home_dir
 from .recipe import MACHINE_NAMES, Recipe
 
-RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout", "stopped")
 CLIENTS = ("dns",)
 
 
@@ -81,10 +82,7 @@ class GradeCheck:
     name: str
     points: int
     run: str
-    console: list[str] = field(default_factory=list)
-    not_console: list[str] = field(default_factory=list)
-    telemetry: list[str] = field(default_factory=list)
-    status: str | None = None
+    expect: Expectation = Expectation()
     description: dict[str, str] = field(default_factory=dict)
     client: str | None = None
     queries: list[DnsQuery] = field(default_factory=list)
@@ -159,8 +157,7 @@ def load_exercise(directory: Path) -> Exercise:
         if not isinstance(raw, dict):
             raise t.error("checks", f"checks[{i}] must be a table")
         ct = Table(raw, path, text, "checks")
-        ct.check_keys({"name", "points", "run", "console", "not_console", "telemetry", "status",
-                       "description", "client", "queries"})
+        ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries"})
         name = ct.get("name", str)
         if name in seen:
             raise ct.error("name", f"duplicate check name '{name}'")
@@ -170,20 +167,10 @@ def load_exercise(directory: Path) -> Exercise:
             near = did_you_mean(run, runs)
             raise ct.error("run", f"check '{name}' names unknown run '{run}'" + (f" — {near}" if near else ""),
                            hint="runs: " + valid_list(runs))
-        status = ct.get("status", str, None)
-        if status is not None and status not in RUN_STATUSES:
-            raise ct.error("status", f"unknown status '{status}'", hint="valid: " + ", ".join(RUN_STATUSES))
-        check = GradeCheck(name, ct.get("points", int), run, ct.get_str_list("console"),
-                           ct.get_str_list("not_console"), ct.get_str_list("telemetry"), status,
+        check = GradeCheck(name, ct.get("points", int), run, Expectation.from_table(ct),
                            _lang_table(ct, "description", False), ct.get("client", str, None))
         if check.client is not None or "queries" in ct.data:
             _load_client(ct, check, runs[run])
-        for rx in (*check.console, *check.not_console, *check.telemetry,
-                   *(rx for q in check.queries for rx in q.response)):
-            try:
-                re.compile(rx)
-            except re.error as e:
-                raise ct.error("console", f"bad regular expression {rx!r} in check '{name}': {e}") from None
         checks.append(check)
     ex = Exercise(directory.name, _lang_table(t, "title"), _lang_table(t, "summary", False),
                   component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
@@ -225,6 +212,12 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
         query = DnsQuery(qt.get("name", str, ""), qt.get("type", str, "A"),
                          qt.get("wire_name", str, ""), qt.get_str_list("additional"),
                          qt.get("rcode", str, "NOERROR"), qt.get_str_list("response"))
+        for rx in query.response:
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise qt.error("response", f"bad regular expression {rx!r} in check "
+                               f"'{check.name}': {e}") from None
         if bool(query.name) == bool(query.wire_name):
             raise qt.error(None, f"queries[{i}] of check '{check.name}' needs exactly one of "
                            "'name' and 'wire_name'")
@@ -511,6 +504,16 @@ def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, 
     return cat, graded, source
 
 
+def _describe_mismatch(m: Mismatch) -> str:
+    if m.kind == "status":
+        return f"the run ended with status '{m.actual}', expected '{m.expected}'"
+    if m.kind == "console":
+        return f"console: no match for {m.expected!r}"
+    if m.kind == "not_console":
+        return f"console: unexpected match for {m.expected!r}"
+    return f"telemetry: no record matches {m.expected!r}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
 
@@ -586,17 +589,7 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
                 problems.append(troubles[check.run])
             telemetry = "\n".join(rec.raw for rec in r.telemetry)
             console = r.console.replace("\r\n", "\n")
-            if check.status and r.status != check.status:
-                problems.append(f"the run ended with status '{r.status}', expected '{check.status}'")
-            for rx in check.console:
-                if not re.search(rx, r.console if "\\r" in rx else console, re.M):
-                    problems.append(f"console: no match for {rx!r}")
-            for rx in check.not_console:
-                if re.search(rx, r.console if "\\r" in rx else console, re.M):
-                    problems.append(f"console: unexpected match for {rx!r}")
-            for rx in check.telemetry:
-                if not re.search(rx, telemetry, re.M):
-                    problems.append(f"telemetry: no record matches {rx!r}")
+            problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
             client_problems, client_text = answers.get(check.name, ([], ""))
             if check.client and check.run not in troubles:
                 problems.extend(client_problems)

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WorkbenchError, did_you_mean, valid_list
+from .expect import KEYS as EXPECT_KEYS
+from .expect import Expectation, Mismatch
 from .manifest import Table, read_toml
 from .progress import LANGUAGES, Progress, current_language, home_dir
 
 CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz")
 SCREENS = ("graph", "memory", "compare", "run")
-RUN_STATUSES = ("success", "failure", "panic", "triple-fault", "timeout")
 LESSON_DIR_RE = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
 TEXT_WIDTH = 80
 
@@ -76,9 +77,7 @@ class Check:
     providers: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, str]] = field(default_factory=dict)  # regexes on values
     dropped: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    telemetry: list[str] = field(default_factory=list)
-    status: str | None = None
+    expect: Expectation = Expectation()  # what a boot must show
     timeout: float = 10.0
     forwards: list[str] = field(default_factory=list)
     client: str | None = None  # "dig" or "http": query the running guest from the host
@@ -164,7 +163,7 @@ def _lang_table(t: Table, key: str, required: bool = True) -> dict[str, str]:
 
 def _load_check(t: Table) -> Check:
     t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
-                  "options", "dropped", "console", "telemetry", "status", "timeout", "forwards",
+                  "options", "dropped", *EXPECT_KEYS, "timeout", "forwards",
                   "client", "query", "max_bytes", "max_memory_bytes", "question", "choices",
                   "answer_sha256"})
     kind = t.get("kind", str)
@@ -181,31 +180,21 @@ def _load_check(t: Table) -> Check:
     c.providers = {k: str(v) for k, v in t.get("providers", dict, {}).items()}
     c.options = {k: {o: str(v) for o, v in vals.items()} for k, vals in t.get("options", dict, {}).items()}
     c.dropped = t.get_str_list("dropped")
-    c.console = t.get_str_list("console")
-    c.telemetry = t.get_str_list("telemetry")
-    c.status = t.get("status", str, None)
+    c.expect = Expectation.from_table(t)
     c.timeout = float(t.get("timeout", (int, float), 10.0))
     c.forwards = t.get_str_list("forwards")
     c.client = t.get("client", str, None)
     c.query = t.get("query", str, "example.com")
     c.max_bytes = t.get("max_bytes", int, None)
     c.max_memory_bytes = t.get("max_memory_bytes", int, None)
-    if c.status is not None and c.status not in RUN_STATUSES:
-        raise t.error("status", f"unknown run status '{c.status}'", hint="valid: " + ", ".join(RUN_STATUSES))
     if c.client not in (None, "dig", "http"):
         raise t.error("client", f"unknown client '{c.client}'", hint="valid: dig, http")
-    for key in ("console", "telemetry"):
-        for rx in getattr(c, key):
-            try:
-                re.compile(rx)
-            except re.error as e:
-                raise t.error(key, f"bad regular expression {rx!r}: {e}") from None
     if kind != "quiz" and not c.recipe:
         raise t.error(None, f"a '{kind}' check needs a recipe", hint='recipe = "hello"')
     if kind == "resolve" and not (c.includes or c.excludes or c.providers or c.options):
         raise t.error(None, "a resolve check needs includes, excludes, providers or options")
-    if kind == "boot" and not (c.console or c.telemetry or c.status):
-        raise t.error(None, "a boot check needs console, telemetry or status")
+    if kind == "boot" and not c.expect:
+        raise t.error(None, "a boot check needs status, console, not_console or telemetry")
     if kind == "size" and c.max_bytes is None and c.max_memory_bytes is None:
         raise t.error(None, "a size check needs max_bytes or max_memory_bytes")
     if kind == "quiz":
@@ -460,20 +449,8 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
         from .run import boot_image_sync
 
         run = boot_image_sync(result.image, machine=result.recipe.machine, timeout=timeout)
-    telemetry = "\n".join(r.raw for r in run.telemetry)
+    problems = [_describe_mismatch(m, ctx) for m in c.expect.mismatches(run, client_output)]
     console = run.console + ("\n" + client_output if client_output else "")
-    problems = []
-    if c.status and run.status != c.status:
-        problems.append(ctx.text(f"the run ended with status '{run.status}', expected '{c.status}'",
-                                 f"実行は '{run.status}' で終わりました（期待は '{c.status}'）"))
-    for rx in c.console:
-        if not re.search(rx, console, re.M):
-            problems.append(ctx.text(f"the console never showed a line matching {rx!r}",
-                                     f"コンソールに {rx!r} に合う行が出ていません"))
-    for rx in c.telemetry:
-        if not re.search(rx, telemetry, re.M):
-            problems.append(ctx.text(f"no telemetry record matches {rx!r}",
-                                     f"{rx!r} に合うテレメトリ記録がありません"))
     timing = f"ready {run.ready_ms:.1f} ms" if run.ready_ms else f"{run.duration_ms:.0f} ms"
     if problems:
         tail = [ln for ln in console.splitlines() if ln.strip()][-8:]
@@ -481,6 +458,21 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
                            + ["  " + ln for ln in tail])
     return CheckResult("pass", ctx.text(f"the run matched ({run.status}, {timing})",
                                         f"実行結果が一致しました（{run.status}、{timing}）"))
+
+
+def _describe_mismatch(m: Mismatch, ctx: CheckContext) -> str:
+    rx = m.expected
+    if m.kind == "status":
+        return ctx.text(f"the run ended with status '{m.actual}', expected '{rx}'",
+                        f"実行は '{m.actual}' で終わりました（期待は '{rx}'）")
+    if m.kind == "console":
+        return ctx.text(f"the console never showed a line matching {rx!r}",
+                        f"コンソールに {rx!r} に合う行が出ていません")
+    if m.kind == "not_console":
+        return ctx.text(f"the console showed a line matching {rx!r}, which it should not",
+                        f"コンソールに {rx!r} に合う行が出てはいけないのに出ています")
+    return ctx.text(f"no telemetry record matches {rx!r}",
+                    f"{rx!r} に合うテレメトリ記録がありません")
 
 
 def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
