@@ -1,4 +1,4 @@
-"""Crossing benchmark: what one call across an interface costs, library OS against monolithic.
+"""Crossing benchmark: what one crossing costs in a library OS, a monolithic kernel and a microkernel.
 
     python benchmarks/crossing.py [-n 5] [--calls 10000] [--toolchain zig] [--json]
 
@@ -7,11 +7,15 @@ Builds the application `crossing-bench` twice from the same sources — `layout 
 call through the generated stub, the kernel's entry path and the dispatcher table) — and
 boots each N times, interleaved so a noisy neighbour slows both alike. Inside the guest the
 application times `calls` calls of `clock_tsc_hz()` with the TSC, several rounds per boot, and
-reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry.
+reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry. The
+microkernel's crossing is measured by `ipc-bench`, a microkernel in miniature: a client and a
+server in two user-mode address spaces, one message and its reply through the kernel per
+round trip, reported as `bench name=ipc ... cycles_per_call=C trap_cycles=T` (T: one null
+system call in the same run).
 
 Reports medians over every round of every boot (the first round of each boot is a warm-up and
 left out): cycles per call in each layout, the empty loop's cycles (the floor, measured in the
-same run), and the ratio monolithic / libos. The building, booting and reading of telemetry
+same run; for the microkernel, one null system call), and the ratios to libos. The building, booting and reading of telemetry
 is `workbench.core.measure.measure_crossing`, which the Compare screen and `workbench compare`
 call with one boot per layout. Under QEMU's software emulation (TCG) the TSC is
 virtual: the cycles are the emulated machine's, comparable with each other, not with hardware.
@@ -30,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.measure import MEASURED_LAYOUTS, measure_crossing  # noqa: E402
+from workbench.core.measure import CROSSING_BENCHES, measure_crossing  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,16 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"crossing-bench: clock_tsc_hz() x {args.calls} per round, {args.runs} boots per "
-          f"layout, toolchain {args.toolchain} (medians, TSC cycles)")
-    print(f"{'layout':<12}{'per call':>10}{'empty loop':>12}{'samples':>9}{'loadable':>10}")
-    for layout in MEASURED_LAYOUTS:
+    print(f"crossings: {args.calls} per round, {args.runs} boots per layout, toolchain "
+          f"{args.toolchain} (medians, TSC cycles)")
+    print(f"{'layout':<13}{'application':<16}{'per crossing':>13}{'floor':>8}{'samples':>9}"
+          f"{'loadable':>10}")
+    for layout in CROSSING_BENCHES:
         s = result["layouts"][layout]
-        print(f"{layout:<12}{s['cycles_per_call']:>10}{s['loop_cycles']:>12}{s['samples']:>9}"
-              f"{s['loadable_bytes']:>10}")
+        floor = s.get("loop_cycles", s.get("null_syscall_cycles"))
+        print(f"{layout:<13}{s['application']:<16}{s['cycles_per_call']:>13g}{floor:>8g}"
+              f"{s['samples']:>9}{s['loadable_bytes']:>10}")
+    print("(floor: the empty loop; for ipc-bench, one null system call)")
     if result["monolithic_over_libos"]:
         print(f"\nmonolithic / libos: {result['monolithic_over_libos']:.1f}x  "
               f"(a system call costs about {result['crossing_cycles']} cycles more than a call)")
+    if result["microkernel_over_libos"]:
+        print(f"microkernel / libos: {result['microkernel_over_libos']:.0f}x  "
+              f"(an IPC round trip: two traps and two address-space switches)")
     return 0
 
 

@@ -311,12 +311,17 @@ def cmd_compare(args) -> int:
                      f"in each layout (TSC cycles, median of "
                      f"{len(comp.crossing.samples['libos'])} rounds): a system call costs "
                      f"{comp.crossing.ratio:.1f}x a plain call")
+        ipc = comp.crossing.ratio_to_libos("microkernel")
+        if ipc:
+            notes.append(f"microkernel crossing: one IPC round trip between two address "
+                         f"spaces in ipc-bench, a microkernel in miniature: {ipc:.0f}x a plain "
+                         f"call")
     elif comp.crossing_error:
         notes.append(f"cycles per crossing not measured: {comp.crossing_error}")
     notes.append("privileged bytes: code and initialised data the image loads into ring 0")
     print()
     for note in notes:
-        print(textwrap.fill(note, 80, subsequent_indent="  "))
+        print(textwrap.fill(note, 80, subsequent_indent="  ", break_on_hyphens=False))
     return 0
 
 

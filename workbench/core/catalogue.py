@@ -290,6 +290,15 @@ def load_component(directory: Path, origin: str = "built-in") -> Component:
             raise t.error("sources", f"source file '{s}' does not exist in {directory}"
                           + (f" — {near}" if near else ""),
                           hint=f"files present: {valid_list(present) or 'none'}")
+    stems: dict[str, str] = {}
+    for s in sources:
+        # The object file is named after the source without its suffix (build.py), so
+        # uart.c and uart.S would overwrite each other's object.
+        stem = Path(s).stem
+        if stem in stems:
+            raise t.error("sources", f"'{stems[stem]}' and '{s}' would compile to the same "
+                          f"object file ({stem}.o)", hint="rename one of them")
+        stems[stem] = s
     opts_table = t.sub("options")
     options = {}
     for oname in opts_table.data:

@@ -259,7 +259,7 @@ def user_stubs_text(res: Resolution, calls: list[Syscall], include: Path) -> str
         "uint8_t user_stack[CONFIG_SYSCALL_X86_USER_STACK_KIB * 1024]",
         '    __attribute__((section(".stack"), aligned(16)));',
         "",
-        "/* The first function of the process, entered in ring 3 by iretq (enter_user.S). */",
+        "/* The first function of the process, entered in ring 3 by iretq (cpu_enter_user). */",
         "void user_start(void)",
         "{",
         "    int status = app_main();       /* the application's own: user_app_main */",

@@ -19,8 +19,10 @@ exception. The microkernel is modelled only.
 
 The **cost per crossing** is measured on the `crossing-bench` application, built in both
 layouts from the same source: cycles per call of one interface function that does nearly
-nothing, so the call *is* the cost. `benchmarks/crossing.py` uses the same function with more
-boots.
+nothing, so the call *is* the cost. The microkernel's crossing — a request to a server in
+another address space and its reply — is measured by `ipc-bench`, a microkernel in miniature
+(one client, one server, synchronous IPC through the kernel). `benchmarks/crossing.py` uses
+the same function with more boots.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ NOT_BUILDABLE = {
 }
 LOADED_KINDS = ("code", "rodata", "data")
 CROSSING_APP = "crossing-bench"
+IPC_APP = "ipc-bench"
+# Where each layout's crossing is measured: (application, layout it is built in, its record).
+CROSSING_BENCHES = {
+    "libos": (CROSSING_APP, "libos", "crossing"),
+    "monolithic": (CROSSING_APP, "monolithic", "crossing"),
+    "microkernel": (IPC_APP, "libos", "ipc"),
+}
 
 # on_progress(what is happening now, steps done, steps in all)
 Progress = Callable[[str, int, int], None]
@@ -82,7 +91,10 @@ class LayoutMeasurement:
 
 @dataclass
 class CrossingCost:
-    """Cycles per call of `clock_tsc_hz()` in each layout (medians over rounds and boots)."""
+    """Cycles per crossing in each layout (medians over rounds and boots): a call of
+    `clock_tsc_hz()` as a library OS and as a monolithic kernel, and an IPC round trip in
+    the miniature microkernel. Each sample is (cycles per crossing, floor): the floor is the
+    empty loop's cycles for crossing-bench and one null system call's for ipc-bench."""
 
     calls: int
     runs: int
@@ -100,11 +112,15 @@ class CrossingCost:
     def loop_cycles(self, layout: str) -> float | None:
         return self.median(layout, 1)
 
+    def ratio_to_libos(self, layout: str) -> float | None:
+        """How many plain calls one crossing of `layout` costs."""
+        lib, other = self.cycles_per_call("libos"), self.cycles_per_call(layout)
+        return other / lib if lib and other else None
+
     @property
     def ratio(self) -> float | None:
         """Monolithic over library OS: how many plain calls one system call costs."""
-        lib, mono = self.cycles_per_call("libos"), self.cycles_per_call("monolithic")
-        return mono / lib if lib and mono else None
+        return self.ratio_to_libos("monolithic")
 
     @property
     def crossing_cycles(self) -> float | None:
@@ -117,12 +133,15 @@ class CrossingCost:
             "calls_per_round": self.calls,
             "runs": self.runs,
             "toolchain": self.toolchain,
-            "layouts": {layout: {"samples": len(self.samples.get(layout, [])),
+            "layouts": {layout: {"application": CROSSING_BENCHES[layout][0],
+                                 "samples": len(self.samples.get(layout, [])),
                                  "cycles_per_call": self.cycles_per_call(layout),
-                                 "loop_cycles": self.loop_cycles(layout),
+                                 ("null_syscall_cycles" if layout == "microkernel"
+                                  else "loop_cycles"): self.loop_cycles(layout),
                                  "loadable_bytes": self.loadable_bytes.get(layout)}
-                        for layout in MEASURED_LAYOUTS},
+                        for layout in CROSSING_BENCHES},
             "monolithic_over_libos": self.ratio,
+            "microkernel_over_libos": self.ratio_to_libos("microkernel"),
             "crossing_cycles": self.crossing_cycles,
         }
 
@@ -140,8 +159,8 @@ class LayoutComparison:
     def measured(self) -> dict[str, dict[str, str]]:
         """Rows for `layouts.model_layouts(..., measured=...)`: label -> shown value, per layout.
 
-        The microkernel gets one row saying it is modelled; a layout that could not be built
-        gets one row saying why.
+        The microkernel gets a row saying it is modelled, and its crossing cost from the
+        miniature microkernel; a layout that could not be built gets one row saying why.
         """
         from .layouts import LAYOUT_ORDER
 
@@ -149,7 +168,7 @@ class LayoutComparison:
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
             if name in NOT_BUILDABLE:
-                out[name] = {"status": MODELLED_ONLY}
+                out[name] = {"status": MODELLED_ONLY, **self._crossing_rows(name)}
                 continue
             if m is None or not m.buildable:
                 out[name] = {"status": f"not buildable: {m.reason if m else 'not measured'}"}
@@ -164,15 +183,21 @@ class LayoutComparison:
             if m.user_bytes:
                 rows["user bytes"] = human_bytes(m.user_bytes)
             rows["boot to ready"] = f"{m.ready_ms:.1f} ms" if m.ready_ms is not None else "—"
-            cpc = self.crossing.cycles_per_call(name) if self.crossing else None
-            if cpc is not None:
-                rows["cycles per crossing"] = f"{cpc:g}"
-                if name == "monolithic" and self.crossing.ratio:
-                    rows["crossing vs libos"] = f"{self.crossing.ratio:.1f}×"
-            elif self.crossing_error:
-                rows["cycles per crossing"] = "not measured"
+            rows.update(self._crossing_rows(name))
             out[name] = rows
         return out
+
+    def _crossing_rows(self, name: str) -> dict[str, str]:
+        cpc = self.crossing.cycles_per_call(name) if self.crossing else None
+        if cpc is None:
+            return {"cycles per crossing": "not measured"} if self.crossing_error else {}
+        rows = {"cycles per crossing": f"{cpc:g}"}
+        ratio = self.crossing.ratio_to_libos(name)
+        if name != "libos" and ratio:
+            rows["crossing vs libos"] = f"{ratio:.1f}×"
+        if name == "microkernel":
+            rows["crossing measured on"] = f"{IPC_APP} (one client, one server)"
+        return rows
 
     def to_dict(self) -> dict:
         from .layouts import LAYOUT_ORDER
@@ -182,7 +207,7 @@ class LayoutComparison:
             m = self.layouts.get(name)
             layouts[name] = m.to_dict() if m else {
                 "layout": name, "buildable": False, "reason": NOT_BUILDABLE.get(name)}
-            if self.crossing is not None and name in MEASURED_LAYOUTS:
+            if self.crossing is not None:
                 layouts[name]["cycles_per_crossing"] = self.crossing.cycles_per_call(name)
         return {"recipe": self.recipe, "toolchain": self.toolchain, "layouts": layouts,
                 "crossing": self.crossing.to_dict() if self.crossing else None,
@@ -231,18 +256,22 @@ def boot_for_measure(image: Path, machine: str, timeout: float, appliance: bool)
 
 
 def crossing_recipe(layout: str, calls: int = 10000, rounds: int = 7) -> Recipe:
-    return Recipe(name=f"crossing-{layout}", application=CROSSING_APP, layout=layout,
-                  options={CROSSING_APP: {"calls": calls, "rounds": rounds}})
+    """The recipe that measures `layout`'s crossing (see CROSSING_BENCHES)."""
+    app, built_as, _ = CROSSING_BENCHES[layout]
+    return Recipe(name=f"crossing-{layout}", application=app, layout=built_as,
+                  options={app: {"calls": calls, "rounds": rounds}})
 
 
-def crossing_rounds(run) -> list[tuple[int, int]]:
-    """(cycles_per_call, loop_cycles) of every `bench name=crossing` round but the first,
-    which warms the caches and is left out."""
+def crossing_rounds(run, bench: str = "crossing") -> list[tuple[int, int]]:
+    """(cycles_per_call, floor) of every `bench name=<bench>` round but the first, which
+    warms the caches and is left out. The floor is `loop_cycles` (crossing-bench) or
+    `trap_cycles` (ipc-bench)."""
+    floor = "trap_cycles" if bench == "ipc" else "loop_cycles"
     found = []
     for rec in run.telemetry:
-        if rec.kind == "bench" and rec.fields.get("name") == "crossing":
+        if rec.kind == "bench" and rec.fields.get("name") == bench:
             if rec.get_int("round", 0) > 1:
-                found.append((rec.get_int("cycles_per_call"), rec.get_int("loop_cycles")))
+                found.append((rec.get_int("cycles_per_call"), rec.get_int(floor)))
     return found
 
 
@@ -263,8 +292,9 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
                      toolchain: str = "zig", timeout: float = 30.0, catalogue=None,
                      on_progress: Progress | None = None, cancelled: Cancelled | None = None,
                      _steps: _Steps | None = None) -> CrossingCost:
-    """Build `crossing-bench` as libos and monolithic into `out`, boot each `runs` times
-    (interleaved, so a noisy neighbour slows both alike) and collect every measured round."""
+    """Build `crossing-bench` as libos and monolithic, and `ipc-bench`, into `out`; boot each
+    `runs` times (interleaved, so a noisy neighbour slows all alike) and collect every
+    measured round."""
     from .build import build
     from .catalogue import load_catalogue
     from .resolve import resolve
@@ -273,26 +303,31 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
         raise WorkbenchError("the crossing benchmark needs at least 1 boot and 2 rounds "
                              "(the first round is a warm-up)", key="rounds")
     cat = catalogue or load_catalogue()
-    step = _steps or _Steps(2 + 2 * runs, on_progress, cancelled)
-    cost = CrossingCost(calls, runs, toolchain, {k: [] for k in MEASURED_LAYOUTS})
+    step = _steps or _Steps(crossing_steps(runs), on_progress, cancelled)
+    cost = CrossingCost(calls, runs, toolchain, {k: [] for k in CROSSING_BENCHES})
     images = {}
-    for layout in MEASURED_LAYOUTS:
-        step(f"building {CROSSING_APP} ({layout})")
+    for layout, (app, _, _) in CROSSING_BENCHES.items():
+        step(f"building {app} ({layout})")
         result = build(resolve(crossing_recipe(layout, calls, rounds), cat),
                        Path(out) / layout, toolchain)
         images[layout] = result.image
         cost.loadable_bytes[layout] = result.loadable_bytes
     for i in range(runs):
-        for layout in MEASURED_LAYOUTS:
-            step(f"booting {CROSSING_APP} ({layout}, {i + 1}/{runs})")
+        for layout, (app, _, bench) in CROSSING_BENCHES.items():
+            step(f"booting {app} ({layout}, {i + 1}/{runs})")
             from .run import boot_image_sync
 
             run = boot_image_sync(images[layout], timeout=timeout)
             if run.status != "success":
-                raise WorkbenchError(f"{CROSSING_APP} ({layout}) ended with status {run.status}",
+                raise WorkbenchError(f"{app} ({layout}) ended with status {run.status}",
                                      file=images[layout], details=run.console.splitlines()[-8:])
-            cost.samples[layout] += crossing_rounds(run)
+            cost.samples[layout] += crossing_rounds(run, bench)
     return cost
+
+
+def crossing_steps(runs: int) -> int:
+    """Progress steps of measure_crossing: one build and `runs` boots per layout."""
+    return len(CROSSING_BENCHES) * (1 + runs)
 
 
 # --------------------------------------------------------------------------- the whole comparison
@@ -315,7 +350,7 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
 
     cat = catalogue or load_catalogue()
     out = Path(out)
-    step = _Steps(2 * len(MEASURED_LAYOUTS) + (2 + 2 * crossing_runs if crossing else 0),
+    step = _Steps(2 * len(MEASURED_LAYOUTS) + (crossing_steps(crossing_runs) if crossing else 0),
                   on_progress, cancelled)
     comparison = LayoutComparison(recipe.name, toolchain, {})
     for layout in MEASURED_LAYOUTS:

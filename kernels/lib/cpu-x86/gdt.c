@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 
+#include "cpu.h"
 #include "x86_tables.h"
 
 /* 64-bit TSS layout (Intel SDM vol. 3, "Task-State Segment in 64-bit mode"). */
@@ -79,4 +80,12 @@ void gdt_init(void)
 
     /* Load the task register: from now on the CPU finds the IST stacks in our TSS. */
     __asm__ volatile("ltr %w0" : : "r"((uint16_t)TSS_SEL));
+}
+
+/* Traps from ring 3 (an exception, an interrupt) switch to this stack: the CPU reads it from
+ * the TSS, because the user's stack pointer cannot be trusted. Layouts with a user mode call
+ * this; a library OS never leaves ring 0, so it never needs it. */
+void cpu_set_kernel_stack(void *top)
+{
+    tss.rsp[0] = (uint64_t)top;
 }

@@ -4,8 +4,6 @@
 #ifndef CPU_X86_TABLES_H
 #define CPU_X86_TABLES_H
 
-#include <stdint.h>
-
 /* Segment selectors: byte offset of the descriptor in the GDT, plus the ring in the low bits.
  * The order kernel code, kernel data, user data, user code is the one the syscall/sysret
  * instructions expect, should a layout with user mode need it. */
@@ -17,6 +15,9 @@
 
 /* Interrupt-stack-table slot used for the double fault (see gdt.c). */
 #define IST_DOUBLE_FAULT 1
+
+#ifndef __ASSEMBLER__       /* the rest is C; usermode.S needs only the selectors above */
+#include <stdint.h>
 
 /*
  * The registers of the interrupted code, as laid out on the stack by the CPU and by
@@ -41,5 +42,7 @@ extern const uint64_t exception_stubs[32];
 
 /* exception.c: called by every stub, with a pointer to the saved registers. */
 _Noreturn void cpu_exception(struct trap_frame *frame);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

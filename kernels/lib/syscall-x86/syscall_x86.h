@@ -5,13 +5,6 @@
 #ifndef SYSCALL_X86_H
 #define SYSCALL_X86_H
 
-/* Selectors of cpu-x86's GDT (x86_tables.h): kernel code 0x08, kernel data 0x10, user data
- * 0x18, user code 0x20. `syscall` and `sysretq` compute the selectors from STAR and need this
- * exact order; the low two bits of a selector are the ring it asks for. */
-#define KERNEL_CS 0x08
-#define USER_DS   (0x18 | 3)
-#define USER_CS   (0x20 | 3)
-
 /* System call 0 is the only one not generated from an interface: the end of the process. */
 #define SYS_EXIT 0
 
@@ -33,10 +26,6 @@ uint64_t sys_exit(uint64_t code, uint64_t ring, uint64_t a2, uint64_t a3, uint64
 /* user_pages.c, syscall_setup.c */
 void user_pages_init(void);
 void syscall_setup(void);
-
-/* enter_user.S */
-int enter_user_mode(uint64_t entry, uint64_t user_stack);
-_Noreturn void leave_user_mode(int status);
 
 /* syscall_entry.S: the kernel stack for system calls and exceptions from ring 3 */
 extern uint8_t kernel_stack_top[];

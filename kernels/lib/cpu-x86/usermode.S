@@ -1,24 +1,25 @@
 /*
- * enter_user.S — drop to ring 3, and come back when the process exits.
+ * usermode.S — drop to ring 3, and come back when the user code is done.
  *
  * There is no instruction "go to user mode". What the CPU does have is `iretq`, the return
  * from an interrupt: it pops RIP, CS, RFLAGS, RSP and SS, and if the CS it pops asks for
  * ring 3, the CPU continues in ring 3. So we build the frame an interrupt from user mode
  * would have left, and "return" into a program that was never interrupted.
  *
- * int enter_user_mode(uint64_t entry, uint64_t user_stack)      (RDI, RSI)
+ * int cpu_enter_user(uint64_t entry, uint64_t user_stack)      (RDI, RSI)
  *
  * looks like an ordinary function to its caller. It saves the callee-saved registers and
- * the stack pointer, so that leave_user_mode(status), called by the exit system call on the
- * kernel stack, can restore them and return `status` from enter_user_mode, exactly once.
+ * the stack pointer, so that cpu_leave_user(status), called by the kernel on any of its
+ * stacks (typically in the system call that says "I am done"), can restore them and return
+ * `status` from cpu_enter_user, exactly once.
  */
-#include "syscall_x86.h"
+#include "x86_tables.h"
 
 #define RFLAGS_RESERVED 0x2         /* bit 1 is always set; IF stays 0, IOPL stays 0 */
 
-    .section .text.enter_user_mode, "ax", @progbits
-    .globl enter_user_mode
-enter_user_mode:
+    .section .text.cpu_enter_user, "ax", @progbits
+    .globl cpu_enter_user
+cpu_enter_user:
     pushq %rbx
     pushq %rbp
     pushq %r12
@@ -52,10 +53,10 @@ enter_user_mode:
     xorl %r15d, %r15d
     iretq
 
-/* _Noreturn void leave_user_mode(int status)   (EDI) — on the kernel stack, in ring 0 */
-    .section .text.leave_user_mode, "ax", @progbits
-    .globl leave_user_mode
-leave_user_mode:
+/* _Noreturn void cpu_leave_user(int status)   (EDI) — in ring 0, on any kernel stack */
+    .section .text.cpu_leave_user, "ax", @progbits
+    .globl cpu_leave_user
+cpu_leave_user:
     movq kernel_resume_rsp(%rip), %rsp
     movl %edi, %eax
     popq %r15
@@ -64,7 +65,7 @@ leave_user_mode:
     popq %r12
     popq %rbp
     popq %rbx
-    ret                             /* to enter_user_mode's caller, with status in EAX */
+    ret                             /* to cpu_enter_user's caller, with status in EAX */
 
     .section .bss.kernel_resume_rsp, "aw", @nobits
     .balign 8
