@@ -284,3 +284,20 @@ def test_network_lesson_steps_talk_to_the_real_appliance(tmp_path, lesson, step)
     _, result = L.check_step(les, p, step_id=step or boot_steps[0].id, workspace=tmp_path / "ws",
                              lang="en")
     assert result.status == "pass", (result.message, result.details)
+
+
+@pytest.mark.qemu
+def test_microkernel_steps_boot_the_miniature_microkernel(tmp_path):
+    p = Progress(tmp_path / "p.json")
+    _, result = L.check_step(L.find_lesson("12"), p, step_id="ipc-round-trip", lang="en")
+    assert result.passed, result
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    text = (REPO / "kernels/recipes/ipc-bench.toml").read_text()
+    (ws / "my-trespass.toml").write_text(text)
+    les = L.find_lesson("11")
+    _, result = L.check_step(les, p, step_id="trespass", workspace=ws, lang="en")
+    assert result.status == "fail" and "status 'success', expected 'panic'" in result.message
+    (ws / "my-trespass.toml").write_text(text + "\n[options.ipc-bench]\ntrespass = true\n")
+    _, result = L.check_step(les, p, step_id="trespass", workspace=ws, lang="en")
+    assert result.passed, result
