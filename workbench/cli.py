@@ -97,7 +97,7 @@ def cmd_show(args) -> int:
     if c.options:
         print("options:")
         for o in c.options.values():
-            print(f"  {o.name} ({o.valid_text()}, default {o.default!r}) — {o.doc}")
+            print(f"  {o.name} ({o.valid_text()}, default {o.default_text()}) — {o.doc}")
     if c.description:
         print("\n" + c.description.strip())
     return 0

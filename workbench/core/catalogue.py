@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WorkbenchError, did_you_mean, valid_list
-from .manifest import Table, read_toml
+from .manifest import Table, read_toml, toml_value
 
 LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
 OPTION_TYPES = ("int", "bool", "string", "choice", "path")
@@ -41,6 +41,10 @@ class OptionSpec:
     min: int | None = None
     max: int | None = None
     choices: tuple[str, ...] = ()
+
+    def default_text(self) -> str:
+        """The default as a recipe would spell it (true, 16, "text")."""
+        return toml_value(self.default)
 
     def valid_text(self) -> str:
         if self.type == "int":

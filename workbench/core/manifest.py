@@ -133,3 +133,13 @@ def _type_word(t: type) -> str:
         list: "a list",
         dict: "a table",
     }.get(t, t.__name__)
+
+
+def toml_value(v: Any) -> str:
+    """`v` written as TOML: true/false, a number, or a quoted string."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return str(v)
+    escaped = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import WorkbenchError, did_you_mean
 from .files import atomic_write_text
-from .manifest import Table, find_line, read_toml
+from .manifest import Table, find_line, read_toml, toml_value
 
 LAYOUTS = ("libos", "monolithic", "microkernel")
 BUILDABLE_LAYOUTS = ("libos",)
@@ -39,7 +39,7 @@ class Recipe:
     def to_toml(self) -> str:
         out = [f'name = "{self.name}"']
         if self.summary:
-            out.append(f'summary = "{_escape(self.summary)}"')
+            out.append(f"summary = {toml_value(self.summary)}")
         out += [f'application = "{self.application}"', f'layout = "{self.layout}"',
                 f'machine = "{self.machine}"']
         if self.providers:
@@ -49,7 +49,7 @@ class Recipe:
             if not values:
                 continue
             out += ["", f"[options.{comp}]"]
-            out += [f"{k} = {_toml_value(v)}" for k, v in sorted(values.items())]
+            out += [f"{k} = {toml_value(v)}" for k, v in sorted(values.items())]
         return "\n".join(out) + "\n"
 
     def resolve_path(self, value: str) -> Path:
@@ -58,18 +58,6 @@ class Recipe:
         if not p.is_absolute() and self.path is not None:
             p = self.path.parent / p
         return p
-
-
-def _escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    return f'"{_escape(str(v))}"'
 
 
 def load_recipe(path: str | Path) -> Recipe:

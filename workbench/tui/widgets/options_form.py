@@ -78,7 +78,7 @@ class OptionsForm(Vertical):
             self.mount(Horizontal(Label(key, classes="option-name"), field,
                                   Static("", classes="option-error", id=f"err-{key}"),
                                   classes="option-row"))
-            doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default!r})")
+            doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default_text()})")
             self.mount(Static(doc, classes="option-doc", markup=False))
 
     def sync_values(self, session) -> None:
