@@ -260,8 +260,8 @@ def test_a_server_that_loops_fails_that_check_and_is_stopped(tmp_path, monkeypat
     monkeypatch.setenv("WB_TIMEOUT_SCALE", "0.3")  # shorter waits for the answers that never come
     ex = G.find_exercise("name-decoding")
     folder, _ = G.start_exercise(ex, tmp_path / "ws")
-    shutil.copyfile(KERNELS / "lib" / "dns" / "dns_wire.c", folder / "dns_wire.c")
-    src = folder / "dns_wire.c"
+    shutil.copyfile(KERNELS / "lib" / "dns" / "dns_name_read.c", folder / "dns_name_read.c")
+    src = folder / "dns_name_read.c"
     text = src.read_text()
     guard = "            if (target >= limit)\n                return -1;"
     assert guard in text
