@@ -34,16 +34,15 @@ class Expectation:
     telemetry: tuple[str, ...] = ()
 
     @classmethod
-    def from_table(cls, t: Table, keys: tuple[str, ...] = KEYS) -> Expectation:
-        """Read the expectation keys present in `t` (only those named in `keys` are allowed;
-        the caller's check_keys rejects the others)."""
-        status = t.get("status", str, None) if "status" in keys else None
+    def from_table(cls, t: Table) -> Expectation:
+        """Read the keys named in KEYS from `t` (the caller's check_keys allows them)."""
+        status = t.get("status", str, None)
         if status is not None and status not in EXPECTABLE_STATUSES:
             raise t.error("status", f"unknown run status '{status}'",
                           hint="valid: " + ", ".join(EXPECTABLE_STATUSES))
         lists = {}
         for key in ("console", "not_console", "telemetry"):
-            lists[key] = tuple(t.get_str_list(key)) if key in keys else ()
+            lists[key] = tuple(t.get_str_list(key))
             for rx in lists[key]:
                 try:
                     re.compile(rx)
