@@ -19,6 +19,7 @@
  */
 #include <stdint.h>
 
+#include "addrspace.h"
 #include "app.h"
 #include "arch/x86.h"
 #include "config.h"
@@ -54,17 +55,17 @@ static uint64_t page_end(const uint8_t *start)
 
 int app_main(void)
 {
-    const struct user_range client[] = {
+    const struct addrspace_range client[] = {
         { (uint64_t)ipc_client_start, (uint64_t)ipc_client_end, 0 },
         { (uint64_t)ipc_client_stack, page_end(ipc_client_stack), 1 },
     };
-    const struct user_range server[] = {
+    const struct addrspace_range server[] = {
         { (uint64_t)ipc_server_start, (uint64_t)ipc_server_end, 0 },
         { (uint64_t)ipc_server_stack, page_end(ipc_server_stack), 1 },
     };
     uint64_t kernel_cr3 = read_cr3();
-    uint64_t client_cr3 = address_space_build(0, client, 2);
-    uint64_t server_cr3 = address_space_build(1, server, 2);
+    uint64_t client_cr3 = addrspace_build(0, client, 2);
+    uint64_t server_cr3 = addrspace_build(1, server, 2);
 
     cpu_syscall_init(ipc_entry);
     cpu_set_kernel_stack(ipc_kernel_stack_top);

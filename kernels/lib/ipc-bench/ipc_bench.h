@@ -53,12 +53,5 @@ _Noreturn void ipc_exit(uint64_t ipc_cycles, uint64_t trap_cycles, uint64_t wron
 extern uint8_t ipc_client_start[], ipc_client_end[], ipc_client_stack[];
 extern uint8_t ipc_server_start[], ipc_server_end[], ipc_server_stack[];
 
-/* address_spaces.c */
-struct user_range {
-    uint64_t start, end;
-    int writable;
-};
-uint64_t address_space_build(int domain, const struct user_range *ranges, int count);
-
 #endif /* __ASSEMBLER__ */
 #endif

@@ -1,17 +1,15 @@
 /*
- * address_spaces.c — one page-table tree per domain: the separation a microkernel pays for.
+ * addrspace.c — one page-table tree per domain: the separation a microkernel pays for.
  *
- * In a library OS there is one address space and everything may touch everything. Here the
- * client and the server each get their own tree of page tables, loaded into CR3 whenever the
- * kernel switches between them. Every tree maps the whole machine the same way *for the
- * kernel* (supervisor-only pages), so the kernel keeps running across a CR3 switch; what
- * differs is which few pages have the user bit U:
+ * In a library OS there is one address space and everything may touch everything. Here each
+ * protection domain (a microkernel's servers and its application, ipc-bench's client and
+ * server) gets its own tree of page tables, loaded into CR3 whenever the kernel switches to
+ * it. Every tree maps the whole machine the same way *for the kernel* (supervisor-only
+ * pages), so the kernel keeps running across a CR3 switch; what differs is which few pages
+ * have the user bit U: the pages of that one domain, its code read-only, its data writable.
  *
- *   client tree:  the client's code (read-only) and stack (writable)
- *   server tree:  the server's code (read-only) and stack (writable)
- *
- * So a client that reads the server's stack page-faults (try the option `trespass`), even
- * though the same bytes are right there in physical memory.
+ * So one domain that reads another's memory page-faults (try ipc-bench's option
+ * `trespass`), even though the same bytes are right there in physical memory.
  *
  * Building a tree: copy the boot component's top three levels, and replace the one 2 MiB
  * page that holds the user pages by a table of 512 small (4 KiB) pages. The CPU checks U at
@@ -23,8 +21,9 @@
  */
 #include <stdint.h>
 
+#include "addrspace.h"
 #include "arch/x86.h"
-#include "ipc_bench.h"
+#include "config.h"
 #include "libc.h"
 #include "power.h"
 
@@ -33,21 +32,22 @@
 #define PTE_USER    0x004ull
 #define PTE_ADDRESS 0x000ffffffffff000ull
 #define HUGE_SIZE   0x200000ull
+#define PAGE_SIZE   4096ull
 #define ENTRIES     512
-#define DOMAINS     2
+#define TREES       CONFIG_ADDRSPACE_X86_TREES
 
 /* Four levels per domain: PML4, PDPT, page directory, and the small-page table. */
 struct tree {
     uint64_t pml4[ENTRIES], pdpt[ENTRIES], pd[ENTRIES], pt[ENTRIES];
 };
-static struct tree trees[DOMAINS] __attribute__((section(".pagetables"), aligned(4096)));
+static struct tree trees[TREES] __attribute__((section(".pagetables"), aligned(4096)));
 
 static uint64_t *next_level(uint64_t entry)
 {
     return (uint64_t *)(entry & PTE_ADDRESS);
 }
 
-static uint64_t user_flags(uint64_t addr, const struct user_range *r, int count)
+static uint64_t user_flags(uint64_t addr, const struct addrspace_range *r, int count)
 {
     for (int i = 0; i < count; i++)
         if (addr >= r[i].start && addr < r[i].end)
@@ -55,16 +55,20 @@ static uint64_t user_flags(uint64_t addr, const struct user_range *r, int count)
     return PTE_WRITE;                           /* the kernel's: supervisor-only */
 }
 
-/* Build domain `domain`'s tree, with user access to `ranges` only; returns its CR3 value. */
-uint64_t address_space_build(int domain, const struct user_range *ranges, int count)
+uint64_t addrspace_build(int slot, const struct addrspace_range *ranges, int count)
 {
-    struct tree *t = &trees[domain];
+    if (slot < 0 || slot >= TREES) {
+        printf("addrspace-x86: tree %d asked for, but the option `trees` allows %d\n", slot,
+               TREES);
+        power_exit(POWER_PANIC);
+    }
+    struct tree *t = &trees[slot];
     uint64_t base = ranges[0].start & ~(HUGE_SIZE - 1);
     for (int i = 0; i < count; i++) {
         if ((ranges[i].start & ~(HUGE_SIZE - 1)) != base ||
             ((ranges[i].end - 1) & ~(HUGE_SIZE - 1)) != base) {
-            printf("ipc-bench: the user pages 0x%lx-0x%lx lie outside the 2 MiB page at 0x%lx;"
-                   " this small builder maps one\n", ranges[i].start, ranges[i].end, base);
+            printf("addrspace-x86: the user pages 0x%lx-0x%lx lie outside the 2 MiB page at "
+                   "0x%lx; this small builder maps one\n", ranges[i].start, ranges[i].end, base);
             power_exit(POWER_PANIC);
         }
     }
@@ -79,7 +83,7 @@ uint64_t address_space_build(int domain, const struct user_range *ranges, int co
     memcpy(t->pd, pd, sizeof t->pd);
 
     for (uint64_t i = 0; i < ENTRIES; i++) {
-        uint64_t addr = base + i * USER_PAGE;
+        uint64_t addr = base + i * PAGE_SIZE;
         t->pt[i] = addr | PTE_PRESENT | user_flags(addr, ranges, count);
     }
     t->pd[i2] = (uint64_t)t->pt | PTE_PRESENT | PTE_WRITE | PTE_USER;
