@@ -92,12 +92,6 @@ def test_a_call_into_the_kernel_outside_the_interfaces_is_a_build_error(tmp_path
     assert build(res, tmp_path / "out-libos").image.is_file()
 
 
-def test_microkernel_is_still_a_clear_error(catalogue):
-    res = resolve(Recipe(name="x", application="hello", layout="microkernel"), catalogue)
-    with pytest.raises(WorkbenchError, match="'monolithic' ones"):
-        build(res, None)
-
-
 def test_the_address_space_map_shows_the_user_domain(built):
     result = built("selftest-monolithic")
     info = inspect_image(result.image)

@@ -227,7 +227,7 @@ def cmd_boot(args) -> int:
 
 def cmd_compare(args) -> int:
     from .core.layouts import LAYOUT_ORDER, model_layouts
-    from .core.measure import NOT_BUILDABLE, human_bytes, measure_layouts
+    from .core.measure import human_bytes, measure_layouts
 
     res = _resolution(args)
     out = Path(args.out) if args.out else Path.cwd() / "build" / f"{res.recipe.name}-layouts"
@@ -261,8 +261,6 @@ def cmd_compare(args) -> int:
 
     def buildable(name: str) -> str:
         m = comp.layouts.get(name)
-        if name in NOT_BUILDABLE:
-            return "modelled only"
         return "yes" if m is not None and m.buildable else "no"
 
     def cycles(name: str):
@@ -302,8 +300,7 @@ def cmd_compare(args) -> int:
     for n in LAYOUT_ORDER:
         m = comp.layouts.get(n)
         if m is not None and not m.buildable:
-            notes.append(f"{titles[n]}: {'' if n in NOT_BUILDABLE else 'not buildable: '}"
-                         f"{m.reason}")
+            notes.append(f"{titles[n]}: not buildable: {m.reason}")
         elif m is not None and m.boot_error:
             notes.append(f"{titles[n]}: did not boot: {m.boot_error}")
     if comp.crossing is not None and comp.crossing.ratio:
@@ -313,9 +310,8 @@ def cmd_compare(args) -> int:
                      f"{comp.crossing.ratio:.1f}x a plain call")
         ipc = comp.crossing.ratio_to_libos("microkernel")
         if ipc:
-            notes.append(f"microkernel crossing: one IPC round trip between two address "
-                         f"spaces in ipc-bench, a microkernel in miniature: {ipc:.0f}x a plain "
-                         f"call")
+            notes.append(f"in the microkernel the same call is a message to the clock server "
+                         f"and its reply: {ipc:.0f}x a plain call")
     elif comp.crossing_error:
         notes.append(f"cycles per crossing not measured: {comp.crossing_error}")
     notes.append("privileged bytes: code and initialised data the image loads into ring 0")

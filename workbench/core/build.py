@@ -28,7 +28,8 @@ from .resolve import Resolution, resolve
 from .toolchain import BuildError, Toolchain, get_toolchain
 
 BuildEvent = Callable[[str, dict], None]  # (kind, data): "plan", "compile", "cached", "link", "done"
-BUILDABLE_LAYOUTS = ("libos", "monolithic")  # monolithic: glue.py generates the boundary
+# monolithic: glue.py generates the boundary; microkernel: microglue.py generates the messages
+BUILDABLE_LAYOUTS = ("libos", "monolithic", "microkernel")
 
 
 def default_build_dir(recipe: Recipe) -> Path:
@@ -194,7 +195,8 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     out.mkdir(parents=True, exist_ok=True)
     (out / "obj").mkdir(exist_ok=True)
 
-    mono = None
+    mono = micro = None
+    domain_plans: dict[str, list[ObjectPlan]] = {}
     for comp in res.components:
         values = res.options.get(comp.name, {})
         _write_if_changed(out / "config" / comp.name / "config.h",
@@ -212,6 +214,21 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         common = _hash_files(_headers(include)) if include.is_dir() else ""
         user_plans = plan_user_objects(mono, out, tc, include, common, _hash_files)
         plans += user_plans
+    elif recipe.layout == "microkernel":
+        # The kernel (boot and cpu layers, microkernel-x86), then a ring-3 domain per server
+        # and one for the application, each compiled with its own names.
+        from .glue import plan_domain_objects
+        from .microglue import prepare_microkernel
+
+        include = kernels_dir() / "include"
+        micro = prepare_microkernel(res, out, include)
+        plans = plan_objects(res, out, tc, micro.kernel_components)
+        common = _hash_files(_headers(include)) if include.is_dir() else ""
+        for d in micro.domains:
+            domain_plans[d.tag] = plan_domain_objects(
+                d.tag, d.members, d.header, d.stubs, micro.glue_component, out, tc, include,
+                common, _hash_files)
+            plans += domain_plans[d.tag]
     else:
         plans = plan_objects(res, out, tc)
     emit("plan", {"objects": len(plans), "components": len(res.components)})
@@ -268,6 +285,21 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
 
         check_user_references(user_plans, [p for p in plans if p not in user_plans])
         script = monolithic_linker_script(mono.kernel_components, mono.user_owners, entry)
+    elif micro is not None:
+        from .glue import check_user_references
+        from .linkscript import microkernel_linker_script
+
+        for tag, mine in domain_plans.items():
+            check_user_references(
+                mine, [p for p in plans if p not in mine], f"domain '{tag}'",
+                hint="in the microkernel layout a domain reaches the others only through the "
+                     "interfaces its components require; add the interface to 'requires', or, "
+                     "for a call the compiler generated itself (memcpy, memset), require 'libc'",
+                elsewhere="defined in another domain")
+        script = microkernel_linker_script(
+            micro.kernel_components,
+            [(d.tag, [c.name for c in d.members] + [micro.glue_component.name])
+             for d in micro.domains], entry)
     else:
         script = linker_script(res.components, entry)
     script_path = out / "link.ld"
@@ -291,6 +323,10 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         from .glue import check_user_extent
 
         check_user_extent(image)
+    if micro is not None:
+        from .microglue import check_domain_extents
+
+        check_domain_extents(image, micro)
     dropped_sections = parse_gc_sections(gc_file.read_text(), plans)
     dropped = {c.name: 0 for c in res.components}
     for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():

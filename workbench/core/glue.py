@@ -236,29 +236,45 @@ def user_stubs_text(res: Resolution, calls: list[Syscall], include: Path) -> str
         '#include "syscall_x86.h"',
         *(f'#include "{h}"' for h in _headers(res, calls)),
         "",
-        "/*",
-        " * The system-call convention (the one Linux uses): number in RAX, arguments in RDI, RSI,",
-        " * RDX, R10, R8, R9, result in RAX. The CPU overwrites RCX (return address) and R11",
-        " * (flags); the kernel keeps every other register.",
-        " */",
-        "static inline uint64_t syscall6(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2,",
-        "                                uint64_t a3, uint64_t a4, uint64_t a5)",
-        "{",
-        '    register uint64_t r10 __asm__("r10") = a3;',
-        '    register uint64_t r8 __asm__("r8") = a4;',
-        '    register uint64_t r9 __asm__("r9") = a5;',
-        "    uint64_t result;",
-        '    __asm__ volatile("syscall"',
-        '                     : "=a"(result)',
-        '                     : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)',
-        '                     : "rcx", "r11", "memory");',
-        "    return result;",
-        "}",
+        *SYSCALL6_C,
         "",
         "/* The process's stack: in the user domain, so the user bit is set on its pages. */",
         "uint8_t user_stack[CONFIG_SYSCALL_X86_USER_STACK_KIB * 1024]",
         '    __attribute__((section(".stack"), aligned(16)));',
         "",
+        *user_start_c(SYS_EXIT),
+    ]
+    for s in calls:
+        out += ["", *stub_c(s.number, s.interface, s.function, "syscall6",
+                            _noreturn(cat.interfaces[s.interface], s.function, include))]
+    return "\n".join(out) + "\n"
+
+
+SYSCALL6_C = [
+    "/*",
+    " * The system-call convention (the one Linux uses): number in RAX, arguments in RDI, RSI,",
+    " * RDX, R10, R8, R9, result in RAX. The CPU overwrites RCX (return address) and R11",
+    " * (flags); the kernel keeps every other register.",
+    " */",
+    "static inline uint64_t syscall6(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2,",
+    "                                uint64_t a3, uint64_t a4, uint64_t a5)",
+    "{",
+    '    register uint64_t r10 __asm__("r10") = a3;',
+    '    register uint64_t r8 __asm__("r8") = a4;',
+    '    register uint64_t r9 __asm__("r9") = a5;',
+    "    uint64_t result;",
+    '    __asm__ volatile("syscall"',
+    '                     : "=a"(result)',
+    '                     : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)',
+    '                     : "rcx", "r11", "memory");',
+    "    return result;",
+    "}",
+]
+
+
+def user_start_c(exit_number: int) -> list[str]:
+    """The application domain's first function: run app_main, then the exit system call."""
+    return [
         "/* The first function of the process, entered in ring 3 by iretq (cpu_enter_user). */",
         "void user_start(void)",
         "{",
@@ -266,28 +282,29 @@ def user_stubs_text(res: Resolution, calls: list[Syscall], include: Path) -> str
         "    uint16_t cs;",
         '    __asm__ volatile("mov %%cs, %0" : "=r"(cs));',
         "    /* Tell the kernel which ring we ran in (the low two bits of CS), then leave. */",
-        f"    syscall6({SYS_EXIT}, (uint64_t)status, cs & 3, 0, 0, 0, 0);",
+        f"    syscall6({exit_number}, (uint64_t)status, cs & 3, 0, 0, 0, 0);",
         "    for (;;) {",
         "    }",
         "}",
     ]
-    for s in calls:
-        fn = s.function
-        iface = cat.interfaces[s.interface]
-        regs = [_to_register(n, t) for n, t in fn.params] + ["0"] * (MAX_ARGS - s.arity)
-        call = f"syscall6({s.number}, {', '.join(regs)})"
-        sep = "" if fn.returns.endswith("*") else " "
-        out += ["", f"/* {s.number}: {s.interface}.{fn.name} */",
-                f"{fn.returns}{sep}{fn.name}({_args(fn)})", "{"]
-        if fn.returns.strip() == "void":
-            out.append(f"    {call};")
-            if _noreturn(iface, fn, include):
-                out += ["    for (;;) {      /* declared _Noreturn: the kernel never comes back */",
-                        "    }"]
-        else:
-            out.append(f"    return {_from_register(call, fn.returns)};")
-        out.append("}")
-    return "\n".join(out) + "\n"
+
+
+def stub_c(number: int, interface: str, fn: FunctionSpec, call6: str, noreturn: bool) -> list[str]:
+    """A function with `fn`'s own prototype whose body is `call6(number, six registers)`."""
+    regs = [_to_register(n, t) for n, t in fn.params] + ["0"] * (MAX_ARGS - len(fn.params))
+    call = f"{call6}({number}, {', '.join(regs)})"
+    sep = "" if fn.returns.endswith("*") else " "
+    out = [f"/* {number}: {interface}.{fn.name} */",
+           f"{fn.returns}{sep}{fn.name}({_args(fn)})", "{"]
+    if fn.returns.strip() == "void":
+        out.append(f"    {call};")
+        if noreturn:
+            out += ["    for (;;) {      /* declared _Noreturn: the kernel never comes back */",
+                    "    }"]
+    else:
+        out.append(f"    return {_from_register(call, fn.returns)};")
+    out.append("}")
+    return out
 
 
 def kernel_table_text(res: Resolution, calls: list[Syscall]) -> str:
@@ -381,50 +398,69 @@ def prepare_monolithic(res: Resolution, out: Path, include: Path) -> MonolithicP
                           user_owners=[c.name for c in user] + [glue.name])
 
 
-def user_object_name(component: str, stem: str, generated: bool = False) -> str:
-    """`user.<component>__<stem>.o`: the linker script's kernel patterns never match it."""
-    return f"user.{component}__{stem}{'_gen' if generated else ''}.o"
+def user_object_name(component: str, stem: str, generated: bool = False,
+                     tag: str = "user") -> str:
+    """`<tag>.<component>__<stem>.o` (tag: the domain, `user` in the monolithic layout): the
+    linker script's kernel patterns never match it."""
+    return f"{tag}.{component}__{stem}{'_gen' if generated else ''}.o"
 
 
 def plan_user_objects(plan: MonolithicPlan, out: Path, tc, include: Path, common_key: str,
                       hash_files) -> list:
     """ObjectPlans for the user domain: its components compiled again under user names."""
+    return plan_domain_objects("user", plan.user_components, plan.user_header, plan.user_stubs,
+                               plan.glue_component, out, tc, include, common_key, hash_files)
+
+
+def plan_domain_objects(tag: str, components: list[Component], header: Path, stubs: Path,
+                        stubs_owner: Component, out: Path, tc, include: Path, common_key: str,
+                        hash_files) -> list:
+    """ObjectPlans for one user-mode domain: its components compiled again with the domain's
+    rename header (`-include`), plus its generated stubs (attributed to `stubs_owner`)."""
     from .build import ObjectPlan, _headers
 
-    header_text = plan.user_header.read_text()
+    header_text = header.read_text()
     plans = []
 
     def add(comp: Component, src: Path, generated: bool, extra: list[str]) -> None:
         cfg_dir = out / "config" / comp.name
         gen_dir = out / "generated" / comp.name
         flags = [f"-I{include}", f"-I{comp.directory}", f"-I{cfg_dir}", f"-I{gen_dir}", *extra,
-                 "-include", str(plan.user_header)]
+                 "-include", str(header)]
         local = hash_files([*_headers(comp.directory), cfg_dir / "config.h",
                             *sorted(gen_dir.glob("*"))])
-        p = ObjectPlan(comp.name, src, out / "obj" / user_object_name(comp.name, src.stem, generated),
-                       flags)
+        p = ObjectPlan(comp.name, src,
+                       out / "obj" / user_object_name(comp.name, src.stem, generated, tag), flags)
         h = hashlib.sha256()
         for part in (src.read_bytes(), common_key.encode(), local.encode(),
                      " ".join([*tc.cc, *tc.cflags]).encode(), tc.identity.encode(),
-                     src.name.encode(), b"domain=user", header_text.encode(),
+                     src.name.encode(), f"domain={tag}".encode(), header_text.encode(),
                      " ".join(extra).replace(str(out), "").encode()):
             h.update(part)
             h.update(b"\0")
         p.key = h.hexdigest()
         plans.append(p)
 
-    for comp in plan.user_components:
+    for comp in components:
         gen_dir = out / "generated" / comp.name
         for src in comp.source_paths():
             add(comp, src, False, [])
         for src in sorted(gen_dir.glob("*.c")):
             add(comp, src, True, [])
-    add(plan.glue_component, plan.user_stubs, True, [f"-I{plan.user_stubs.parent}"])
+    add(stubs_owner, stubs, True, [f"-I{stubs.parent}"])
     return plans
 
 
-def check_user_references(user_plans: list, kernel_plans: list) -> None:
-    """Every symbol a user-domain object needs must be defined in the user domain.
+MONOLITHIC_REFERENCE_HINT = (
+    "in the monolithic layout the application reaches the kernel only through the "
+    "interfaces it requires (as system calls); add the interface to its 'requires', "
+    "or, for a call the compiler generated itself (memcpy, memset), require 'libc'")
+
+
+def check_user_references(user_plans: list, kernel_plans: list, domain: str = "the user domain",
+                          hint: str = MONOLITHIC_REFERENCE_HINT,
+                          elsewhere: str = "a kernel symbol") -> None:
+    """Every symbol a user-domain object needs must be defined in that domain.
 
     A user-mode call straight into kernel code would page-fault at run time (the kernel's
     pages are not user-accessible); say so at build time instead, naming the culprit.
@@ -459,16 +495,11 @@ def check_user_references(user_plans: list, kernel_plans: list) -> None:
         return
     details = []
     for name, who in sorted(missing.items()):
-        where = "a kernel symbol" if name in kernel_defined else "defined nowhere"
+        where = elsewhere if name in kernel_defined else "defined nowhere"
         details.append(f"{name} ({where}) used by {', '.join(sorted(set(who)))}")
     raise WorkbenchError(
-        "the user domain refers to symbols it does not contain: "
-        + ", ".join(sorted(missing)),
-        details=details,
-        hint="in the monolithic layout the application reaches the kernel only through the "
-             "interfaces it requires (as system calls); add the interface to its 'requires', "
-             "or, for a call the compiler generated itself (memcpy, memset), require 'libc'",
-    )
+        f"{domain} refers to symbols it does not contain: " + ", ".join(sorted(missing)),
+        details=details, hint=hint)
 
 
 def check_user_extent(image: Path) -> None:
@@ -487,10 +518,3 @@ def check_user_extent(image: Path) -> None:
             "the monolithic layout maps with small pages",
             file=image, hint="make the heap or the stacks smaller (heap_kib, user_stack_kib)")
 
-
-def content_key(plan: MonolithicPlan) -> str:
-    """Changes whenever the generated glue does (part of the link key)."""
-    h = hashlib.sha256()
-    for p in (plan.user_header, plan.user_stubs, plan.kernel_table):
-        h.update(p.read_bytes())
-    return h.hexdigest()

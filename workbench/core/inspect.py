@@ -36,7 +36,6 @@ REGION_KINDS = {
 # region kinds counted under their own name in the per-component sizes; the rest go to "other"
 SIZE_KEYS = ("text", "rodata", "data", "bss")
 UNATTRIBUTED = "(unattributed)"
-USER_SUFFIX = ".user"  # output sections of the user domain (monolithic layout)
 
 _SYMBOL_KINDS = {"STT_FUNC": "function", "STT_OBJECT": "object", "STT_NOTYPE": "label"}
 
@@ -139,8 +138,8 @@ def split_section_name(name: str) -> tuple[str, str] | None:
     """'.heap.alloc_freelist' -> ('heap', 'alloc-freelist'); None if not a component section."""
     if not name.startswith("."):
         return None
-    if name.endswith(USER_SUFFIX) and name.count(".") == 3:  # '.text.libc_mini.user'
-        name = name[: -len(USER_SUFFIX)]
+    if name.count(".") == 3:  # a ring-3 domain's copy: '.text.libc_mini.user' (its tag last)
+        name = name.rpartition(".")[0]
     kind, dot, comp = name[1:].partition(".")
     if not dot or kind not in REGION_KINDS or not comp or "." in comp:
         return None
@@ -296,17 +295,25 @@ def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
 
 
 def _mark_user_domain(elf: ELFFile, regions: list[Region]) -> None:
-    """Regions between the linker script's __user_start and __user_end are user pages."""
+    """Regions between the linker script's __user_start and __user_end (monolithic), or
+    between a domain's __dom_<tag>_start and __dom_<tag>_end (microkernel), are user pages."""
     symtab = elf.get_section_by_name(".symtab")
     if symtab is None:
         return
-    start, end = symtab.get_symbol_by_name("__user_start"), symtab.get_symbol_by_name("__user_end")
-    if not start or not end:
-        return
-    lo, hi = start[0]["st_value"], end[0]["st_value"]
-    for r in regions:
-        if lo <= r.start and r.end <= hi:
-            r.domain = "user"
+    bounds = {}
+    for sym in symtab.iter_symbols():
+        name = sym.name
+        if name in ("__user_start", "__user_end"):
+            bounds.setdefault("user", {})[name.rpartition("_")[2]] = sym["st_value"]
+        elif name.startswith("__dom_") and name.endswith(("_start", "_end")):
+            tag, _, edge = name[len("__dom_"):].rpartition("_")
+            bounds.setdefault("dom " + tag, {})[edge] = sym["st_value"]
+    for edges in bounds.values():
+        if "start" not in edges or "end" not in edges:
+            continue
+        for r in regions:
+            if edges["start"] <= r.start and r.end <= edges["end"]:
+                r.domain = "user"
 
 
 def _attach_symbols(elf: ELFFile, regions: list[Region], by_index: dict[int, Region]) -> None:

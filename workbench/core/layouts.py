@@ -4,7 +4,7 @@ Components meet only at interfaces, so where each one runs is a free choice. Thi
 resolution into a *model* of each layout — data, not drawings — so views can put the three side
 by side and count what separates them:
 
-- **library OS** (what the workbench builds): one protection domain, ring 0. Every call between
+- **library OS** (the default layout): one protection domain, ring 0. Every call between
   components, including the application's "system calls", is a plain function call.
 - **monolithic kernel**: the application runs alone in user mode (ring 3); every other component
   is part of one privileged kernel. A call from the application into the kernel is a *trap*
@@ -262,7 +262,7 @@ def model_layouts(res: Resolution, sizes: dict[str, int] | None = None,
     """All three layouts in teaching order: monolithic, microkernel, library OS.
 
     `measured` maps a layout name to numbers measured on a real image of that layout
-    (`libos` and `monolithic` images can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
+    (all three layouts can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
     `measure.measure_layouts(...).measured()` gives these rows for every layout at once:
     status, image, privileged bytes, boot to ready and cycles per crossing.
     """

@@ -116,3 +116,38 @@ def monolithic_linker_script(kernel: list[Component], user: list[str], entry: st
     out += _place("heap", names, "udata", inputs=".heap .heap.*", noload=True, align=4096)
     out += ["  . = ALIGN(4096);", "  __user_end = .;", "  __image_end = .;", DISCARD, "}", ""]
     return "\n".join(out)
+
+
+def microkernel_linker_script(kernel: list[Component], domains: list[tuple[str, list[str]]],
+                              entry: str | None) -> str:
+    """The kernel's sections, then each ring-3 domain's, every domain on pages of its own.
+
+    A domain (objects named `<tag>.<component>__*.o`) gets three segments and the symbols
+    `__dom_<tag>_start` (code and constants, read-only for it), `__dom_<tag>_data` (data,
+    bss and its stack, writable) and `__dom_<tag>_end`, from which microkernel-x86 builds the
+    domain's page-table tree. Output sections are named `.<kind>.<component>.<tag>`.
+    """
+    names = [c.name for c in kernel]
+    phdrs = ["  text   PT_LOAD FLAGS(5);   /* kernel r-x */",
+             "  rodata PT_LOAD FLAGS(4);   /* kernel r-- */",
+             "  data   PT_LOAD FLAGS(6);   /* kernel rw- */"]
+    for tag, _ in domains:
+        phdrs += [f"  {tag}_t PT_LOAD FLAGS(5);", f"  {tag}_r PT_LOAD FLAGS(4);",
+                  f"  {tag}_d PT_LOAD FLAGS(6);"]
+    out = _header(" (layout microkernel)", [*phdrs, "  note   PT_NOTE;"], entry)
+    out += _kernel_sections(names, ("text", "rodata", "data"), SPECIAL)
+    for tag, owners in domains:
+        place = {"section": lambda kind, comp, tag=tag: f"{section_name(kind, comp)}.{tag}",
+                 "files": lambda name, tag=tag: f"*/{tag}.{name}__*.o"}
+        out += ["", f"  /* Domain {tag}: nothing of another domain shares a page with it. */",
+                "  . = ALIGN(4096);", f"  __dom_{tag}_start = .;",
+                *_place("text", owners, f"{tag}_t", **place),
+                *_place("rodata", owners, f"{tag}_r", **place),
+                "  . = ALIGN(4096);", f"  __dom_{tag}_data = .;",
+                *_place("data", owners, f"{tag}_d", **place),
+                *_place("bss", owners, f"{tag}_d", noload=True, **place),
+                *_place("stack", owners, f"{tag}_d", inputs=".stack .stack.*", noload=True,
+                        align=16, **place),
+                "  . = ALIGN(4096);", f"  __dom_{tag}_end = .;"]
+    out += ["  . = ALIGN(4096);", "  __image_end = .;", DISCARD, "}", ""]
+    return "\n".join(out)

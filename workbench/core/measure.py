@@ -1,9 +1,9 @@
 """Measure one recipe in every layout the workbench can build, and what a crossing costs.
 
 `layouts.py` *models* the three designs from the resolution alone. This module checks the
-model against real images: it builds the learner's recipe once as a library OS and once as a
-monolithic kernel (a copy of the recipe with only `layout` changed — the learner's recipe is
-never touched), boots each in QEMU and reports, per layout,
+model against real images: it builds the learner's recipe as a library OS, as a monolithic
+kernel and as a microkernel (copies of the recipe with only `layout` changed — the learner's
+recipe is never touched), boots each in QEMU and reports, per layout,
 
 - **loadable bytes** — what the boot loader reads from the image file;
 - **privileged bytes** — code, read-only data and initialised data of the *kernel* domain
@@ -14,15 +14,15 @@ never touched), boots each in QEMU and reports, per layout,
 - the run's **status**.
 
 A layout that cannot be built for this recipe (the dns appliance's `udp_bind` takes a function
-to call back, which the monolithic layout does not generate) is an entry that says why, not an
-exception. The microkernel is modelled only.
+to call back, which neither the monolithic nor the microkernel layout generates; selftest's
+`malloc` returns a pointer a microkernel client could not use) is an entry that says why, not
+an exception.
 
-The **cost per crossing** is measured on the `crossing-bench` application, built in both
+The **cost per crossing** is measured on the `crossing-bench` application, built in all three
 layouts from the same source: cycles per call of one interface function that does nearly
-nothing, so the call *is* the cost. The microkernel's crossing — a request to a server in
-another address space and its reply — is measured by `ipc-bench`, a microkernel in miniature
-(one client, one server, synchronous IPC through the kernel). `benchmarks/crossing.py` uses
-the same function with more boots.
+nothing (`clock_tsc_hz()`), so the call *is* the cost — a `call` in a library OS, a system
+call in a monolithic kernel, a message to the clock server and its reply in a microkernel.
+`benchmarks/crossing.py` uses the same function with more boots.
 """
 
 from __future__ import annotations
@@ -37,21 +37,11 @@ from .errors import WorkbenchError
 from .inspect import human_bytes  # noqa: F401  (re-exported for the CLI)
 from .recipe import Recipe
 
-MEASURED_LAYOUTS = ("libos", "monolithic")
-MODELLED_ONLY = "modelled (not buildable yet)"
-NOT_BUILDABLE = {
-    "microkernel": f"{MODELLED_ONLY}: it needs IPC stubs and server loops generated from the "
-                   "interface descriptions",
-}
+MEASURED_LAYOUTS = ("libos", "monolithic", "microkernel")
 LOADED_KINDS = ("code", "rodata", "data")
 CROSSING_APP = "crossing-bench"
-IPC_APP = "ipc-bench"
 # Where each layout's crossing is measured: (application, layout it is built in, its record).
-CROSSING_BENCHES = {
-    "libos": (CROSSING_APP, "libos", "crossing"),
-    "monolithic": (CROSSING_APP, "monolithic", "crossing"),
-    "microkernel": (IPC_APP, "libos", "ipc"),
-}
+CROSSING_BENCHES = {layout: (CROSSING_APP, layout, "crossing") for layout in MEASURED_LAYOUTS}
 
 # on_progress(what is happening now, steps done, steps in all)
 Progress = Callable[[str, int, int], None]
@@ -91,10 +81,8 @@ class LayoutMeasurement:
 
 @dataclass
 class CrossingCost:
-    """Cycles per crossing in each layout (medians over rounds and boots): a call of
-    `clock_tsc_hz()` as a library OS and as a monolithic kernel, and an IPC round trip in
-    the miniature microkernel. Each sample is (cycles per crossing, floor): the floor is the
-    empty loop's cycles for crossing-bench and one null system call's for ipc-bench."""
+    """Cycles per call of `clock_tsc_hz()` in each layout (medians over rounds and boots).
+    Each sample is (cycles per call, cycles of the empty loop: the floor)."""
 
     calls: int
     runs: int
@@ -136,8 +124,7 @@ class CrossingCost:
             "layouts": {layout: {"application": CROSSING_BENCHES[layout][0],
                                  "samples": len(self.samples.get(layout, [])),
                                  "cycles_per_call": self.cycles_per_call(layout),
-                                 ("null_syscall_cycles" if layout == "microkernel"
-                                  else "loop_cycles"): self.loop_cycles(layout),
+                                 "loop_cycles": self.loop_cycles(layout),
                                  "loadable_bytes": self.loadable_bytes.get(layout)}
                         for layout in CROSSING_BENCHES},
             "monolithic_over_libos": self.ratio,
@@ -159,17 +146,13 @@ class LayoutComparison:
     def measured(self) -> dict[str, dict[str, str]]:
         """Rows for `layouts.model_layouts(..., measured=...)`: label -> shown value, per layout.
 
-        The microkernel gets a row saying it is modelled, and its crossing cost from the
-        miniature microkernel; a layout that could not be built gets one row saying why.
+        A layout that could not be built gets one row saying why.
         """
         from .layouts import LAYOUT_ORDER
 
         out: dict[str, dict[str, str]] = {}
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
-            if name in NOT_BUILDABLE:
-                out[name] = {"status": MODELLED_ONLY, **self._crossing_rows(name)}
-                continue
             if m is None or not m.buildable:
                 out[name] = {"status": f"not buildable: {m.reason if m else 'not measured'}"}
                 continue
@@ -195,8 +178,6 @@ class LayoutComparison:
         ratio = self.crossing.ratio_to_libos(name)
         if name != "libos" and ratio:
             rows["crossing vs libos"] = f"{ratio:.1f}×"
-        if name == "microkernel":
-            rows["crossing measured on"] = f"{IPC_APP} (one client, one server)"
         return rows
 
     def to_dict(self) -> dict:
@@ -206,7 +187,7 @@ class LayoutComparison:
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
             layouts[name] = m.to_dict() if m else {
-                "layout": name, "buildable": False, "reason": NOT_BUILDABLE.get(name)}
+                "layout": name, "buildable": False, "reason": "not measured"}
             if self.crossing is not None:
                 layouts[name]["cycles_per_crossing"] = self.crossing.cycles_per_call(name)
         return {"recipe": self.recipe, "toolchain": self.toolchain, "layouts": layouts,
@@ -292,9 +273,8 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
                      toolchain: str = "zig", timeout: float = 30.0, catalogue=None,
                      on_progress: Progress | None = None, cancelled: Cancelled | None = None,
                      _steps: _Steps | None = None) -> CrossingCost:
-    """Build `crossing-bench` as libos and monolithic, and `ipc-bench`, into `out`; boot each
-    `runs` times (interleaved, so a noisy neighbour slows all alike) and collect every
-    measured round."""
+    """Build `crossing-bench` in every layout into `out`, boot each `runs` times
+    (interleaved, so a noisy neighbour slows all alike) and collect every measured round."""
     from .build import build
     from .catalogue import load_catalogue
     from .resolve import resolve
@@ -375,8 +355,6 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
             m.boot_error = e.message
             continue
         m.status, m.ready_ms, m.first_output_ms = run.status, run.ready_ms, run.first_output_ms
-    for name, reason in NOT_BUILDABLE.items():
-        comparison.layouts[name] = LayoutMeasurement(name, False, reason=reason)
     if crossing:
         try:
             comparison.crossing = measure_crossing(out / "crossing", runs=crossing_runs,

@@ -27,6 +27,9 @@ BOOT_INTERFACE = "boot"
 LAYOUT_COMPONENTS = {
     "monolithic": ("syscall-x86", "the monolithic layout runs the application in user mode: "
                                   "this component enters it and takes its system calls"),
+    "microkernel": ("microkernel-x86", "the microkernel layout runs every service as a server "
+                                       "in its own address space: this component carries the "
+                                       "messages between them"),
 }
 
 

@@ -2,10 +2,9 @@
 
 The columns are the layout *model* (core/layouts.py): domains, crossings, the trusted computing
 base, worked out from the resolution. `m` checks the model against real images: a thread
-worker builds and boots a copy of the recipe as a library OS and as a monolithic kernel, and
-the crossing benchmark in both (core/measure.py); the numbers go into the model's `measured`
-rows. The microkernel is modelled, except for its crossing: an IPC round trip measured on
-`ipc-bench`, a microkernel in miniature.
+worker builds and boots a copy of the recipe in each of the three layouts, and
+the crossing benchmark in all three (core/measure.py); the numbers go into the model's
+`measured` rows.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...core.layouts import component_bytes, model_layouts
-from ...core.measure import NOT_BUILDABLE, MeasureCancelled, measure_layouts
+from ...core.measure import MeasureCancelled, measure_layouts
 from ..session import human_bytes
 from ..widgets.layout_column import LayoutColumn
 
@@ -55,8 +54,6 @@ def summary_table(models) -> Table:
         for m in models:
             if key in m.measured:
                 cells.append(Text(m.measured[key], style="bold green"))
-            elif m.layout in NOT_BUILDABLE:
-                cells.append(Text("modelled", style="dim italic"))
             elif m.measured.get("status", "").startswith("not buildable"):
                 cells.append(Text("not buildable", style="yellow"))
             else:
@@ -91,8 +88,8 @@ class ComparePane(VerticalScroll):
     def _idle_note() -> Text:
         t = Text()
         t.append(" m ", "bold reverse")
-        t.append(" measure: build and boot this recipe as a library OS and as a monolithic "
-                 "kernel, and time one crossing in each", "dim")
+        t.append(" measure: build and boot this recipe as a monolithic kernel, a microkernel "
+                 "and a library OS, and time one crossing in each", "dim")
         return t
 
     @staticmethod
@@ -201,8 +198,8 @@ class ComparePane(VerticalScroll):
                         f"{cost.cycles_per_call('libos'):g} cycles)")
             ipc = cost.ratio_to_libos("microkernel")
             if ipc:
-                text.append(f", an IPC round trip {ipc:.0f}× "
-                            f"({cost.cycles_per_call('microkernel'):g} cycles, ipc-bench)")
+                text.append(f", a message to a server and back {ipc:.0f}× "
+                            f"({cost.cycles_per_call('microkernel'):g} cycles)")
         elif comparison.crossing_error:
             text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
         if not fresh:

@@ -61,8 +61,6 @@ def _measured_style(key: str, value: str) -> str:
         return "bold green"
     if value == "success" or value.startswith("ready"):
         return "bold green"
-    if value.startswith("modelled"):
-        return "italic dim"
     return "bold yellow"
 
 
