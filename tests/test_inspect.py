@@ -141,7 +141,10 @@ def test_section_names_give_kind_and_component():
     assert split_section_name(".text.boot_pvh") == ("text", "boot-pvh")
     assert split_section_name(".pagetables.boot_pvh") == ("pagetables", "boot-pvh")
     assert split_section_name(".text") is None
-    assert split_section_name(".text.foo.bar") is None
+    # a ring-3 domain's copy carries the domain's tag last
+    assert split_section_name(".text.libc_mini.user") == ("text", "libc-mini")
+    assert split_section_name(".text.serial_16550.srv_serial_16550") == ("text", "serial-16550")
+    assert split_section_name(".text.a.b.c") is None
     assert split_section_name(".init_array.x") is None
 
 

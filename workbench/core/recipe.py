@@ -11,7 +11,6 @@ from .files import atomic_write_text
 from .manifest import Table, find_line, read_toml, toml_value
 
 LAYOUTS = ("libos", "monolithic", "microkernel")
-BUILDABLE_LAYOUTS = ("libos",)
 MACHINE_NAMES = ("microvm", "pc")
 
 
