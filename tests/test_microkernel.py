@@ -131,3 +131,30 @@ def test_a_recipe_that_cannot_be_a_microkernel_says_why(catalogue, tmp_path):
         build(res, tmp_path)
     message = str(info.value)
     assert "malloc" in message and "alloc.toml" in message and "pointer" in message
+
+
+@qemu
+def test_the_kernel_copies_only_the_callers_own_memory(tmp_path):
+    """console_write(kernel address, 16) from the application: a library OS prints those 16
+    bytes of kernel code; the microkernel refuses to copy memory that is not the caller's."""
+    ws = tmp_path / "ws"
+    comp = ws / "leak"
+    comp.mkdir(parents=True)
+    (comp / "component.toml").write_text(
+        'name = "leak"\nsummary = "asks the console to print kernel memory"\nlayer = "app"\n'
+        'provides = ["app"]\nrequires = ["console", "telemetry"]\nsources = ["leak.c"]\n'
+        'description = "test"\n')
+    (comp / "leak.c").write_text(
+        '#include "console.h"\n#include "telemetry.h"\nint app_main(void)\n{\n'
+        '    telemetry_write("ready app=leak");\n    console_write("<", 1);\n'
+        '    console_write((const char *)0x100018, 16);   /* boot-pvh\'s code */\n'
+        '    console_write(">\\n", 2);\n    return 0;\n}\n')
+    cat = load_catalogue(workspace=ws)
+    runs = {}
+    for layout in ("libos", "microkernel"):
+        image = build(resolve(Recipe(name=f"leak-{layout}", application="leak", layout=layout),
+                              cat), tmp_path / layout, "zig").image
+        runs[layout] = boot_image_sync(image, timeout=20)
+        assert runs[layout].status == "success", runs[layout].console
+    assert "<>" not in runs["libos"].console  # sixteen bytes of kernel code in between
+    assert "<>" in runs["microkernel"].console  # refused: nothing was copied

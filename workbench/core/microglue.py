@@ -129,6 +129,9 @@ def argument_kinds(iface: Interface, fn: FunctionSpec) -> tuple[list[int], list[
     kinds, len_of = [], []
     params = list(fn.params)
     for i, (name, t) in enumerate(params):
+        if "(*" in t or _base_type(t).endswith("_fn"):
+            raise _refuse(iface, fn, f"'{name}' ({t}) is a function to call back, which would "
+                                     "run code of one domain on behalf of another")
         problem = _register_problem(t)
         if problem:
             raise _refuse(iface, fn, problem)
@@ -398,6 +401,8 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
     if glue not in kernel:
         raise WorkbenchError(f"the resolution of a microkernel recipe lacks '{MK_COMPONENT}'",
                              file=res.recipe.path, key="layout")
+    # what cannot cross at all is the first thing to say: more domains would not help it
+    calls, wanted = plan_calls(res, kernel, domains)
     limit = int(res.options.get(MK_COMPONENT, {}).get("max_domains", 8))
     trees = int(res.options.get("addrspace-x86", {}).get("trees", 8))
     if len(domains) > min(limit, trees):
@@ -405,7 +410,6 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
             f"this recipe needs {len(domains)} domains (servers and the application); the "
             f"image allows {min(limit, trees)}", file=res.recipe.path, key="options",
             hint="raise the options max_domains of microkernel-x86 and trees of addrspace-x86")
-    calls, wanted = plan_calls(res, kernel, domains)
     for d in domains:
         names = ["app_main"] if d.role == "application" else []
         for c in calls:

@@ -25,7 +25,25 @@ static int caller_owns(int caller, uint64_t p, uint64_t n)
     if (caller == MK_KERNEL)
         return 1;
     const struct mk_domain *d = &mk_domains[caller];
-    return p >= d->start && n <= d->end - p;
+    return p >= d->start && p <= d->end && n <= d->end - p;
+}
+
+/* The length of the string at p with its NUL, looking no further than the caller's own
+ * memory (a string that runs off its end is refused: 0). */
+static uint64_t string_size(int caller, uint64_t p)
+{
+    uint64_t limit = MK_MESSAGE_BYTES;
+    if (caller != MK_KERNEL) {
+        if (!caller_owns(caller, p, 1))
+            return 0;
+        uint64_t left = mk_domains[caller].end - p;
+        limit = left < limit ? left : limit;
+    }
+    const char *s = (const char *)p;
+    for (uint64_t n = 0; n < limit; n++)
+        if (s[n] == 0)
+            return n + 1;
+    return caller == MK_KERNEL ? limit : 0;     /* the kernel's own: cut at one page */
 }
 
 uint64_t mk_call(int caller, uint64_t number, const uint64_t a[6])
@@ -42,9 +60,8 @@ uint64_t mk_call(int caller, uint64_t number, const uint64_t a[6])
         m.a[i] = a[i];
         if (t->kind[i] == MK_ARG_VALUE)
             continue;
-        uint64_t n = t->kind[i] == MK_ARG_BUFFER ? a[t->len_of[i]]
-                                                 : strlen((const char *)a[i]) + 1;
-        if (!caller_owns(caller, a[i], n))
+        uint64_t n = t->kind[i] == MK_ARG_BUFFER ? a[t->len_of[i]] : string_size(caller, a[i]);
+        if ((t->kind[i] == MK_ARG_STRING && n == 0) || !caller_owns(caller, a[i], n))
             return (uint64_t)-1;    /* not the caller's memory (Linux: -EFAULT) */
         if (n > MK_MESSAGE_BYTES - used)
             n = MK_MESSAGE_BYTES - used;    /* a message holds one page; the rest is cut */
