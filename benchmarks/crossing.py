@@ -1,21 +1,19 @@
-"""Crossing benchmark: what one crossing costs in a library OS, a monolithic kernel and a microkernel.
+"""Crossing benchmark: what one call across an interface costs in each of the three layouts.
 
     python benchmarks/crossing.py [-n 5] [--calls 10000] [--toolchain zig] [--json]
 
-Builds the application `crossing-bench` twice from the same sources — `layout = "libos"`
-(the call is a plain function call) and `layout = "monolithic"` (the same call is a system
-call through the generated stub, the kernel's entry path and the dispatcher table) — and
-boots each N times, interleaved so a noisy neighbour slows both alike. Inside the guest the
+Builds the application `crossing-bench` three times from the same sources — `layout = "libos"`
+(the call is a plain function call), `layout = "monolithic"` (the same call is a system call
+through the generated stub, the kernel's entry path and the dispatcher table) and
+`layout = "microkernel"` (a message to the clock server in its own address space, and the
+reply, through the kernel) — and boots each N times, interleaved so a noisy neighbour slows
+all alike. Inside the guest the
 application times `calls` calls of `clock_tsc_hz()` with the TSC, several rounds per boot, and
-reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry. The
-microkernel's crossing is measured by `ipc-bench`, a microkernel in miniature: a client and a
-server in two user-mode address spaces, one message and its reply through the kernel per
-round trip, reported as `bench name=ipc ... cycles_per_call=C trap_cycles=T` (T: one null
-system call in the same run).
+reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry.
 
 Reports medians over every round of every boot (the first round of each boot is a warm-up and
 left out): cycles per call in each layout, the empty loop's cycles (the floor, measured in the
-same run; for the microkernel, one null system call), and the ratios to libos. The building, booting and reading of telemetry
+same run), and the ratios to libos. The building, booting and reading of telemetry
 is `workbench.core.measure.measure_crossing`, which the Compare screen and `workbench compare`
 call with one boot per layout. Under QEMU's software emulation (TCG) the TSC is
 virtual: the cycles are the emulated machine's, comparable with each other, not with hardware.
@@ -70,16 +68,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{'loadable':>10}")
     for layout in CROSSING_BENCHES:
         s = result["layouts"][layout]
-        floor = s.get("loop_cycles", s.get("null_syscall_cycles"))
-        print(f"{layout:<13}{s['application']:<16}{s['cycles_per_call']:>13g}{floor:>8g}"
-              f"{s['samples']:>9}{s['loadable_bytes']:>10}")
-    print("(floor: the empty loop; for ipc-bench, one null system call)")
+        print(f"{layout:<13}{s['application']:<16}{s['cycles_per_call']:>13g}"
+              f"{s['loop_cycles']:>8g}{s['samples']:>9}{s['loadable_bytes']:>10}")
+    print("(floor: the same loop calling nothing)")
     if result["monolithic_over_libos"]:
         print(f"\nmonolithic / libos: {result['monolithic_over_libos']:.1f}x  "
               f"(a system call costs about {result['crossing_cycles']} cycles more than a call)")
     if result["microkernel_over_libos"]:
         print(f"microkernel / libos: {result['microkernel_over_libos']:.0f}x  "
-              f"(an IPC round trip: two traps and two address-space switches)")
+              f"(a message to the clock server and its reply: two traps and two switches of "
+              f"address space)")
     return 0
 
 
