@@ -158,3 +158,29 @@ def test_the_kernel_copies_only_the_callers_own_memory(tmp_path):
         assert runs[layout].status == "success", runs[layout].console
     assert "<>" not in runs["libos"].console  # sixteen bytes of kernel code in between
     assert "<>" in runs["microkernel"].console  # refused: nothing was copied
+
+
+@qemu
+def test_an_application_cannot_pose_as_a_server(tmp_path):
+    """SYS_REPLY_WAIT and SYS_EXIT are refused from the wrong caller: the application at top
+    level has no request to answer, so the kernel must not "return" to a stale frame."""
+    ws = tmp_path / "ws"
+    comp = ws / "rogue"
+    comp.mkdir(parents=True)
+    (comp / "component.toml").write_text(
+        'name = "rogue"\nsummary = "replies to nobody"\nlayer = "app"\nprovides = ["app"]\n'
+        'requires = ["console", "telemetry"]\nsources = ["rogue.c"]\ndescription = "test"\n')
+    (comp / "rogue.c").write_text(
+        '#include <stdint.h>\n#include "console.h"\n#include "telemetry.h"\n'
+        'int app_main(void)\n{\n    telemetry_write("ready app=rogue");\n'
+        '    uint64_t r;\n'
+        '    __asm__ volatile("syscall" : "=a"(r) : "a"((uint64_t)1), "D"((uint64_t)7)\n'
+        '                     : "rcx", "r11", "memory");\n'
+        '    console_write(r == (uint64_t)-1 ? "refused\\n" : "accepted\\n", r == (uint64_t)-1 ? 8 : 9);\n'
+        '    return 0;\n}\n')
+    cat = load_catalogue(workspace=ws)
+    image = build(resolve(Recipe(name="rogue", application="rogue", layout="microkernel"), cat),
+                  tmp_path / "out", "zig").image
+    run = boot_image_sync(image, timeout=20)
+    assert run.status == "success", run.console
+    assert "refused" in run.console

@@ -79,7 +79,7 @@ uint64_t mk_call(int caller, uint64_t number, const uint64_t a[6])
 /* A system call from a domain (mk_entry.S): the exit of the application, or a request. */
 uint64_t mk_syscall(const struct mk_msg *m)
 {
-    if (m->fn == MK_SYS_EXIT) {
+    if (m->fn == MK_SYS_EXIT && mk_current == mk_app) {     /* only the application exits */
         char record[64];
         snprintf(record, sizeof record, "process exit=%d ring=%lu", (int)m->a[0], m->a[1]);
         telemetry_write(record);

@@ -57,7 +57,11 @@ mk_syscall_entry:
 
 /* A server replies (RDI = the reply) and waits: keep it exactly here, resume the kernel. */
 mk_reply:
-    movq mk_current(%rip), %rax
+    cmpq $0, mk_resume_rsp(%rip)
+    jne 1f
+    movq $-1, %rax                  /* nobody is waiting for a reply: the application at top */
+    sysretq                         /* level tried it. Refuse, as for an unknown number. */
+1:  movq mk_current(%rip), %rax
     imulq $CTX_SIZE, %rax
     leaq mk_ctx(%rip), %rdx
     addq %rdx, %rax                 /* RAX = &mk_ctx[mk_current] */
