@@ -351,6 +351,30 @@ async def test_build_and_boot_hello_shows_greeting(tmp_path):
         assert "ready" in timeline
 
 
+@async_test
+async def test_memory_map_shows_the_address_spaces_of_a_microkernel(tmp_path):
+    app = make_app(tmp_path, recipe="hello-microkernel")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await wait_for(pilot, lambda: app.session.image_info is not None, timeout=90,
+                       what="the build")
+        await pilot.press("3")
+        await pilot.pause()
+        mm = app.query_one("#map-b")
+        spaces = {r.space for r in mm.regions}
+        assert {"", "user", "srv_serial_16550", "srv_telemetry_debugcon"} <= spaces
+        for _ in range(2):  # component → kind → domain
+            await pilot.press("c")
+        await pilot.pause()
+        assert mm.colour_by == "domain"
+        server = next(r for r in mm.regions if r.space == "srv_serial_16550")
+        kernel = next(r for r in mm.regions if r.owner == "cpu-x86")
+        assert mm._colour(server) != mm._colour(kernel)
+        lines = "\n".join(mm._row(i, 100).text for i in range(len(mm._row_band)))
+        assert "code serial-16550  · ring 3" in lines
+        assert "code cpu-x86  · ring 3" not in lines  # the kernel's own pages
+
+
 @pytest.mark.qemu
 @async_test
 async def test_fault_recipe_shows_panic_report(tmp_path):

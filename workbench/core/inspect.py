@@ -62,9 +62,12 @@ class Region:
     perms: str  # like "r-x"
     name: str  # the ELF section or the device
     symbols: list[Symbol] = field(default_factory=list)
-    # "user" for pages a ring-3 application may touch (the monolithic layout's user domain),
-    # "kernel" for everything else (in a library OS: the whole image)
+    # "user" for pages ring-3 code may touch (the monolithic layout's process, a microkernel's
+    # servers and application), "kernel" for everything else (in a library OS: the whole image)
     domain: str = "kernel"
+    # which ring-3 address space: "user" (the application), "srv_<component>" (a microkernel's
+    # server); "" for the kernel's own pages
+    space: str = ""
 
     @property
     def size(self) -> int:
@@ -73,7 +76,7 @@ class Region:
     def to_dict(self, with_symbols: bool = False) -> dict:
         d = {"start": self.start, "end": self.end, "owner": self.owner, "kind": self.kind,
              "perms": self.perms, "name": self.name, "size": self.size,
-             "symbol_count": len(self.symbols), "domain": self.domain}
+             "symbol_count": len(self.symbols), "domain": self.domain, "space": self.space}
         if with_symbols:
             d["symbols"] = [s.to_dict() for s in self.symbols]
         return d
@@ -307,13 +310,13 @@ def _mark_user_domain(elf: ELFFile, regions: list[Region]) -> None:
             bounds.setdefault("user", {})[name.rpartition("_")[2]] = sym["st_value"]
         elif name.startswith("__dom_") and name.endswith(("_start", "_end")):
             tag, _, edge = name[len("__dom_"):].rpartition("_")
-            bounds.setdefault("dom " + tag, {})[edge] = sym["st_value"]
-    for edges in bounds.values():
+            bounds.setdefault(tag, {})[edge] = sym["st_value"]
+    for tag, edges in bounds.items():
         if "start" not in edges or "end" not in edges:
             continue
         for r in regions:
             if edges["start"] <= r.start and r.end <= edges["end"]:
-                r.domain = "user"
+                r.domain, r.space = "user", tag
 
 
 def _attach_symbols(elf: ELFFile, regions: list[Region], by_index: dict[int, Region]) -> None:

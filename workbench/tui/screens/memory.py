@@ -108,7 +108,8 @@ class MemoryPane(Vertical):
 
     def action_colour(self) -> None:
         for m in self.query(MemoryMap):
-            m.colour_by = "kind" if m.colour_by == "component" else "component"
+            modes = ("component", "kind", "domain")
+            m.colour_by = modes[(modes.index(m.colour_by) + 1) % len(modes)]
 
     def action_devices(self) -> None:
         for m in self.query(MemoryMap):

@@ -4,7 +4,8 @@ Addresses grow downwards. Each region is a band whose height is its share of the
 (linear) or the logarithm of its size (log, the default: a 16-byte note and a 1 MiB heap both
 stay visible). Unmapped stretches between regions are one dim row that says how big the hole
 is — in a single address space the device windows of the machine sit far above the image, and
-the gap is the point. Bands are coloured by owning component or by kind of memory.
+the gap is the point. Bands are coloured by owning component, by kind of memory, or by address
+space (the kernel, and each ring-3 domain of a monolithic or microkernel image).
 """
 
 from __future__ import annotations
@@ -157,6 +158,8 @@ class MemoryMap(ScrollView, can_focus=True):
             return KIND_COLOURS["device"]
         if self.colour_by == "kind":
             return KIND_COLOURS.get(r.kind, "#adb5bd")
+        if self.colour_by == "domain":  # one colour per address space; the kernel grey
+            return owner_colour(r.space) if r.space else "#adb5bd"
         return owner_colour(r.owner)
 
     def _row(self, row: int, width: int) -> Strip:
@@ -174,7 +177,7 @@ class MemoryMap(ScrollView, can_focus=True):
         bar = Style(color="#000000", bgcolor=colour, bold=selected)
         addr = f"{r.start:#010x} " if k == 0 else " " * ADDR_W
         if k == 0:
-            label = f"{r.kind} {r.owner}"
+            label = f"{r.kind} {r.owner}" + ("  · ring 3" if r.space else "")
         elif k == 1:
             label = f"{r.name} {r.perms}"
         else:
