@@ -301,3 +301,6 @@ def test_microkernel_steps_boot_the_miniature_microkernel(tmp_path):
     (ws / "my-trespass.toml").write_text(text + "\n[options.ipc-bench]\ntrespass = true\n")
     _, result = L.check_step(les, p, step_id="trespass", workspace=ws, lang="en")
     assert result.passed, result
+    for sid in ("resolve", "boot", "size"):  # lesson 13: the microkernel layout itself
+        _, result = L.check_step(L.find_lesson("13"), p, step_id=sid, workspace=ws, lang="ja")
+        assert result.passed, (sid, result)
