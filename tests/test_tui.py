@@ -151,6 +151,27 @@ async def test_switching_the_allocator_changes_graph_and_totals(tmp_path):
 
 
 @async_test
+async def test_switching_the_layout_changes_graph_compare_and_the_recipe(tmp_path):
+    app = make_app(tmp_path, recipe="hello")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "hello" in graph_nodes(app), what="graph")
+        layout = app.query_one("#recipe-layout")
+        assert layout.value == "libos"
+        layout.value = "microkernel"  # what choosing it in the drop-down does
+        await wait_for(pilot, lambda: "microkernel-x86" in graph_nodes(app), what="new graph")
+        assert app.session.recipe.layout == "microkernel" and app.session.dirty
+        assert {"microkernel-x86", "addrspace-x86"} <= set(app.session.resolution.included)
+        assert "microkernel layout" in app.session.resolution.included["microkernel-x86"].reason
+        # and to the monolithic kernel, through the command palette's entry
+        entry = next(cb for t, _, cb in app.command_entries() if t == "Layout: Monolithic kernel")
+        entry()
+        await wait_for(pilot, lambda: "syscall-x86" in graph_nodes(app), what="graph again")
+        assert "microkernel-x86" not in graph_nodes(app)
+        assert app.query_one("#recipe-layout").value == "monolithic"
+        assert 'layout = "monolithic"' in app.session.recipe.to_toml()
+
+
+@async_test
 async def test_option_errors_appear_beside_the_field(tmp_path):
     app = make_app(tmp_path, recipe="selftest")
     async with app.run_test(size=SIZE) as pilot:

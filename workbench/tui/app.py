@@ -19,8 +19,9 @@ from textual.message import Message
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from ..core.errors import ToolMissing, WorkbenchError
+from ..core.layouts import LAYOUT_ORDER, LAYOUT_TITLES
 from .commands import WorkbenchCommands
-from .messages import ComponentSelected, OptionChanged, ProviderChosen
+from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderChosen
 from .screens.assemble import AssemblePane
 from .screens.compare import ComparePane
 from .screens.dialogs import PathDialog
@@ -149,6 +150,18 @@ class WorkbenchApp(App):
 
     def set_provider(self, interface: str, component: str) -> None:
         self.session.set_provider(interface, component)
+        self.refresh_views()
+        if self.session.error is not None:
+            self.notify(self.session.error.message, title="Does not resolve", severity="error")
+
+    @on(LayoutChosen)
+    def _layout(self, event: LayoutChosen) -> None:
+        self.set_layout(event.layout)
+
+    def set_layout(self, layout: str) -> None:
+        if self.session.recipe is None or self.session.recipe.layout == layout:
+            return
+        self.session.set_layout(layout)
         self.refresh_views()
         if self.session.error is not None:
             self.notify(self.session.error.message, title="Does not resolve", severity="error")
@@ -529,13 +542,13 @@ class WorkbenchApp(App):
              lambda: self.main.query_one(GraphView).action_toggle_why()),
             ("Pin build for comparison", "Keep this build's memory map as map A",
              lambda: self.main.query_one(MemoryPane).action_pin()),
-            ("Measure layouts", "Build and boot the recipe as libos and as monolithic; "
+            ("Measure layouts", "Build and boot the recipe in all three layouts; "
              "sizes, privileged bytes, ready time, cycles per crossing (m on Compare)",
              lambda: (self.action_show_screen("compare"),
                       self.main.query_one(ComparePane).action_measure())),
             ("Memory map: log/linear scale", "Switch how band heights are computed",
              lambda: self.main.query_one(MemoryPane).action_scale()),
-            ("Memory map: colour by component/kind", "Switch the band colours",
+            ("Memory map: colour by component/kind/domain", "Switch the band colours",
              lambda: self.main.query_one(MemoryPane).action_colour()),
             ("Memory map: show/hide device windows", "The machine's devices in the map",
              lambda: self.main.query_one(MemoryPane).action_devices()),
@@ -545,6 +558,10 @@ class WorkbenchApp(App):
              lambda: (self.action_show_screen("run"), self.run_pane.action_focus_input())),
             ("Toggle source pane", "Show or hide the source on the Assemble screen",
              lambda: self.assemble.action_toggle_source()),
+            *((f"Layout: {LAYOUT_TITLES[name]}",
+               f"Build the same components as a {LAYOUT_TITLES[name].lower()} "
+               "(layout = \"" + name + "\")", lambda name=name: self.set_layout(name))
+              for name in LAYOUT_ORDER),
             ("Help", "Every key and what it does (?)", self.action_help),
             ("Go to Exercises", "The graded exercises, beside the lessons",
              lambda: (self.action_show_screen("lessons"),

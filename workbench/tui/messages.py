@@ -23,6 +23,13 @@ class ProviderChosen(Message):
 
 
 @dataclass
+class LayoutChosen(Message):
+    """The learner picked another layout: libos, monolithic or microkernel."""
+
+    layout: str
+
+
+@dataclass
 class OptionChanged(Message):
     """A valid new value for an option (invalid values never leave the form)."""
 

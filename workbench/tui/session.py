@@ -15,7 +15,7 @@ from typing import Any
 from ..core.catalogue import Catalogue, load_catalogue
 from ..core.errors import WorkbenchError
 from ..core.inspect import human_bytes  # noqa: F401  (the views import it from here)
-from ..core.recipe import Recipe, find_recipe, load_recipe, recipes_dir, save_recipe
+from ..core.recipe import LAYOUTS, Recipe, find_recipe, load_recipe, recipes_dir, save_recipe
 from ..core.resolve import Resolution, resolve
 
 DEFAULT_RECIPE = "hello"
@@ -128,6 +128,17 @@ class Session:
         if self.recipe.providers.get(interface) == component:
             return
         self.recipe.providers[interface] = component
+        self.dirty = True
+        self.resolve()
+
+    def set_layout(self, layout: str) -> None:
+        """Build the same components as another design (libos, monolithic, microkernel)."""
+        assert self.recipe is not None
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}")
+        if self.recipe.layout == layout:
+            return
+        self.recipe.layout = layout
         self.dirty = True
         self.resolve()
 

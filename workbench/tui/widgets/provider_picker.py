@@ -1,4 +1,5 @@
-"""For each interface with more than one provider, the provider this recipe uses."""
+"""The recipe's layout, and for each interface with more than one provider, the provider
+this recipe uses."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select
 
-from ..messages import ProviderChosen
+from ...core.layouts import LAYOUT_ORDER, LAYOUT_TITLES
+from ..messages import LayoutChosen, ProviderChosen
 
 
 class ProviderPicker(Vertical):
     DEFAULT_CSS = """
     ProviderPicker { height: auto; }
-    ProviderPicker > .provider-row { height: auto; }
+    ProviderPicker > .provider-row, ProviderPicker > .layout-row { height: auto; }
     ProviderPicker .provider-iface { width: 12; padding: 0 1; }
     ProviderPicker Select { width: 1fr; }
     ProviderPicker .provider-unused { color: $text-muted; }
@@ -25,9 +27,18 @@ class ProviderPicker(Vertical):
         self._chosen: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
+        yield Horizontal(
+            Label("layout", classes="provider-iface"),
+            Select([(LAYOUT_TITLES[name], name) for name in LAYOUT_ORDER], value="libos",
+                   allow_blank=False, id="recipe-layout", compact=True),
+            classes="layout-row")
         yield Label("[b]Providers[/b] [dim](interface → component)[/dim]")
 
     def refresh_from(self, session) -> None:
+        if session.recipe is not None:
+            layout = self.query_one("#recipe-layout", Select)
+            if layout.value != session.recipe.layout:
+                layout.value = session.recipe.layout
         rows = session.choices()
         used = set(session.resolution.providers) if session.resolution else set()
         shape = tuple((iface, tuple(provs)) for iface, provs, _ in rows)
@@ -51,6 +62,12 @@ class ProviderPicker(Vertical):
                 sel.value = chosen
         for lbl in self.query(".provider-iface"):
             lbl.set_class(lbl.name not in used, "provider-unused")
+
+    @on(Select.Changed, "#recipe-layout")
+    def _layout(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is not Select.BLANK:
+            self.post_message(LayoutChosen(str(event.value)))
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
