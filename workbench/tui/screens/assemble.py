@@ -31,7 +31,9 @@ class AssemblePane(Vertical):
                 yield CatalogueTree(id="catalogue")
             with Vertical(id="assemble-middle"):
                 with VerticalScroll(id="assemble-form"):
-                    yield ProviderPicker(id="providers")
+                    recipe = getattr(self.app, "session", None) and self.app.session.recipe
+                    yield ProviderPicker(layout=recipe.layout if recipe else "libos",
+                                         id="providers")
                     yield ComponentDetail(id="component-detail")
                     yield OptionsForm(id="options")
                 yield Label("[b]Resolution[/b] [dim]what is included and why[/dim]",

@@ -21,15 +21,17 @@ class ProviderPicker(Vertical):
     ProviderPicker .provider-unused { color: $text-muted; }
     """
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, layout: str = "libos", **kw) -> None:
         super().__init__(**kw)
+        self._layout_value = layout  # the select starts on the recipe's own layout
         self._rows: tuple = ()
         self._chosen: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Horizontal(
             Label("layout", classes="provider-iface"),
-            Select([(LAYOUT_TITLES[name], name) for name in LAYOUT_ORDER], value="libos",
+            Select([(LAYOUT_TITLES[name], name) for name in LAYOUT_ORDER],
+                   value=self._layout_value,
                    allow_blank=False, id="recipe-layout", compact=True),
             classes="layout-row")
         yield Label("[b]Providers[/b] [dim](interface → component)[/dim]")
