@@ -107,3 +107,27 @@ def test_cli_graph_export(tmp_path, fmt):
         assert b"<svg" in data and b"alloc&#45;freelist" in data  # Graphviz escapes "-"
     else:
         assert data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("recipe,clusters", [
+    ("hello", ["unikernel image (ring 0)"]),
+    ("hello-monolithic", ["kernel (ring 0)", "hello process (ring 3)"]),
+    ("hello-microkernel", ["microkernel (ring 0)", "serial-16550 server (ring 3)",
+                           "telemetry-debugcon server (ring 3)", "power-isa-exit server (ring 3)",
+                           "hello process (ring 3)"]),
+])
+def test_exported_graph_boxes_the_protection_domains(catalogue, recipe, clusters):
+    from workbench.core.graph import domain_clusters, to_dot
+
+    res = resolve(load_recipe(RECIPES / f"{recipe}.toml"), catalogue)
+    assert sorted(title for title, _ in domain_clusters(res)) == sorted(clusters)
+    dot = to_dot(res, domains=True)
+    assert dot.count("subgraph \"cluster_") == len(clusters)
+    for title in clusters:
+        assert f'label="{title}"' in dot
+    if recipe == "hello-microkernel":
+        server = dot.split('label="serial-16550 server (ring 3)"')[1].split("}")[0]
+        assert '"serial-16550" [' in server and '"cpu-x86" [' not in server
+    # every component is drawn exactly once, boxed or (a library copy) not
+    assert all(dot.count(f'  "{c.name}" [') == 1 for c in res.components)
+    assert "cluster" not in to_dot(res)  # the terminal view lays out the plain graph

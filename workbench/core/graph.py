@@ -18,11 +18,15 @@ LAYER_COLOURS = {
 }
 
 
-def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = True) -> str:
+def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = True,
+           domains: bool = False) -> str:
     """The graph in DOT: one node per component, one edge per required interface.
 
     Edge labels make Graphviz's layout much slower on large graphs (they become nodes of their
-    own during ranking), so views that draw the interface names themselves leave them out."""
+    own during ranking), so views that draw the interface names themselves leave them out.
+    With `domains`, the components are boxed by the protection domain they run in, in the
+    recipe's layout (layouts.py); libraries, of which each domain has its own copy, stay
+    outside the boxes."""
     path_nodes = set(res.why_path(highlight)) if highlight in res.included else set()
     lines = [
         f'digraph "{res.recipe.name}" {{',
@@ -31,10 +35,19 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
         f'  "{ROOT}" [label="{res.recipe.name}\\n(image)", shape=doubleoctagon, fillcolor="#ffffff"];',
     ]
-    for c in res.components:
+    clusters = domain_clusters(res) if domains else []
+    boxed = {name for _, names in clusters for name in names}
+
+    def node(c) -> str:
         colour = LAYER_COLOURS.get(c.layer, "#dddddd")
         pen = ', penwidth=3, color="#d62828"' if c.name in path_nodes else ""
-        lines.append(f'  "{c.name}" [label="{c.name}\\n[{c.layer}]", fillcolor="{colour}"{pen}];')
+        return f'"{c.name}" [label="{c.name}\\n[{c.layer}]", fillcolor="{colour}"{pen}];'
+
+    lines += ["  " + node(c) for c in res.components if c.name not in boxed]
+    for i, (title, names) in enumerate(clusters):
+        lines += [f'  subgraph "cluster_{i}" {{',
+                  f'    label="{title}"; style="rounded,dashed"; color="#6c757d"; fontsize=10;',
+                  *("    " + node(res.catalogue.components[n]) for n in names), "  }"]
     for a, b, data in res.graph.edges(data=True):
         pen = ', penwidth=2.5, color="#d62828"' if a in path_nodes and b in path_nodes else ""
         label = f'label="{data.get("interface", "")}"' if edge_labels else ""
@@ -44,13 +57,21 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
     return "\n".join(lines) + "\n"
 
 
+def domain_clusters(res: Resolution) -> list[tuple[str, list[str]]]:
+    """(title, components) of each protection domain in the recipe's own layout."""
+    from .layouts import model_layout
+
+    return [(f"{d.name} (ring {d.ring})", list(d.components))
+            for d in model_layout(res, res.recipe.layout).domains if d.components]
+
+
 def export(res: Resolution, fmt: str, out: Path, highlight: str | None = None) -> Path:
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown graph format '{fmt}'", key="--format",
                              hint="valid formats: " + ", ".join(FORMATS))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    source = to_dot(res, highlight)
+    source = to_dot(res, highlight, domains=True)
     if fmt == "dot":
         out.write_text(source)
         return out
