@@ -21,6 +21,8 @@ GRAPHS = [
     ("selftest", "05-specialisation/assets/selftest-why-libc.svg", ["--why", "libc-mini"]),
     ("dns", "09-dns-appliance/assets/dns-graph.svg", []),
     ("httpd", "10-web-server/assets/httpd-graph.svg", []),
+    ("hello-monolithic", "11-trusted-computing-base/assets/hello-monolithic-domains.svg", []),
+    ("hello-microkernel", "13-microkernel/assets/hello-microkernel-domains.svg", []),
 ]
 
 
