@@ -43,7 +43,7 @@ from .files import atomic_write_text
 from .lessons import _lang_table, lessons_dir, timeout_scale
 from .manifest import Table, read_toml
 from .progress import home_dir
-from .recipe import MACHINE_NAMES, Recipe
+from .recipe import LAYOUTS, MACHINE_NAMES, Recipe
 
 CLIENTS = ("dns",)
 
@@ -61,6 +61,7 @@ class TestRun:
     providers: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     forwards: list[tuple[str, int]] = field(default_factory=list)  # (proto, guest port)
+    layout: str = "libos"
 
 
 @dataclass
@@ -143,14 +144,18 @@ def load_exercise(directory: Path) -> Exercise:
         if not isinstance(raw, dict):
             raise runs_t.error(rname, f"run '{rname}' must be a table [runs.{rname}]")
         rt = runs_t.sub(rname)
-        rt.check_keys({"application", "machine", "timeout", "providers", "options", "forwards"})
+        rt.check_keys({"application", "machine", "timeout", "providers", "options", "forwards",
+                       "layout"})
         machine = rt.get("machine", str, "microvm")
         if machine not in MACHINE_NAMES:
             raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
+        layout = rt.get("layout", str, "libos")
+        if layout not in LAYOUTS:
+            raise rt.error("layout", f"unknown layout '{layout}'", hint="valid: " + ", ".join(LAYOUTS))
         runs[rname] = TestRun(rname, rt.get("application", str), machine,
                               float(rt.get("timeout", (int, float), 10.0)),
                               dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})),
-                              [_forward(rt, f) for f in rt.get_str_list("forwards")])
+                              [_forward(rt, f) for f in rt.get_str_list("forwards")], layout)
     checks: list[GradeCheck] = []
     seen: set[str] = set()
     for i, raw in enumerate(t.get("checks", list)):
@@ -546,7 +551,7 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
     for run in needed:
         recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
                         summary=f"test run '{run.name}' of exercise {ex.name}",
-                        machine=run.machine, providers=dict(run.providers),
+                        machine=run.machine, layout=run.layout, providers=dict(run.providers),
                         options={k: dict(v) for k, v in run.options.items()},
                         path=ex.directory / "exercise.toml")
         say(f"build {run.name}")
