@@ -24,6 +24,7 @@ kernel's `app_main` (in `syscall-x86`) can start the process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -457,6 +458,31 @@ MONOLITHIC_REFERENCE_HINT = (
     "or, for a call the compiler generated itself (memcpy, memset), require 'libc'")
 
 
+def object_symbols(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(defined, undefined) global symbols of an object file; read once per file version
+    (a warm build, or a microkernel's several domains, ask again for the same objects)."""
+    st = Path(path).stat()
+    return _object_symbols(str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=8192)
+def _object_symbols(path: str, _ino: int, _mtime: int, _size: int
+                    ) -> tuple[frozenset[str], frozenset[str]]:
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.sections import SymbolTableSection
+
+    defined, undefined = set(), set()
+    with open(path, "rb") as f:
+        for sec in ELFFile(f).iter_sections():
+            if not isinstance(sec, SymbolTableSection):
+                continue
+            for sym in sec.iter_symbols():
+                if not sym.name or sym["st_info"]["bind"] == "STB_LOCAL":
+                    continue
+                (undefined if sym["st_shndx"] == "SHN_UNDEF" else defined).add(sym.name)
+    return frozenset(defined), frozenset(undefined)
+
+
 def check_user_references(user_plans: list, kernel_plans: list, domain: str = "the user domain",
                           hint: str = MONOLITHIC_REFERENCE_HINT,
                           elsewhere: str = "a kernel symbol") -> None:
@@ -465,34 +491,19 @@ def check_user_references(user_plans: list, kernel_plans: list, domain: str = "t
     A user-mode call straight into kernel code would page-fault at run time (the kernel's
     pages are not user-accessible); say so at build time instead, naming the culprit.
     """
-    from elftools.elf.elffile import ELFFile
-    from elftools.elf.sections import SymbolTableSection
-
-    def symbols(path: Path) -> tuple[set[str], set[str]]:
-        defined, undefined = set(), set()
-        with open(path, "rb") as f:
-            for sec in ELFFile(f).iter_sections():
-                if not isinstance(sec, SymbolTableSection):
-                    continue
-                for sym in sec.iter_symbols():
-                    if not sym.name or sym["st_info"]["bind"] == "STB_LOCAL":
-                        continue
-                    (undefined if sym["st_shndx"] == "SHN_UNDEF" else defined).add(sym.name)
-        return defined, undefined
-
     user_defined: set[str] = set()
     needs: dict[str, list[str]] = {}
     for p in user_plans:
-        d, u = symbols(p.obj)
+        d, u = object_symbols(p.obj)
         user_defined |= d
         for name in u:
             needs.setdefault(name, []).append(f"{p.component} ({p.source.name})")
-    kernel_defined: set[str] = set()
-    for p in kernel_plans:
-        kernel_defined |= symbols(p.obj)[0]
     missing = {n: who for n, who in needs.items() if n not in user_defined}
     if not missing:
         return
+    kernel_defined: set[str] = set()
+    for p in kernel_plans:
+        kernel_defined |= object_symbols(p.obj)[0]
     details = []
     for name, who in sorted(missing.items()):
         where = elsewhere if name in kernel_defined else "defined nowhere"
