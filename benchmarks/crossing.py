@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.measure import CROSSING_BENCHES, measure_crossing  # noqa: E402
+from workbench.core.measure import MEASURED_LAYOUTS, measure_crossing  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.toolchain} (medians, TSC cycles)")
     print(f"{'layout':<13}{'application':<16}{'per crossing':>13}{'floor':>8}{'samples':>9}"
           f"{'loadable':>10}")
-    for layout in CROSSING_BENCHES:
+    for layout in MEASURED_LAYOUTS:
         s = result["layouts"][layout]
         print(f"{layout:<13}{s['application']:<16}{s['cycles_per_call']:>13g}"
               f"{s['loop_cycles']:>8g}{s['samples']:>9}{s['loadable_bytes']:>10}")

@@ -66,20 +66,40 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120, cwd=None)
                           text=True, env=e, timeout=timeout, cwd=cwd or REPO)
 
 
-def qemu_pids(mentioning: str | None = None) -> list[int]:
-    """QEMU processes on this machine (read from /proc: no extra dependency), optionally only
-    those whose command line mentions a path (other programs may run QEMU at the same time)."""
+def process_pids(mentioning: str = "", program: str | None = None) -> list[int]:
+    """Processes on this machine (read from /proc: no extra dependency) whose command line
+    mentions `mentioning`, and whose program (argv[0]) ends with `program` when one is given."""
     pids = []
     for d in Path("/proc").iterdir():
-        if d.name.isdigit():
+        if d.name.isdigit() and int(d.name) != os.getpid():
             try:
                 argv = (d / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if argv[0].endswith(b"qemu-system-x86_64") and (
-                    mentioning is None or mentioning.encode() in b" ".join(argv)):
+            if (program is None or argv[0].endswith(program.encode())) and \
+                    mentioning.encode() in b" ".join(argv):
                 pids.append(int(d.name))
     return pids
+
+
+def qemu_pids(mentioning: str | None = None) -> list[int]:
+    """QEMU processes, optionally only those whose command line mentions a path (other
+    programs may run QEMU at the same time)."""
+    return process_pids(mentioning or "", "qemu-system-x86_64")
+
+
+def workspace_app(ws: Path, name: str, source: str, requires: tuple[str, ...] = ("console", "telemetry"),
+                  summary: str = "a test application", options: str = "") -> Path:
+    """Write a one-file application component `name` (C `source`) into the learner workspace
+    `ws`, where it joins the catalogue; `options` is extra manifest TOML. Returns its folder."""
+    folder = ws / name
+    folder.mkdir(parents=True, exist_ok=True)
+    needs = ", ".join(f'"{r}"' for r in requires)
+    (folder / "component.toml").write_text(
+        f'name = "{name}"\nsummary = "{summary}"\nlayer = "app"\nprovides = ["app"]\n'
+        f'requires = [{needs}]\nsources = ["{name}.c"]\ndescription = "test"\n{options}')
+    (folder / f"{name}.c").write_text(source)
+    return folder
 
 
 def have(program: str) -> bool:

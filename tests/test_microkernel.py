@@ -14,6 +14,8 @@ from workbench.core.recipe import Recipe
 from workbench.core.resolve import resolve
 from workbench.core.run import boot_image_sync
 
+from .conftest import workspace_app
+
 qemu = pytest.mark.qemu
 SERVERS = ("power-isa-exit", "telemetry-debugcon", "serial-16550")
 
@@ -85,19 +87,15 @@ def test_requests_nest_and_a_panic_reaches_the_console_server(catalogue, tmp_pat
 
 def _peek_catalogue(tmp_path):
     ws = tmp_path / "ws"
-    comp = ws / "peek"
-    comp.mkdir(parents=True)
-    (comp / "component.toml").write_text(
-        'name = "peek"\nsummary = "reads one byte at an address"\nlayer = "app"\n'
-        'provides = ["app"]\nrequires = ["console", "telemetry"]\nsources = ["peek.c"]\n'
-        'description = "test"\n'
-        '[options.address]\ntype = "int"\ndefault = 0\ndoc = "where to read"\n')
-    (comp / "peek.c").write_text(
-        '#include <stdint.h>\n#include "config.h"\n#include "console.h"\n'
-        '#include "telemetry.h"\nint app_main(void)\n{\n'
-        '    telemetry_write("ready app=peek");\n'
-        '    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)CONFIG_PEEK_ADDRESS;\n'
-        '    uint8_t b = *p;\n    console_write("read it\\n", 8);\n    return b == 0x5a;\n}\n')
+    workspace_app(
+        ws, "peek", summary="reads one byte at an address",
+        options='[options.address]\ntype = "int"\ndefault = 0\ndoc = "where to read"\n',
+        source=('#include <stdint.h>\n#include "config.h"\n#include "console.h"\n'
+                '#include "telemetry.h"\nint app_main(void)\n{\n'
+                '    telemetry_write("ready app=peek");\n'
+                '    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)CONFIG_PEEK_ADDRESS;\n'
+                '    uint8_t b = *p;\n    console_write("read it\\n", 8);\n'
+                '    return b == 0x5a;\n}\n'))
     return load_catalogue(workspace=ws)
 
 
@@ -138,17 +136,11 @@ def test_the_kernel_copies_only_the_callers_own_memory(tmp_path):
     """console_write(kernel address, 16) from the application: a library OS prints those 16
     bytes of kernel code; the microkernel refuses to copy memory that is not the caller's."""
     ws = tmp_path / "ws"
-    comp = ws / "leak"
-    comp.mkdir(parents=True)
-    (comp / "component.toml").write_text(
-        'name = "leak"\nsummary = "asks the console to print kernel memory"\nlayer = "app"\n'
-        'provides = ["app"]\nrequires = ["console", "telemetry"]\nsources = ["leak.c"]\n'
-        'description = "test"\n')
-    (comp / "leak.c").write_text(
+    workspace_app(ws, "leak", summary="asks the console to print kernel memory", source=(
         '#include "console.h"\n#include "telemetry.h"\nint app_main(void)\n{\n'
         '    telemetry_write("ready app=leak");\n    console_write("<", 1);\n'
         '    console_write((const char *)0x100018, 16);   /* boot-pvh\'s code */\n'
-        '    console_write(">\\n", 2);\n    return 0;\n}\n')
+        '    console_write(">\\n", 2);\n    return 0;\n}\n'))
     cat = load_catalogue(workspace=ws)
     runs = {}
     for layout in ("libos", "microkernel"):
@@ -165,19 +157,14 @@ def test_an_application_cannot_pose_as_a_server(tmp_path):
     """SYS_REPLY_WAIT and SYS_EXIT are refused from the wrong caller: the application at top
     level has no request to answer, so the kernel must not "return" to a stale frame."""
     ws = tmp_path / "ws"
-    comp = ws / "rogue"
-    comp.mkdir(parents=True)
-    (comp / "component.toml").write_text(
-        'name = "rogue"\nsummary = "replies to nobody"\nlayer = "app"\nprovides = ["app"]\n'
-        'requires = ["console", "telemetry"]\nsources = ["rogue.c"]\ndescription = "test"\n')
-    (comp / "rogue.c").write_text(
+    workspace_app(ws, "rogue", summary="replies to nobody", source=(
         '#include <stdint.h>\n#include "console.h"\n#include "telemetry.h"\n'
         'int app_main(void)\n{\n    telemetry_write("ready app=rogue");\n'
         '    uint64_t r;\n'
         '    __asm__ volatile("syscall" : "=a"(r) : "a"((uint64_t)1), "D"((uint64_t)7)\n'
         '                     : "rcx", "r11", "memory");\n'
         '    console_write(r == (uint64_t)-1 ? "refused\\n" : "accepted\\n", r == (uint64_t)-1 ? 8 : 9);\n'
-        '    return 0;\n}\n')
+        '    return 0;\n}\n'))
     cat = load_catalogue(workspace=ws)
     image = build(resolve(Recipe(name="rogue", application="rogue", layout="microkernel"), cat),
                   tmp_path / "out", "zig").image

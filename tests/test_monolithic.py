@@ -15,7 +15,7 @@ from workbench.core.recipe import Recipe, load_recipe
 from workbench.core.resolve import resolve
 from workbench.core.run import boot_image_sync
 
-from .conftest import RECIPES
+from .conftest import RECIPES, workspace_app
 
 STUB = re.compile(r"^(?P<ret>[^\n(]*?)\b(?P<name>\w+)\((?P<args>[^)]*)\)\n\{", re.M)
 TABLE_ENTRY = re.compile(r"^\s+\[(\d+)\] = (\w+),$", re.M)
@@ -73,14 +73,9 @@ def test_varargs_and_structs_cannot_cross():
 
 def test_a_call_into_the_kernel_outside_the_interfaces_is_a_build_error(tmp_path):
     ws = tmp_path / "ws"
-    comp = ws / "sneaky"
-    comp.mkdir(parents=True)
-    (comp / "component.toml").write_text(
-        'name = "sneaky"\nsummary = "calls console_write without requiring console"\n'
-        'layer = "app"\nprovides = ["app"]\nrequires = ["telemetry"]\nsources = ["s.c"]\n'
-        'description = "test"\n')
-    (comp / "s.c").write_text('#include "console.h"\nint app_main(void)\n'
-                              '{ console_write("x", 1); return 0; }\n')
+    workspace_app(ws, "sneaky", '#include "console.h"\nint app_main(void)\n'
+                  '{ console_write("x", 1); return 0; }\n', requires=("telemetry",),
+                  summary="calls console_write without requiring console")
     cat = load_catalogue(workspace=ws)
     res = resolve(Recipe(name="sneaky", application="sneaky", layout="monolithic"), cat)
     with pytest.raises(WorkbenchError, match="console_write") as info:

@@ -8,13 +8,22 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from workbench.core.appliance import free_port
 
-from .conftest import REPO, qemu_pids
+from .conftest import REPO, process_pids, qemu_pids
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """A terminal's Ctrl-C to the server's process group; a kill if it does not end."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
 
 
 def test_serve_answers_with_the_app_page_and_stops_cleanly():
@@ -36,25 +45,7 @@ def test_serve_answers_with_the_app_page_and_stops_cleanly():
         assert page is not None, "the server never answered"
         assert "Unikernel Workbench" in page and "textual" in page.lower()
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            raise
-
-
-def _pids_mentioning(text: str, program: bytes) -> list[int]:
-    pids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                argv = (d / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if program in argv[0] + b" " + b" ".join(argv[1:3]) and text.encode() in b" ".join(argv):
-                pids.append(int(d.name))
-    return pids
+        stop_server(proc)
 
 
 @pytest.mark.qemu
@@ -95,7 +86,7 @@ def test_closing_a_browser_session_stops_its_qemu(tmp_path):
                     if running:
                         break
             assert running, "the served app never booted the kernel"
-            assert _pids_mentioning("workbench tui hang", b"python")
+            assert process_pids("workbench tui hang")
             await ws.close()
             return running
 
@@ -103,17 +94,12 @@ def test_closing_a_browser_session_stops_its_qemu(tmp_path):
         running = asyncio.run(session())
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and (qemu_pids(mentioning=str(tmp_path))
-                                                or _pids_mentioning("workbench tui hang", b"python")):
+                                                or process_pids("workbench tui hang")):
             time.sleep(0.2)
         assert not qemu_pids(mentioning=str(tmp_path)), f"QEMU {running} outlived its session"
-        assert not _pids_mentioning("workbench tui hang", b"python"), "the session's app is still running"
+        assert not process_pids("workbench tui hang"), "the session's app is still running"
         assert server.poll() is None, "the server itself keeps serving other browsers"
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            raise
+        stop_server(server)
         for pid in qemu_pids(mentioning=str(tmp_path)):
             os.kill(pid, signal.SIGKILL)

@@ -8,10 +8,8 @@ screens show.
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -26,28 +24,10 @@ from workbench.tui.widgets.console_view import ConsoleView
 from workbench.tui.widgets.graph_view import GraphView
 from workbench.tui.widgets.run_status import RunStatus
 
+from .pilot import async_test, wait_for
+
 SIZE = (120, 40)
 REPO = Path(__file__).resolve().parents[1]
-
-
-async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition"):
-    """Let the app run until `condition()` holds (workers, QEMU) or fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def async_test(fn):
-    """Run an async test function on a fresh event loop (the app needs one per test)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 def make_app(tmp_path, recipe="hello", **kw) -> WorkbenchApp:

@@ -9,11 +9,8 @@ small script.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -27,28 +24,12 @@ from workbench.tui.widgets.exercises_panel import ExercisesPanel, editor_command
 from workbench.tui.widgets.graph_view import GraphView
 from workbench.tui.widgets.lessons_panel import LessonsPanel
 
+from .pilot import async_test, wait_for
 from .terminal import HAVE_TERMINAL, WORKBENCH, press_until, tmux, wait_screen
 
 SIZE = (120, 40)
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "/* edited by the test editor */"
-
-
-def async_test(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture()

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from .catalogue import Catalogue, Component, kernels_dir, load_catalogue
 from .errors import WorkbenchError
+from .files import write_if_changed
 from .generators import run_generators
 from .linkscript import linker_script
 from .recipe import LAYOUTS, Recipe, load_recipe
@@ -128,7 +129,7 @@ class BuildResult:
         }
 
 
-def _hash_files(paths: list[Path]) -> str:
+def hash_files(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for p in paths:
         h.update(str(p.name).encode())
@@ -136,41 +137,71 @@ def _hash_files(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def _headers(directory: Path) -> list[Path]:
+def header_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.h") if p.is_file())
 
 
+@dataclass
+class DomainBuild:
+    """A ring-3 domain compiled again under names of its own (monolithic, microkernel)."""
+
+    tag: str  # "user", or a microkernel server's "srv_<component>"
+    header: Path  # its rename header, included first in every file (-include)
+    stubs: Path  # its generated stubs, compiled with it
+    stubs_owner: Component  # the layout's glue component, which the stubs are attributed to
+
+
+def object_name(component: str, stem: str, generated: bool = False, tag: str | None = None) -> str:
+    """`<component>__<stem>.o` in the kernel, `<tag>.<component>__<stem>.o` in a ring-3 domain:
+    the linker script picks each domain's objects by these names."""
+    return f"{tag + '.' if tag else ''}{component}__{stem}{'_gen' if generated else ''}.o"
+
+
 def plan_objects(res: Resolution, out: Path, tc: Toolchain,
-                 components: list[Component] | None = None) -> list[ObjectPlan]:
+                 components: list[Component] | None = None,
+                 domain: DomainBuild | None = None) -> list[ObjectPlan]:
+    """What to compile, with each object's cache key: the components' sources and generated
+    files; for a ring-3 `domain`, compiled with its rename header, plus its stubs."""
     include = kernels_dir() / "include"
-    common_headers = _hash_files(_headers(include)) if include.is_dir() else ""
+    common_headers = hash_files(header_files(include)) if include.is_dir() else ""
+    header_text = domain.header.read_text() if domain else ""
     plans = []
-    for comp in res.components if components is None else components:
+
+    def add(comp: Component, src: Path, generated: bool, extra: tuple[str, ...] = ()) -> None:
         cfg_dir = out / "config" / comp.name
         gen_dir = out / "generated" / comp.name
-        flags = [f"-I{include}", f"-I{comp.directory}", f"-I{cfg_dir}", f"-I{gen_dir}"]
-        local = _hash_files([*_headers(comp.directory), cfg_dir / "config.h",
-                             *sorted(gen_dir.glob("*"))])
-        sources = [*comp.source_paths(), *sorted(gen_dir.glob("*.c"))]
-        for src in sources:
-            obj = out / "obj" / f"{comp.name}__{src.stem}{'_gen' if src.parent == gen_dir else ''}.o"
-            p = ObjectPlan(comp.name, src, obj, flags)
-            h = hashlib.sha256()
-            for part in (src.read_bytes(), common_headers.encode(), local.encode(),
-                         " ".join([*tc.cc, *tc.cflags]).encode(), tc.identity.encode(),
-                         # flags name paths that differ between build folders but not in meaning
-                         src.name.encode()):
-                h.update(part)
-                h.update(b"\0")
-            p.key = h.hexdigest()
-            plans.append(p)
+        flags = [f"-I{include}", f"-I{comp.directory}", f"-I{cfg_dir}", f"-I{gen_dir}", *extra]
+        if domain:
+            flags += ["-include", str(domain.header)]
+        local = hash_files([*header_files(comp.directory), cfg_dir / "config.h",
+                            *sorted(gen_dir.glob("*"))])
+        p = ObjectPlan(comp.name, src, out / "obj" / object_name(
+            comp.name, src.stem, generated, domain.tag if domain else None), flags)
+        # flags name paths that differ between build folders but not in meaning: the key
+        # takes the file's name and, for a domain, its header's text instead
+        parts = [src.read_bytes(), common_headers.encode(), local.encode(),
+                 " ".join([*tc.cc, *tc.cflags]).encode(), tc.identity.encode(), src.name.encode()]
+        if domain:
+            parts += [f"domain={domain.tag}".encode(), header_text.encode(),
+                      " ".join(extra).replace(str(out), "").encode()]
+        h = hashlib.sha256()
+        for part in parts:
+            h.update(part)
+            h.update(b"\0")
+        p.key = h.hexdigest()
+        plans.append(p)
+
+    for comp in res.components if components is None else components:
+        gen_dir = out / "generated" / comp.name
+        for src in comp.source_paths():
+            add(comp, src, False)
+        for src in sorted(gen_dir.glob("*.c")):
+            add(comp, src, True)
+    if domain:
+        add(domain.stubs_owner, domain.stubs, True, (f"-I{domain.stubs.parent}",))
     return plans
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text() != text:
-        path.write_text(text)
 
 
 def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
@@ -193,35 +224,32 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     domain_plans: dict[str, list[ObjectPlan]] = {}
     for comp in res.components:
         values = res.options.get(comp.name, {})
-        _write_if_changed(out / "config" / comp.name / "config.h",
+        write_if_changed(out / "config" / comp.name / "config.h",
                           config_header(comp, values, recipe))
         run_generators(comp, values, recipe, out / "generated" / comp.name)
 
     if recipe.layout == "monolithic":
         # Two domains: the kernel (everything but the application, plus the glue component)
         # and the user domain (the application and its own copies of the libraries).
-        from .glue import plan_user_objects, prepare_monolithic
+        from .glue import prepare_monolithic
 
         include = kernels_dir() / "include"
         mono = prepare_monolithic(res, out, include)
         plans = plan_objects(res, out, tc, mono.kernel_components)
-        common = _hash_files(_headers(include)) if include.is_dir() else ""
-        user_plans = plan_user_objects(mono, out, tc, include, common, _hash_files)
+        user_plans = plan_objects(res, out, tc, mono.user_components, DomainBuild(
+            "user", mono.user_header, mono.user_stubs, mono.glue_component))
         plans += user_plans
     elif recipe.layout == "microkernel":
         # The kernel (boot and cpu layers, microkernel-x86), then a ring-3 domain per server
         # and one for the application, each compiled with its own names.
-        from .glue import plan_domain_objects
         from .microglue import prepare_microkernel
 
         include = kernels_dir() / "include"
         micro = prepare_microkernel(res, out, include)
         plans = plan_objects(res, out, tc, micro.kernel_components)
-        common = _hash_files(_headers(include)) if include.is_dir() else ""
         for d in micro.domains:
-            domain_plans[d.tag] = plan_domain_objects(
-                d.tag, d.members, d.header, d.stubs, micro.glue_component, out, tc, include,
-                common, _hash_files)
+            domain_plans[d.tag] = plan_objects(res, out, tc, d.members, DomainBuild(
+                d.tag, d.header, d.stubs, micro.glue_component))
             plans += domain_plans[d.tag]
     else:
         plans = plan_objects(res, out, tc)
@@ -297,7 +325,7 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     else:
         script = linker_script(res.components, entry)
     script_path = out / "link.ld"
-    _write_if_changed(script_path, script)
+    write_if_changed(script_path, script)
     objects = [p.obj for p in plans]
     image = out / f"{recipe.name}.elf"
     link_key = hashlib.sha256(
@@ -344,7 +372,7 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         warnings=warnings,
     )
     report = image.with_suffix(".elf.json")
-    _write_if_changed(report, json.dumps(result.to_dict(), indent=2) + "\n")
+    write_if_changed(report, json.dumps(result.to_dict(), indent=2) + "\n")
     result.report_path = report
     emit("done", {"image": str(image), "seconds": result.seconds})
     return result

@@ -40,8 +40,9 @@ from .recipe import Recipe
 MEASURED_LAYOUTS = ("libos", "monolithic", "microkernel")
 LOADED_KINDS = ("code", "rodata", "data")
 CROSSING_APP = "crossing-bench"
-# Where each layout's crossing is measured: (application, layout it is built in, its record).
-CROSSING_BENCHES = {layout: (CROSSING_APP, layout, "crossing") for layout in MEASURED_LAYOUTS}
+# The floor each benchmark reports beside its cycles per call: crossing-bench's empty loop,
+# ipc-bench's null system call.
+FLOOR_FIELDS = {"crossing": "loop_cycles", "ipc": "trap_cycles"}
 
 # on_progress(what is happening now, steps done, steps in all)
 Progress = Callable[[str, int, int], None]
@@ -121,12 +122,12 @@ class CrossingCost:
             "calls_per_round": self.calls,
             "runs": self.runs,
             "toolchain": self.toolchain,
-            "layouts": {layout: {"application": CROSSING_BENCHES[layout][0],
+            "layouts": {layout: {"application": CROSSING_APP,
                                  "samples": len(self.samples.get(layout, [])),
                                  "cycles_per_call": self.cycles_per_call(layout),
                                  "loop_cycles": self.loop_cycles(layout),
                                  "loadable_bytes": self.loadable_bytes.get(layout)}
-                        for layout in CROSSING_BENCHES},
+                        for layout in MEASURED_LAYOUTS},
             "monolithic_over_libos": self.ratio,
             "microkernel_over_libos": self.ratio_to_libos("microkernel"),
             "crossing_cycles": self.crossing_cycles,
@@ -237,17 +238,15 @@ def boot_for_measure(image: Path, machine: str, timeout: float, appliance: bool)
 
 
 def crossing_recipe(layout: str, calls: int = 10000, rounds: int = 7) -> Recipe:
-    """The recipe that measures `layout`'s crossing (see CROSSING_BENCHES)."""
-    app, built_as, _ = CROSSING_BENCHES[layout]
-    return Recipe(name=f"crossing-{layout}", application=app, layout=built_as,
-                  options={app: {"calls": calls, "rounds": rounds}})
+    """crossing-bench in `layout`: the same call, crossing that layout's boundary."""
+    return Recipe(name=f"crossing-{layout}", application=CROSSING_APP, layout=layout,
+                  options={CROSSING_APP: {"calls": calls, "rounds": rounds}})
 
 
 def crossing_rounds(run, bench: str = "crossing") -> list[tuple[int, int]]:
     """(cycles_per_call, floor) of every `bench name=<bench>` round but the first, which
-    warms the caches and is left out. The floor is `loop_cycles` (crossing-bench) or
-    `trap_cycles` (ipc-bench)."""
-    floor = "trap_cycles" if bench == "ipc" else "loop_cycles"
+    warms the caches and is left out. The floor is the field FLOOR_FIELDS names."""
+    floor = FLOOR_FIELDS[bench]
     found = []
     for rec in run.telemetry:
         if rec.kind == "bench" and rec.fields.get("name") == bench:
@@ -278,36 +277,35 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
     from .build import build
     from .catalogue import load_catalogue
     from .resolve import resolve
+    from .run import boot_image_sync
 
     if runs < 1 or rounds < 2:
         raise WorkbenchError("the crossing benchmark needs at least 1 boot and 2 rounds "
                              "(the first round is a warm-up)", key="rounds")
     cat = catalogue or load_catalogue()
     step = _steps or _Steps(crossing_steps(runs), on_progress, cancelled)
-    cost = CrossingCost(calls, runs, toolchain, {k: [] for k in CROSSING_BENCHES})
+    cost = CrossingCost(calls, runs, toolchain, {k: [] for k in MEASURED_LAYOUTS})
     images = {}
-    for layout, (app, _, _) in CROSSING_BENCHES.items():
-        step(f"building {app} ({layout})")
+    for layout in MEASURED_LAYOUTS:
+        step(f"building {CROSSING_APP} ({layout})")
         result = build(resolve(crossing_recipe(layout, calls, rounds), cat),
                        Path(out) / layout, toolchain)
         images[layout] = result.image
         cost.loadable_bytes[layout] = result.loadable_bytes
     for i in range(runs):
-        for layout, (app, _, bench) in CROSSING_BENCHES.items():
-            step(f"booting {app} ({layout}, {i + 1}/{runs})")
-            from .run import boot_image_sync
-
+        for layout in MEASURED_LAYOUTS:
+            step(f"booting {CROSSING_APP} ({layout}, {i + 1}/{runs})")
             run = boot_image_sync(images[layout], timeout=timeout)
             if run.status != "success":
-                raise WorkbenchError(f"{app} ({layout}) ended with status {run.status}",
+                raise WorkbenchError(f"{CROSSING_APP} ({layout}) ended with status {run.status}",
                                      file=images[layout], details=run.console.splitlines()[-8:])
-            cost.samples[layout] += crossing_rounds(run, bench)
+            cost.samples[layout] += crossing_rounds(run)
     return cost
 
 
 def crossing_steps(runs: int) -> int:
     """Progress steps of measure_crossing: one build and `runs` boots per layout."""
-    return len(CROSSING_BENCHES) * (1 + runs)
+    return len(MEASURED_LAYOUTS) * (1 + runs)
 
 
 # --------------------------------------------------------------------------- the whole comparison

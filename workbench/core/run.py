@@ -42,12 +42,9 @@ from qemu.qmp.events import EventListener
 
 from .errors import WorkbenchError
 from .machines import get_machine
+from .status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from .telemetry import LineSplitter, Record, parse_record
 from .tools import find_qemu
-
-# The byte written to port 0xf4 becomes QEMU's exit code (value << 1) | 1.
-EXIT_STATUS = {33: "success", 35: "failure", 37: "panic"}
-STATUSES = ("success", "failure", "panic", "triple-fault", "timeout", "stopped", "error")
 
 EXCEPTION_NAMES = {
     0: "divide error", 1: "debug", 2: "non-maskable interrupt", 3: "breakpoint",

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WorkbenchError
+from .files import write_if_changed
 from .generators import register
 from .manifest import Table, read_toml
 
@@ -169,9 +170,6 @@ def site_to_c(files: list[SiteFile], blob_paths: list[Path], source: str) -> str
     return "\n".join(out)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
 
 
 @register("http-site")
@@ -180,9 +178,9 @@ def generate(source: Path, out_dir: Path, options: dict[str, Any]) -> None:
     blobs = []
     for i, f in enumerate(files):
         blob = out_dir / f"site_{i}.bin"
-        _write_if_changed(blob, f.data)
+        write_if_changed(blob, f.data)
         blobs.append(blob)
     for stale in out_dir.glob("site_*.bin"):
         if stale not in blobs:
             stale.unlink()
-    _write_if_changed(out_dir / "site.c", site_to_c(files, blobs, source.name).encode())
+    write_if_changed(out_dir / "site.c", site_to_c(files, blobs, source.name).encode())

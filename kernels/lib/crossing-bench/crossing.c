@@ -4,9 +4,10 @@
  * The function called is clock_tsc_hz(): after its first call (which calibrates the clock)
  * it returns a stored number and has no side effects, so what is measured is the call itself.
  * In a library OS that is a `call` and a `ret`; in the monolithic layout the same line calls
- * a generated stub that enters the kernel with `syscall`.
+ * a generated stub that enters the kernel with `syscall`; in the microkernel the stub's
+ * system call becomes a message to the clock server, which runs and replies.
  *
- * rdtsc is allowed in user mode (CR4.TSD is clear), so both layouts read the same clock.
+ * rdtsc is allowed in user mode (CR4.TSD is clear), so every layout reads the same clock.
  */
 #include <stdint.h>
 

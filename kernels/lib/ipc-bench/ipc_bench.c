@@ -1,10 +1,11 @@
 /*
  * ipc_bench.c — a microkernel in miniature, to measure what one IPC round trip costs.
  *
- * The workbench models the microkernel layout (every service a user-mode server, reached by
- * messages) but builds only the library OS and the monolithic kernel. This application
- * measures the one number the model cannot give: the price of asking another protection
- * domain for something. It sets up two user-mode domains, each with its own address space —
+ * The microkernel layout (microkernel-x86) turns whole recipes into servers that talk by
+ * messages, with generated stubs and server loops around every message. This application is
+ * the message alone, small enough to read in one sitting: the price of asking another
+ * protection domain for something. It sets up two user-mode domains, each with its own
+ * address space —
  *
  *   client (client.S)  ── SYS_CALL ──►  kernel (ipc_entry.S)  ──►  server (server.S)
  *          ◄──────────────────────────  kernel  ◄── SYS_REPLY_WAIT ──
@@ -15,7 +16,7 @@
  *
  * C: cycles of one IPC round trip; T: cycles of one null system call (the trap alone), from
  * the same run, so the ratio C / T holds on any host. The crossing-bench application gives
- * the same figure for a function call (library OS) and a system call (monolithic kernel).
+ * the cost of one call in each layout: a function call, a system call, a message.
  */
 #include <stdint.h>
 

@@ -11,33 +11,13 @@
 #define SYS_CALL       2    /* client: send a message to the server and wait for the reply */
 #define SYS_REPLY_WAIT 3    /* server: send the reply, then wait for the next message */
 
-/* Byte offsets in struct context, for the assembly (checked against the struct below). */
-#define CTX_RSP    0
-#define CTX_RIP    8
-#define CTX_RFLAGS 16
-#define CTX_RBX    24
-#define CTX_RBP    32
-#define CTX_R12    40
-#define CTX_R13    48
-#define CTX_R14    56
-#define CTX_R15    64
-#define CTX_CR3    72
-
 #define USER_PAGE 4096
 
-#ifndef __ASSEMBLER__
-#include <stddef.h>
-#include <stdint.h>
+/* A domain that is not running (struct context) and the CTX_* offsets the assembly uses. */
+#include "arch/context.h"
 
-/* A domain that is not running: where it stopped (RSP, RIP, RFLAGS), the registers the
- * C calling convention says a callee must keep, and its address space (CR3). */
-struct context {
-    uint64_t rsp, rip, rflags;
-    uint64_t rbx, rbp, r12, r13, r14, r15;
-    uint64_t cr3;
-};
-_Static_assert(offsetof(struct context, rbx) == CTX_RBX, "CTX_* must match struct context");
-_Static_assert(offsetof(struct context, cr3) == CTX_CR3, "CTX_* must match struct context");
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 /* ipc_entry.S reads and writes these; ipc_bench.c fills them in. */
 extern struct context ipc_client_ctx, ipc_server_ctx;

@@ -14,32 +14,12 @@
 #define MK_KERNEL (-1)          /* the caller of mk_call when it is the kernel itself */
 #define MK_MESSAGE_BYTES 4096   /* a server's message page: where copied buffers land */
 
-/* Byte offsets in struct mk_ctx, for mk_entry.S (checked against the struct below). */
-#define CTX_RSP    0
-#define CTX_RIP    8
-#define CTX_RFLAGS 16
-#define CTX_RBX    24
-#define CTX_RBP    32
-#define CTX_R12    40
-#define CTX_R13    48
-#define CTX_R14    56
-#define CTX_R15    64
-#define CTX_CR3    72
-#define CTX_SIZE   80
+/* A domain that is not running (struct context) and the CTX_* offsets mk_entry.S uses. */
+#include "arch/context.h"
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
-
-/* A domain that is not running: where it stopped, the registers a C function must keep,
- * and its address space. */
-struct mk_ctx {
-    uint64_t rsp, rip, rflags;
-    uint64_t rbx, rbp, r12, r13, r14, r15;
-    uint64_t cr3;
-};
-_Static_assert(sizeof(struct mk_ctx) == CTX_SIZE, "CTX_* must match struct mk_ctx");
-_Static_assert(offsetof(struct mk_ctx, cr3) == CTX_CR3, "CTX_* must match struct mk_ctx");
 
 /* A request as it travels: the function's number in the server's loop and six arguments,
  * exactly the registers RAX, RDI, RSI, RDX, R10, R8, R9 (mk_entry.S builds one from them). */
@@ -78,7 +58,7 @@ extern const struct mk_target mk_targets[];
 extern const uint64_t mk_target_count;
 
 /* mk_boot.c */
-extern struct mk_ctx mk_ctx[];
+extern struct context mk_ctx[];
 void mk_init(void);
 
 /* mk_call.c: a call through the kernel, from a domain or from the kernel (MK_KERNEL). */

@@ -33,7 +33,7 @@
 #define RFLAGS_RESERVED 0x2
 #define RFLAGS_IOPL3    (3u << 12)
 
-struct mk_ctx mk_ctx[CONFIG_MICROKERNEL_X86_MAX_DOMAINS];
+struct context mk_ctx[CONFIG_MICROKERNEL_X86_MAX_DOMAINS];
 static uint64_t kernel_cr3;
 static int started;
 
