@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.run import RunResult, boot_image_sync  # noqa: E402
+from workbench.core.model.errors import WorkbenchError  # noqa: E402
+from workbench.core.run.qemu import RunResult, boot_image_sync  # noqa: E402
 
 FLOOR_SOURCE = ROOT / "kernels" / "bench" / "floor.S"
 FLOOR_SCRIPT = ROOT / "kernels" / "bench" / "floor.ld"
@@ -38,7 +38,7 @@ DEFAULT_RECIPE = ROOT / "kernels" / "recipes" / "hello.toml"
 
 def build_floor(out_dir: Path, toolchain: str = "zig") -> Path:
     """Assemble and link the floor kernel with the workbench's own toolchain."""
-    from workbench.core.toolchain import get_toolchain
+    from workbench.core.build.toolchain import get_toolchain
 
     out_dir.mkdir(parents=True, exist_ok=True)
     obj, image = out_dir / "floor.o", out_dir / "floor.elf"
@@ -49,14 +49,14 @@ def build_floor(out_dir: Path, toolchain: str = "zig") -> Path:
 
 
 def build_image(recipe: Path, out_dir: Path) -> tuple[Path, str | None]:
-    from workbench.core.build import build_recipe
+    from workbench.core.build.pipeline import build_recipe
 
     result = build_recipe(recipe, out_dir / recipe.stem)
     return Path(result.image), getattr(result.recipe, "machine", None)
 
 
 def machine_of(image: Path) -> str | None:
-    from workbench.core.inspect import inspect_image
+    from workbench.core.inspect.image import inspect_image
 
     return inspect_image(image).machine
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.core.build import build  # noqa: E402
-from workbench.core.catalogue import load_catalogue  # noqa: E402
-from workbench.core.recipe import load_recipe, recipes_dir  # noqa: E402
-from workbench.core.resolve import resolve  # noqa: E402
-from workbench.core.toolchain import get_toolchain  # noqa: E402
+from workbench.core.build.pipeline import build  # noqa: E402
+from workbench.core.build.toolchain import get_toolchain  # noqa: E402
+from workbench.core.model.catalogue import load_catalogue  # noqa: E402
+from workbench.core.model.recipe import load_recipe, recipes_dir  # noqa: E402
+from workbench.core.model.resolve import resolve  # noqa: E402
 
 
 def empty_compile(tc, tmp: Path) -> float:

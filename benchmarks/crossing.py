@@ -14,7 +14,7 @@ reports `bench name=crossing ... cycles_per_call=C loop_cycles=L` on telemetry.
 Reports medians over every round of every boot (the first round of each boot is a warm-up and
 left out): cycles per call in each layout, the empty loop's cycles (the floor, measured in the
 same run), and the ratios to libos. The building, booting and reading of telemetry
-is `workbench.core.measure.measure_crossing`, which the Compare screen and `workbench compare`
+is `workbench.core.run.measure.measure_crossing`, which the Compare screen and `workbench compare`
 call with one boot per layout. Under QEMU's software emulation (TCG) the TSC is
 virtual: the cycles are the emulated machine's, comparable with each other, not with hardware.
 """
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.measure import MEASURED_LAYOUTS, measure_crossing  # noqa: E402
+from workbench.core.model.errors import WorkbenchError  # noqa: E402
+from workbench.core.run.measure import MEASURED_LAYOUTS, measure_crossing  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,9 +36,9 @@ sys.path.insert(0, str(REPO))
 
 import dns.message  # noqa: E402
 
-from workbench.core.appliance import Appliance  # noqa: E402
-from workbench.core.build import build_recipe  # noqa: E402
-from workbench.core.errors import WorkbenchError  # noqa: E402
+from workbench.core.build.pipeline import build_recipe  # noqa: E402
+from workbench.core.model.errors import WorkbenchError  # noqa: E402
+from workbench.core.run.appliance import Appliance  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from boot import build_floor  # noqa: E402
@@ -135,7 +135,7 @@ def _baseline_http_server() -> http.server.ThreadingHTTPServer:
 
 
 def baseline_run(floor: Path, seconds: float) -> dict:
-    from workbench.core.run import boot_image_sync
+    from workbench.core.run.qemu import boot_image_sync
 
     out = {"floor_ms": boot_image_sync(floor, timeout=10).duration_ms}
     echo = _EchoUDP()

@@ -164,10 +164,10 @@ async def bench_log_baseline(lines: int = 20_000) -> float:
 
 
 def bench_graph(kernels: Path, runs: int) -> dict:
-    from workbench.core.catalogue import load_catalogue
-    from workbench.core.graph import layout
-    from workbench.core.recipe import load_recipe
-    from workbench.core.resolve import resolve
+    from workbench.core.inspect.graph import layout
+    from workbench.core.model.catalogue import load_catalogue
+    from workbench.core.model.recipe import load_recipe
+    from workbench.core.model.resolve import resolve
     from workbench.tui.graph_grid import build_grid
     from workbench.tui.widgets.graph_view import GraphView
 
@@ -199,7 +199,7 @@ def bench_graph(kernels: Path, runs: int) -> dict:
 
 
 async def bench_console(lines: int = 20_000) -> dict:
-    from workbench.core.run import RunEvent
+    from workbench.core.run.qemu import RunEvent
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.run import RunPane
     from workbench.tui.widgets.console_view import ConsoleView

@@ -29,7 +29,7 @@ def _private_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from workbench.core.catalogue import load_catalogue
+    from workbench.core.model.catalogue import load_catalogue
 
     return load_catalogue()
 
@@ -42,9 +42,9 @@ def build_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built(build_dir, catalogue):
     """Build a built-in recipe once per session: built("hello") -> BuildResult."""
-    from workbench.core.build import build
-    from workbench.core.recipe import load_recipe
-    from workbench.core.resolve import resolve
+    from workbench.core.build.pipeline import build
+    from workbench.core.model.recipe import load_recipe
+    from workbench.core.model.resolve import resolve
 
     done = {}
 
@@ -111,8 +111,8 @@ def appliance_fixture(recipe: str, forwards: list[tuple[str, int]], tmp_path_fac
 
     For module fixtures: `yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)`.
     """
-    from workbench.core.appliance import Appliance
-    from workbench.core.build import build_recipe
+    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.run.appliance import Appliance
 
     built = build_recipe(recipe, tmp_path_factory.mktemp(f"{recipe}-build"))
     app = Appliance(built.image, forwards)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from workbench.core.run import boot_image_sync
+from workbench.core.run.qemu import boot_image_sync
 
 from .conftest import qemu_pids, run_cli
 
@@ -25,9 +25,9 @@ def test_selftest_passes(built, toolchain):
 
 
 def test_selftest_passes_with_the_bump_allocator(catalogue, tmp_path):
-    from workbench.core.build import build
-    from workbench.core.recipe import load_recipe
-    from workbench.core.resolve import resolve
+    from workbench.core.build.pipeline import build
+    from workbench.core.model.recipe import load_recipe
+    from workbench.core.model.resolve import resolve
 
     from .conftest import RECIPES
 

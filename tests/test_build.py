@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from workbench.core.build import build, config_header
-from workbench.core.catalogue import load_catalogue
-from workbench.core.inspect import inspect_image
-from workbench.core.recipe import load_recipe
-from workbench.core.resolve import resolve
-from workbench.core.toolchain import BuildError
+from workbench.core.build.pipeline import build, config_header
+from workbench.core.build.toolchain import BuildError
+from workbench.core.inspect.image import inspect_image
+from workbench.core.model.catalogue import load_catalogue
+from workbench.core.model.recipe import load_recipe
+from workbench.core.model.resolve import resolve
 
 from .conftest import RECIPES, run_cli
 
@@ -117,7 +117,7 @@ def test_compiler_error_names_file_line_and_source(tmp_path):
 
 
 def catalogue_hello_source(ws):
-    from workbench.core.catalogue import load_component
+    from workbench.core.model.catalogue import load_component
 
     return load_component(ws / "hello").sources[0]
 

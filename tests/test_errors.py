@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.catalogue import load_catalogue, load_component
-from workbench.core.errors import WorkbenchError
-from workbench.core.recipe import load_recipe
-from workbench.core.resolve import resolve
+from workbench.core.model.catalogue import load_catalogue, load_component
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import load_recipe
+from workbench.core.model.resolve import resolve
 
 from .conftest import KERNELS, REPO, run_cli
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.expect import Expectation
-from workbench.core.manifest import Table
-from workbench.core.run import boot_image_sync
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.manifest import Table
+from workbench.core.run.expect import Expectation
+from workbench.core.run.qemu import boot_image_sync
 
 
 def table(text: str) -> Table:

@@ -10,9 +10,9 @@ import tomllib
 import pytest
 
 from tests.conftest import KERNELS, qemu_pids, run_cli
-from workbench.core import grading as G
-from workbench.core.catalogue import load_component
-from workbench.core.errors import WorkbenchError
+from workbench.core.learn import grading as G
+from workbench.core.model.catalogue import load_component
+from workbench.core.model.errors import WorkbenchError
 
 EXERCISES = G.list_exercises()
 
@@ -133,7 +133,7 @@ def test_bad_exercise_file_names_the_key(tmp_path, old, new, words):
 
 
 def test_timeout_scale_must_be_a_positive_number(monkeypatch):
-    from workbench.core.lessons import timeout_scale
+    from workbench.core.learn.lessons import timeout_scale
 
     monkeypatch.setenv("WB_TIMEOUT_SCALE", "2.5")
     assert timeout_scale() == 2.5
@@ -241,7 +241,7 @@ def test_bad_client_check_is_a_clear_error(tmp_path, edit, words):
 
 @pytest.mark.qemu
 def test_network_run_boots_once_for_all_its_queries(tmp_path, monkeypatch):
-    from workbench.core.appliance import Appliance
+    from workbench.core.run.appliance import Appliance
 
     starts = []
     real_start = Appliance.start

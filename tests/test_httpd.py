@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from workbench.core.site import collect_site
+from workbench.core.build.generators.site import collect_site
 
 from .conftest import RECIPES, appliance_fixture
 

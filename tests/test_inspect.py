@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.inspect import (
+from workbench.core.inspect.image import (
     ImageInfo,
     inspect_image,
     report_path,
     split_section_name,
 )
-from workbench.core.machines import get_machine
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.run.machines import get_machine
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = REPO / "kernels" / "recipes"
@@ -96,7 +96,7 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def two_components(tmp_path_factory) -> Path:
-    from workbench.core.toolchain import get_toolchain
+    from workbench.core.build.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("inspect")
     (out / "alloc.c").write_text(ALLOC_C)
@@ -113,7 +113,7 @@ def two_components(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def floor(tmp_path_factory) -> Path:
-    from workbench.core.toolchain import get_toolchain
+    from workbench.core.build.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("floor")
     tc = get_toolchain("zig")
@@ -282,7 +282,7 @@ def test_built_hello_is_fully_attributed(tmp_path):
     recipe = RECIPES / "hello.toml"
     if not recipe.is_file():
         pytest.skip("recipe hello.toml does not exist yet")
-    from workbench.core.build import build_recipe
+    from workbench.core.build.pipeline import build_recipe
 
     result = build_recipe(recipe, tmp_path / "hello")
     info: ImageInfo = inspect_image(result.image)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.catalogue import FunctionSpec
-from workbench.core.headers import header_prototypes, mismatches
+from workbench.core.model.catalogue import FunctionSpec
+from workbench.core.model.headers import header_prototypes, mismatches
 
 from .conftest import KERNELS
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.build import build
-from workbench.core.inspect import inspect_image
-from workbench.core.measure import crossing_rounds
-from workbench.core.recipe import Recipe
-from workbench.core.resolve import resolve
-from workbench.core.run import boot_image_sync
+from workbench.core.build.pipeline import build
+from workbench.core.inspect.image import inspect_image
+from workbench.core.model.recipe import Recipe
+from workbench.core.model.resolve import resolve
+from workbench.core.run.measure import crossing_rounds
+from workbench.core.run.qemu import boot_image_sync
 
 pytestmark = pytest.mark.qemu
 

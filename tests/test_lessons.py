@@ -11,10 +11,10 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import REPO, run_cli
-from workbench.core import lessons as L
-from workbench.core.errors import WorkbenchError
-from workbench.core.files import atomic_write_text
-from workbench.core.progress import Progress, current_language
+from workbench.core.learn import lessons as L
+from workbench.core.learn.progress import Progress, current_language
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.files import atomic_write_text
 
 LESSONS = L.load_lessons()
 

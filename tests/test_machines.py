@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.machines import MACHINES, get_machine
-from workbench.core.run import QemuRun
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.run.machines import MACHINES, get_machine
+from workbench.core.run.qemu import QemuRun
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,7 +62,7 @@ def test_virtio_mmio_slots_only_on_microvm():
 
 @pytest.fixture(scope="module")
 def floor_image(tmp_path_factory):
-    from workbench.core.toolchain import get_toolchain
+    from workbench.core.build.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("floor")
     tc = get_toolchain("zig")

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from workbench.core.layouts import model_layouts
-from workbench.core.measure import crossing_rounds, measure_layouts, with_layout
-from workbench.core.recipe import find_recipe, load_recipe
-from workbench.core.resolve import resolve
+from workbench.core.layouts.model import model_layouts
+from workbench.core.model.recipe import find_recipe, load_recipe
+from workbench.core.model.resolve import resolve
+from workbench.core.run.measure import crossing_rounds, measure_layouts, with_layout
 
 from .conftest import run_cli
 
@@ -129,8 +129,8 @@ def test_cli_compare_table(tmp_path):
 
 
 def test_crossing_rounds_skip_the_warm_up():
-    from workbench.core.run import RunResult
-    from workbench.core.telemetry import parse_record
+    from workbench.core.run.qemu import RunResult
+    from workbench.core.run.telemetry import parse_record
 
     lines = ["ready app=crossing-bench",
              "bench name=crossing round=1 calls=10 cycles_per_call=900 loop_cycles=9",
@@ -145,9 +145,9 @@ def test_crossing_rounds_skip_the_warm_up():
 def test_the_layout_steps_of_lesson_11_pass_on_real_boots(tmp_path, monkeypatch):
     """The lesson's boot steps on the two real layouts: ring 3 passes selftest, an I/O
     instruction faults there, and the learner's library-OS copy of the same app may use it."""
-    from workbench.core import lessons as L
-    from workbench.core.progress import Progress
-    from workbench.core.recipe import recipes_dir
+    from workbench.core.learn import lessons as L
+    from workbench.core.learn.progress import Progress
+    from workbench.core.model.recipe import recipes_dir
 
     monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
     les = L.find_lesson("11")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.build import build
-from workbench.core.catalogue import FunctionSpec, Interface, load_catalogue
-from workbench.core.errors import WorkbenchError
-from workbench.core.inspect import inspect_image
-from workbench.core.microglue import ARG_BUFFER, ARG_STRING, ARG_VALUE, argument_kinds
-from workbench.core.recipe import Recipe
-from workbench.core.resolve import resolve
-from workbench.core.run import boot_image_sync
+from workbench.core.build.pipeline import build
+from workbench.core.inspect.image import inspect_image
+from workbench.core.layouts.microglue import ARG_BUFFER, ARG_STRING, ARG_VALUE, argument_kinds
+from workbench.core.model.catalogue import FunctionSpec, Interface, load_catalogue
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import Recipe
+from workbench.core.model.resolve import resolve
+from workbench.core.run.qemu import boot_image_sync
 
 from .conftest import workspace_app
 

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from workbench.core import glue
-from workbench.core.build import build
-from workbench.core.catalogue import FunctionSpec, Interface, kernels_dir, load_catalogue
-from workbench.core.errors import WorkbenchError
-from workbench.core.inspect import inspect_image
-from workbench.core.recipe import Recipe, load_recipe
-from workbench.core.resolve import resolve
-from workbench.core.run import boot_image_sync
+from workbench.core.build.pipeline import build
+from workbench.core.inspect.image import inspect_image
+from workbench.core.layouts import glue
+from workbench.core.model.catalogue import FunctionSpec, Interface, kernels_dir, load_catalogue
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import Recipe, load_recipe
+from workbench.core.model.resolve import resolve
+from workbench.core.run.qemu import boot_image_sync
 
 from .conftest import RECIPES, workspace_app
 

@@ -24,9 +24,9 @@ import dns.query
 import dns.rcode
 import pytest
 
-from workbench.core.appliance import Appliance
-from workbench.core.build import build_recipe
-from workbench.core.site import collect_site
+from workbench.core.build.generators.site import collect_site
+from workbench.core.build.pipeline import build_recipe
+from workbench.core.run.appliance import Appliance
 
 from . import rawnet
 from .conftest import RECIPES

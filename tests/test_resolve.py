@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from workbench.core.recipe import Recipe, load_recipe, save_recipe
-from workbench.core.resolve import ROOT, resolve
+from workbench.core.model.recipe import Recipe, load_recipe, save_recipe
+from workbench.core.model.resolve import ROOT, resolve
 
 from .conftest import RECIPES, run_cli
 
@@ -117,7 +117,7 @@ def test_cli_graph_export(tmp_path, fmt):
                            "hello process (ring 3)"]),
 ])
 def test_exported_graph_boxes_the_protection_domains(catalogue, recipe, clusters):
-    from workbench.core.graph import domain_clusters, to_dot
+    from workbench.core.inspect.graph import domain_clusters, to_dot
 
     res = resolve(load_recipe(RECIPES / f"{recipe}.toml"), catalogue)
     assert sorted(title for title, _ in domain_clusters(res)) == sorted(clusters)

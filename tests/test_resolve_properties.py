@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.catalogue import Catalogue, Component, Interface
-from workbench.core.errors import WorkbenchError
-from workbench.core.recipe import Recipe
-from workbench.core.resolve import ROOT, resolve
+from workbench.core.model.catalogue import Catalogue, Component, Interface
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import Recipe
+from workbench.core.model.resolve import ROOT, resolve
 
 
 @st.composite

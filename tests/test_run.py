@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import ToolMissing, WorkbenchError
-from workbench.core.run import (
+from workbench.core.model.errors import ToolMissing, WorkbenchError
+from workbench.core.run.qemu import (
     EXIT_STATUS,
     Forward,
     QemuRun,
@@ -33,7 +33,7 @@ from workbench.core.run import (
     panic_from_record,
     parse_forward,
 )
-from workbench.core.telemetry import parse_record
+from workbench.core.run.telemetry import parse_record
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = REPO / "kernels" / "recipes"
@@ -128,7 +128,7 @@ SCRATCH_VARIANTS = {
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory):
     """scratch("hang") -> path of a scratch kernel built with the workbench toolchain."""
-    from workbench.core.toolchain import get_toolchain
+    from workbench.core.build.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("scratch-kernels")
     src, script = out / "scratch.S", out / "scratch.ld"
@@ -151,7 +151,7 @@ def scratch(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_image(tmp_path_factory):
     """real_image("hello") -> the image of kernels/recipes/hello.toml, built by the workbench."""
-    from workbench.core.build import build_recipe
+    from workbench.core.build.pipeline import build_recipe
 
     out = tmp_path_factory.mktemp("real-images")
     built = {}
@@ -435,7 +435,7 @@ def test_qemu_startup_failure_is_an_error_status(tmp_path):
 
 RUNNER = textwrap.dedent("""
     import sys
-    from workbench.core.run import boot_image_sync
+    from workbench.core.run.qemu import boot_image_sync
     print(boot_image_sync(sys.argv[1], timeout=60).status, flush=True)
 """)
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from workbench.core.appliance import free_port
+from workbench.core.run.appliance import free_port
 
 from .conftest import REPO, process_pids, qemu_pids
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.catalogue import load_catalogue
-from workbench.core.layouts import model_layouts, request_path
-from workbench.core.recipe import find_recipe, load_recipe
-from workbench.core.resolve import resolve
+from workbench.core.layouts.model import model_layouts, request_path
+from workbench.core.model.catalogue import load_catalogue
+from workbench.core.model.recipe import find_recipe, load_recipe
+from workbench.core.model.resolve import resolve
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.run import RunPane
 from workbench.tui.widgets.console_view import ConsoleView

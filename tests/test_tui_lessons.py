@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.grading import list_exercises
-from workbench.core.lessons import answer_hash, find_lesson, load_lessons
+from workbench.core.learn.grading import list_exercises
+from workbench.core.learn.lessons import answer_hash, find_lesson, load_lessons
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.lessons import LessonsPane
 from workbench.tui.widgets.exercises_panel import ExercisesPanel, editor_command

@@ -1,4 +1,4 @@
-"""The core: catalogue, resolution, build, inspection and run.
+"""The core: model → layouts → build → inspect → run, and learn on top (one folder each).
 
 Nothing in this package imports UI code; the CLI and the TUI are views over it.
 """

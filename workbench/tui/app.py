@@ -18,8 +18,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from ..core.errors import ToolMissing, WorkbenchError
-from ..core.layouts import LAYOUT_ORDER, LAYOUT_TITLES
+from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
+from workbench.core.model.errors import ToolMissing, WorkbenchError
+
 from .commands import WorkbenchCommands
 from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderChosen
 from .screens.assemble import AssemblePane
@@ -202,7 +203,8 @@ class WorkbenchApp(App):
 
     @work(thread=True, exclusive=True, group="graph")
     def _layout_graph(self, res) -> None:
-        from ..core.graph import layout
+        from workbench.core.inspect.graph import layout
+
         from .graph_grid import build_grid
 
         try:
@@ -243,7 +245,7 @@ class WorkbenchApp(App):
                          done)
 
     def export_graph(self, path: str) -> Path | None:
-        from ..core.graph import export
+        from workbench.core.inspect.graph import export
 
         s = self.session
         out = Path(path).expanduser()
@@ -420,8 +422,8 @@ class WorkbenchApp(App):
 
     @work(exclusive=True, group="run")
     async def _run_flow(self, boot: bool) -> None:
-        from ..core.build import build
-        from ..core.inspect import inspect_image
+        from workbench.core.build.pipeline import build
+        from workbench.core.inspect.image import inspect_image
 
         s = self.session
         res = s.resolution
@@ -456,7 +458,7 @@ class WorkbenchApp(App):
             await self._boot(result.image, res)
 
     async def _boot(self, image: Path, res) -> None:
-        from ..core.run import QemuRun
+        from workbench.core.run.qemu import QemuRun
 
         pane = self.run_pane
         network = "netdev" in res.providers

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.catalogue import Catalogue, load_catalogue
-from ..core.errors import WorkbenchError
-from ..core.inspect import human_bytes  # noqa: F401  (the views import it from here)
-from ..core.recipe import LAYOUTS, Recipe, find_recipe, load_recipe, recipes_dir, save_recipe
-from ..core.resolve import Resolution, resolve
+from workbench.core.inspect.image import human_bytes  # noqa: F401  (the views import it from here)
+from workbench.core.model.catalogue import Catalogue, load_catalogue
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import (
+    LAYOUTS,
+    Recipe,
+    find_recipe,
+    load_recipe,
+    recipes_dir,
+    save_recipe,
+)
+from workbench.core.model.resolve import Resolution, resolve
 
 DEFAULT_RECIPE = "hello"
 

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from ...core.layouts import component_bytes, model_layouts
-from ...core.measure import MeasureCancelled, measure_layouts
+from workbench.core.layouts.model import component_bytes, model_layouts
+from workbench.core.run.measure import MeasureCancelled, measure_layouts
+
 from ..session import human_bytes
 from ..widgets.layout_column import LayoutColumn
 

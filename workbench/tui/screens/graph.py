@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ...core.graph import LAYER_COLOURS
+from workbench.core.inspect.graph import LAYER_COLOURS
+
 from ..widgets.graph_view import GraphView
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Tree
 
-from ...core.catalogue import LAYERS
+from workbench.core.model.catalogue import LAYERS
+
 from ..messages import ComponentSelected
 
 

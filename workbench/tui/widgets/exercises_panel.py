@@ -1,6 +1,6 @@
 """The Exercises panel: pick an exercise, start it, edit it, grade it, read the result.
 
-A self-contained widget over `workbench.core.grading`, the twin of the Lessons panel: the
+A self-contained widget over `workbench.core.learn.grading`, the twin of the Lessons panel: the
 exercise list (difficulty, points, last grade) on the left; on the right the exercise's
 description, where the learner's copy lives, its named checks and the last grading report.
 
@@ -34,9 +34,15 @@ from textual.widget import Widget
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.errors import WorkbenchError
-from ...core.grading import Exercise, default_workspace, grade, list_exercises, start_exercise
-from ...core.progress import Progress, current_language
+from workbench.core.learn.grading import (
+    Exercise,
+    default_workspace,
+    grade,
+    list_exercises,
+    start_exercise,
+)
+from workbench.core.learn.progress import Progress, current_language
+from workbench.core.model.errors import WorkbenchError
 
 FALLBACK_EDITORS = ("nano", "vi")
 STARS = 3

@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core.graph import LAYER_COLOURS
+from workbench.core.inspect.graph import LAYER_COLOURS
+
 from ..graph_grid import GraphGrid, line_char
 
 EDGE = Style(color="#6c757d")

@@ -1,6 +1,6 @@
 """The Lessons panel: pick a lesson, read it, check its current step.
 
-A self-contained widget over `workbench.core.lessons`: the lesson list with progress on the
+A self-contained widget over `workbench.core.learn.lessons`: the lesson list with progress on the
 left, the text and the steps on the right, and a bar to check the current step (with an answer
 field for quiz steps). Checking builds and boots real images, so it runs in a thread worker and
 reports back on the UI thread.
@@ -25,8 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.errors import WorkbenchError
-from ...core.lessons import (
+from workbench.core.learn.lessons import (
     CheckResult,
     Lesson,
     check_step,
@@ -35,7 +34,8 @@ from ...core.lessons import (
     load_lessons,
     step_lines,
 )
-from ...core.progress import LANGUAGES, Progress, current_language
+from workbench.core.learn.progress import LANGUAGES, Progress, current_language
+from workbench.core.model.errors import WorkbenchError
 
 LABELS = {
     "en": {"check": "Check step", "open": "Open screen", "answer": "your answer (a, b, c ...)",

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select
 
-from ...core.layouts import LAYOUT_ORDER, LAYOUT_TITLES
+from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
+
 from ..messages import LayoutChosen, ProviderChosen
 
 

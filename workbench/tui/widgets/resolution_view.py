@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...core.errors import WorkbenchError
+from workbench.core.model.errors import WorkbenchError
+
 from ..messages import ComponentSelected
 
 

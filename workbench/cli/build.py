@@ -1,0 +1,77 @@
+"""Images: `build`, `inspect` and `graph` (what was built, and why each part is there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .common import _build, _kib, _print_json, _resolution
+
+
+def cmd_build(args) -> int:
+    result = _build(args)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    print(f"recipe {result.recipe.name}: layout {result.recipe.layout}, "
+          f"machine {result.recipe.machine}, toolchain {result.toolchain}")
+    print(f"image: {result.image}  ({_kib(result.loadable_bytes)} loadable, "
+          f"{_kib(result.memory_bytes)} in memory)  built in {result.seconds:.2f} s "
+          f"({result.compiled} compiled, {result.cached} from cache)")
+    print(f"\n{'COMPONENT':<20} {'TEXT':>7} {'RODATA':>7} {'DATA':>7} {'BSS':>8} {'DROPPED':>8}")
+    for name, s in result.components.items():
+        print(f"{name:<20} {s.get('text', 0):>7} {s.get('rodata', 0):>7} {s.get('data', 0):>7} "
+              f"{s.get('bss', 0):>8} {result.dropped.get(name, 0):>8}")
+    total_dropped = sum(result.dropped.values())
+    print(f"\nthe linker dropped {total_dropped} bytes of code and data that nothing references")
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    from workbench.core.inspect.image import inspect_image
+
+    info = inspect_image(Path(args.image))
+    if args.json:
+        _print_json(info.to_dict())
+        return 0
+    print(f"{info.path}: entry {info.entry:#x}, {_kib(info.loadable_bytes)} loadable, "
+          f"{_kib(info.memory_bytes)} in memory\n")
+    print(f"{'START':>18} {'END':>18} {'SIZE':>10} {'PERM':4}  {'KIND':<11} OWNER")
+    for r in info.regions:
+        print(f"{r.start:#18x} {r.end:#18x} {_kib(r.end - r.start):>10} {r.perms:4}  "
+              f"{r.kind:<11} {r.owner}{'  (user)' if r.domain == 'user' else ''}")
+        if args.symbols:
+            for s in r.symbols:
+                print(f"{'':>20}{s.addr:#x}  {s.size:>6}  {s.name}")
+    return 0
+
+
+def cmd_graph(args) -> int:
+    from workbench.core.inspect.graph import export
+
+    res = _resolution(args)
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") or "dot")
+    out = export(res, fmt, Path(args.output), highlight=args.why)
+    print(f"wrote {out}")
+    return 0
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("build", help="build a recipe into a bootable image")
+    s.add_argument("recipe")
+    s.add_argument("--out", help="output folder (default build/<recipe>)")
+    s.add_argument("--toolchain", default="zig", help="zig (default) or gcc")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_build)
+
+    s = sub.add_parser("inspect", help="the address-space map of an image")
+    s.add_argument("image")
+    s.add_argument("--symbols", action="store_true", help="list the symbols of each region")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_inspect)
+
+    s = sub.add_parser("graph", help="export the dependency graph of a recipe")
+    s.add_argument("recipe")
+    s.add_argument("--format", choices=["dot", "svg", "png"])
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--why", metavar="COMPONENT", help="highlight why this component is included")
+    s.set_defaults(fn=cmd_graph)

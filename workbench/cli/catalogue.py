@@ -1,0 +1,100 @@
+"""The catalogue and resolution: `components`, `show`, `resolve`."""
+
+from __future__ import annotations
+
+from .common import _catalogue, _print_json, _resolution
+
+
+def cmd_components(args) -> int:
+    cat = _catalogue(args)
+    comps = sorted(cat.components.values(), key=lambda c: (c.layer, c.name))
+    if args.json:
+        _print_json([{"name": c.name, "layer": c.layer, "summary": c.summary,
+                      "provides": c.provides, "requires": c.requires,
+                      "lines_of_code": c.lines_of_code(), "origin": c.origin} for c in comps])
+        return 0
+    w = max(len(c.name) for c in comps) if comps else 4
+    print(f"{'COMPONENT':<{w}}  {'LAYER':<8}  {'PROVIDES':<14}  {'LOC':>5}  SUMMARY")
+    for c in comps:
+        print(f"{c.name:<{w}}  {c.layer:<8}  {','.join(c.provides) or '-':<14}  "
+              f"{c.lines_of_code():>5}  {c.summary}")
+    print(f"\n{len(comps)} components, {len(cat.interfaces)} interfaces "
+          f"({', '.join(sorted(cat.interfaces))})")
+    return 0
+
+
+def cmd_show(args) -> int:
+    cat = _catalogue(args)
+    if args.name not in cat.components and args.name in cat.interfaces:
+        i = cat.interfaces[args.name]
+        if args.json:
+            _print_json({"interface": i.name, "summary": i.summary, "default": i.default,
+                         "providers": [c.name for c in cat.providers_of(i.name)],
+                         "functions": [f.prototype() for f in i.functions]})
+            return 0
+        print(f"interface {i.name} — {i.summary}\n")
+        print(f"header:    kernels/include/{i.header}")
+        print(f"providers: {', '.join(c.name for c in cat.providers_of(i.name)) or 'none'}"
+              + (f" (default {i.default})" if i.default else ""))
+        print("functions:")
+        for f in i.functions:
+            print(f"  {f.prototype()}" + (f"   /* {f.doc} */" if f.doc else ""))
+        if i.description:
+            print("\n" + i.description.strip())
+        return 0
+    c = cat.component(args.name)
+    if args.json:
+        _print_json({"name": c.name, "layer": c.layer, "summary": c.summary,
+                     "description": c.description, "provides": c.provides,
+                     "requires": c.requires, "sources": c.sources,
+                     "options": {k: vars(o) for k, o in c.options.items()},
+                     "directory": str(c.directory), "lines_of_code": c.lines_of_code()})
+        return 0
+    print(f"{c.name} — {c.summary}")
+    print(f"layer:    {c.layer}")
+    print(f"provides: {', '.join(c.provides) or '-'}")
+    print(f"requires: {', '.join(c.requires) or '-'}")
+    print(f"sources:  {', '.join(c.sources)}  ({c.lines_of_code()} lines)  in {c.directory}")
+    if c.options:
+        print("options:")
+        for o in c.options.values():
+            print(f"  {o.name} ({o.valid_text()}, default {o.default_text()}) — {o.doc}")
+    if c.description:
+        print("\n" + c.description.strip())
+    return 0
+
+
+def cmd_resolve(args) -> int:
+    res = _resolution(args)
+    if args.json:
+        _print_json(res.to_dict())
+        return 0
+    print(f"recipe {res.recipe.name}: application {res.recipe.application}, layout "
+          f"{res.recipe.layout}, machine {res.recipe.machine}")
+    print(f"{len(res.components)} components, {res.lines_of_code()} lines of C and assembly\n")
+    for c in res.components:
+        inc = res.included[c.name]
+        line = f"  {c.name:<20} [{c.layer}]"
+        if args.explain:
+            line += f"  {inc.reason}\n  {'':<20}  chain: {' → '.join(inc.chain)}"
+        print(line)
+    for w in res.warnings:
+        print(f"warning: {w}")
+    return 0
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("components", help="list the component catalogue")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_components)
+
+    s = sub.add_parser("show", help="describe one component or interface")
+    s.add_argument("name")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_show)
+
+    s = sub.add_parser("resolve", help="resolve a recipe: which components, and why")
+    s.add_argument("recipe", help="a recipe file, or the name of a built-in recipe")
+    s.add_argument("--explain", action="store_true", help="say why each component is included")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_resolve)

@@ -1,0 +1,261 @@
+"""Lessons, exercises and grading: `lessons`, `lesson …`, `exercise …`, `grade`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.core.model.errors import WorkbenchError
+
+from .common import _print_json
+
+
+def _lesson_lang(args, progress) -> str:
+    from workbench.core.learn.progress import LANGUAGES, current_language
+
+    lang = getattr(args, "lang", None)
+    if lang and lang not in LANGUAGES:
+        raise WorkbenchError(f"unknown language '{lang}'", key="--lang",
+                             hint="valid: " + ", ".join(LANGUAGES))
+    return lang or current_language(progress)
+
+
+def _progress():
+    from workbench.core.learn.progress import Progress
+
+    p = Progress.load()
+    if p.notice:
+        print(f"warning: {p.notice}", file=sys.stderr)
+    return p
+
+
+def _lesson_workspace(args) -> Path:
+    from workbench.core.learn.grading import default_workspace
+
+    ws = getattr(args, "workspace", None)
+    return Path(ws) if ws else default_workspace()
+
+
+def cmd_lessons(args) -> int:
+    from workbench.core.learn.lessons import lesson_status, load_lessons
+
+    progress = _progress()
+    lang = _lesson_lang(args, progress)
+    lessons = load_lessons()
+    rows = []
+    for les in lessons:
+        done, total = lesson_status(les, progress)
+        rows.append({"name": les.name, "title": les.title_in(lang), "done": done, "steps": total})
+    if args.json:
+        _print_json(rows)
+        return 0
+    w = max((len(r["name"]) for r in rows), default=4)
+    print(("作業フォルダ: " if lang == "ja" else "your workspace: ") + str(_lesson_workspace(args)))
+    for r in rows:
+        mark = "done" if r["done"] == r["steps"] else f"{r['done']}/{r['steps']}"
+        print(f"{r['name']:<{w}}  {mark:>5}  {r['title']}")
+    return 0
+
+
+def cmd_lesson_show(args) -> int:
+    from workbench.core.learn.lessons import describe, find_lesson, render_lesson
+
+    progress = _progress()
+    lang = _lesson_lang(args, progress)
+    les = find_lesson(args.name)
+    if args.json:
+        data = describe(les, lang)
+        data["text"] = les.text(lang)
+        data["done"] = progress.done_steps(les.name)
+        _print_json(data)
+        return 0
+    sys.stdout.write(render_lesson(les, lang, progress, width=args.width))
+    return 0
+
+
+def cmd_lesson_check(args) -> int:
+    from workbench.core.learn.lessons import check_step, find_lesson
+
+    progress = _progress()
+    lang = _lesson_lang(args, progress)
+    les = find_lesson(args.name)
+    step, result = check_step(les, progress, step_id=args.step, answer=args.answer,
+                              workspace=_lesson_workspace(args), lang=lang,
+                              toolchain=args.toolchain)
+    nxt = les.current_step(progress)
+    if args.json:
+        _print_json({"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
+                     "hint": step.hint_in(lang) if step and not result.passed else None,
+                     "next": nxt.id if nxt else None})
+        return 0 if result.status != "fail" else 1
+    if step is None:
+        print(result.message)
+        return 0
+    word = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[result.status]
+    print(f"{word}  {step.title_in(lang)}  ({step.id})")
+    print(f"      {result.message}")
+    for d in result.details:
+        print(f"      {d}")
+    if result.status == "fail" and step.hint_in(lang):
+        print(("      ヒント: " if lang == "ja" else "      hint: ") + step.hint_in(lang))
+    if result.status != "fail":
+        if nxt is None:
+            print("このレッスンは完了です。" if lang == "ja" else "This lesson is complete.")
+        else:
+            print(("次: " if lang == "ja" else "next: ") + nxt.title_in(lang)
+                  + (f"  [{nxt.screen}]" if nxt.screen else ""))
+    return 0 if result.status != "fail" else 1
+
+
+def cmd_lesson_lang(args) -> int:
+    from workbench.core.learn.progress import LANGUAGES
+
+    progress = _progress()
+    if args.language not in LANGUAGES:
+        raise WorkbenchError(f"unknown language '{args.language}'", key="language",
+                             hint="valid: " + ", ".join(LANGUAGES))
+    progress.lang = args.language
+    progress.save()
+    print(f"lesson language: {args.language}")
+    return 0
+
+
+def cmd_lesson_reset(args) -> int:
+    from workbench.core.learn.lessons import find_lesson
+
+    progress = _progress()
+    les = find_lesson(args.name)
+    progress.reset_lesson(les.name)
+    progress.save()
+    print(f"progress of {les.name} cleared")
+    return 0
+
+
+def cmd_lesson_hash(args) -> int:
+    from workbench.core.learn.lessons import answer_hash, find_lesson
+
+    les = find_lesson(args.name)
+    les.step(args.step)
+    print(answer_hash(les.name, args.step, args.answer))
+    return 0
+
+
+def cmd_exercise_list(args) -> int:
+    from workbench.core.learn.grading import list_exercises
+
+    progress = _progress()
+    lang = _lesson_lang(args, progress)
+    exercises = list_exercises()
+    if args.json:
+        _print_json([{"name": e.name, "component": e.component, "difficulty": e.difficulty,
+                      "title": e.title_in(lang), "points": e.total,
+                      "best": progress.exercises.get(e.name, {}).get("best")} for e in exercises])
+        return 0
+    w = max((len(e.name) for e in exercises), default=4)
+    for e in exercises:
+        best = progress.exercises.get(e.name, {}).get("best")
+        score = f"{best}/{e.total}" if best is not None else f"-/{e.total}"
+        print(f"{e.name:<{w}}  {'*' * e.difficulty:<4}  {score:>5}  {e.component:<16} {e.title_in(lang)}")
+    return 0
+
+
+def _exercise_workspace(args) -> Path:
+    from workbench.core.learn.grading import default_workspace
+
+    return Path(args.workspace) if getattr(args, "workspace", None) else default_workspace()
+
+
+def cmd_exercise_start(args) -> int:
+    from workbench.core.learn.grading import find_exercise, start_exercise
+
+    ex = find_exercise(args.name)
+    folder, copied = start_exercise(ex, _exercise_workspace(args))
+    if not copied:
+        print(f"{folder} already exists: your work there was left untouched")
+    else:
+        print(f"copied the starter of '{ex.name}' to {folder}")
+    print("edit: " + ", ".join(str(folder / f) for f in ex.files))
+    where = f" --workspace {args.workspace}" if getattr(args, "workspace", None) else ""
+    print(f"then: workbench grade {ex.name}{where}")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from workbench.core.learn.grading import find_exercise, format_report, grade
+
+    progress = _progress()
+    lang = _lesson_lang(args, progress)
+    ex = find_exercise(args.name)
+    ws = _exercise_workspace(args)
+    say = None if args.json else (lambda text: print(f"  {text}", file=sys.stderr))
+    report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
+                   toolchain=args.toolchain, lang=lang, on_progress=say)
+    if report.graded == "workspace":
+        progress.record_grade(ex.name, report.score, report.total)
+        progress.save()
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(format_report(report))
+    return 0 if report.full_marks else 1
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("lessons", help="list the lessons and your progress")
+    s.add_argument("--lang", help="en or ja (default: WB_LANG, your setting, or the locale)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_lessons)
+
+    s = sub.add_parser("lesson", help="read a lesson and check its steps")
+    lsub = s.add_subparsers(dest="lesson_command", metavar="ACTION", required=True)
+    t = lsub.add_parser("show", help="print a lesson at 80 columns with its steps")
+    t.add_argument("name", help="folder name, slug or number, e.g. 02 or hello-unikernel")
+    t.add_argument("--lang")
+    t.add_argument("--width", type=int, default=80)
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(fn=cmd_lesson_show)
+    t = lsub.add_parser("check", help="check the current step; a hint follows a failure")
+    t.add_argument("name")
+    t.add_argument("--step", help="check this step instead of the current one")
+    t.add_argument("--answer", help="your answer to a quiz step")
+    t.add_argument("--workspace", default=argparse.SUPPRESS,
+                   help="folder with your recipes and components "
+                        "(default: WB_WORKSPACE, else the workspace in your data folder)")
+    t.add_argument("--toolchain", default="zig")
+    t.add_argument("--lang")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(fn=cmd_lesson_check)
+    t = lsub.add_parser("lang", help="choose the language of lessons (en or ja)")
+    t.add_argument("language")
+    t.set_defaults(fn=cmd_lesson_lang)
+    t = lsub.add_parser("reset", help="forget the progress of one lesson")
+    t.add_argument("name")
+    t.set_defaults(fn=cmd_lesson_reset)
+    t = lsub.add_parser("hash", help="the stored form of a quiz answer (for lesson authors)")
+    t.add_argument("name")
+    t.add_argument("step")
+    t.add_argument("answer")
+    t.set_defaults(fn=cmd_lesson_hash)
+
+    s = sub.add_parser("exercise", help="list and start graded exercises")
+    esub = s.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
+    t = esub.add_parser("list", help="one exercise a line, its name first")
+    t.add_argument("--lang")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(fn=cmd_exercise_list)
+    t = esub.add_parser("start", help="copy an exercise's starter into your workspace")
+    t.add_argument("name")
+    t.add_argument("--workspace", default=argparse.SUPPRESS,
+                   help="default: the workspace folder in your workbench data folder")
+    t.set_defaults(fn=cmd_exercise_start)
+
+    s = sub.add_parser("grade", help="build and boot the tests of an exercise; score it")
+    s.add_argument("name")
+    s.add_argument("--workspace", default=argparse.SUPPRESS,
+                   help="where your copy is (no copy there: the reference is graded)")
+    s.add_argument("--out", help="folder for transcripts and grade.json")
+    s.add_argument("--toolchain", default="zig")
+    s.add_argument("--lang")
+    s.add_argument("--json", action="store_true", help="the report as JSON, e.g. for an LMS")
+    s.set_defaults(fn=cmd_grade)

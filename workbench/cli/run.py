@@ -1,0 +1,74 @@
+"""Runs: `boot` a recipe or an image in QEMU."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.core.model.errors import WorkbenchError
+
+from .common import _build, _print_json, _resolution
+
+
+def cmd_boot(args) -> int:
+    from workbench.core.run.qemu import boot_image_sync, parse_forward
+
+    forwards = [parse_forward(f) for f in args.forward or []]
+    target = Path(args.target)
+    machine = args.machine
+    network = False
+    if target.suffix == ".elf":
+        if not target.is_file():
+            raise WorkbenchError("image not found", file=target,
+                                 hint="build one with: workbench build RECIPE --out DIR")
+        image = target
+    else:
+        res = _resolution(argparse.Namespace(recipe=args.target, workspace=args.workspace))
+        result = _build(argparse.Namespace(out=args.out, toolchain=args.toolchain, json=args.json), res)
+        image = result.image
+        if not args.json:
+            print(f"recipe {res.recipe.name}: layout {res.recipe.layout}, image {image}",
+                  file=sys.stderr)
+        machine = machine or res.recipe.machine
+        network = "netdev" in res.providers
+    if not args.json:
+        for f in forwards:
+            print(f"forwarding {f.proto} 127.0.0.1:{f.host_port} -> guest port {f.guest_port}",
+                  file=sys.stderr)
+
+    def on_event(ev):
+        if args.json:
+            return
+        if ev.kind == "console":
+            sys.stdout.write(ev.text)
+            sys.stdout.flush()
+
+    result = boot_image_sync(image, machine=machine or "microvm", timeout=args.timeout,
+                             forwards=forwards, network=network or bool(forwards),
+                             on_event=on_event)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(f"\n--- {result.status}"
+              + (f"  first output {result.first_output_ms:.1f} ms" if result.first_output_ms else "")
+              + (f"  ready {result.ready_ms:.1f} ms" if result.ready_ms else "")
+              + f"  total {result.duration_ms:.1f} ms", file=sys.stderr)
+        if result.panic:
+            print("panic: " + ", ".join(f"{k}={v:#x}" if isinstance(v, int) and k != "vector"
+                                        else f"{k}={v}" for k, v in result.panic.items()),
+                  file=sys.stderr)
+    return 0 if result.status == "success" else 1
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("boot", help="boot a recipe (building it first) or an image in QEMU")
+    s.add_argument("target", metavar="RECIPE_OR_IMAGE")
+    s.add_argument("--timeout", type=float, default=10.0, help="seconds before the watchdog stops it")
+    s.add_argument("--machine", choices=["microvm", "pc"], default=None)
+    s.add_argument("--forward", action="append", metavar="PROTO:HOSTPORT:GUESTPORT",
+                   help="forward 127.0.0.1:HOSTPORT to the guest (repeatable), e.g. udp:5353:53")
+    s.add_argument("--out")
+    s.add_argument("--toolchain", default="zig")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_boot)

@@ -1,0 +1,33 @@
+"""The workbench UI: in the terminal (`tui`) or in web browsers (`serve`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def cmd_tui(args) -> int:
+    from workbench.tui.app import run_app
+
+    ws = getattr(args, "workspace", None)
+    return run_app(recipe=getattr(args, "recipe", None), workspace=Path(ws) if ws else None)
+
+
+def cmd_serve(args) -> int:
+    from workbench.tui.serve import serve
+
+    print(f"serving the workbench at http://{args.host}:{args.port}/  (Ctrl-C to stop)",
+          file=sys.stderr)
+    return serve(args.host, args.port, args.recipe)
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("tui", help="open the workbench UI")
+    s.add_argument("recipe", nargs="?")
+    s.set_defaults(fn=cmd_tui)
+
+    s = sub.add_parser("serve", help="serve the workbench UI to web browsers (for classrooms)")
+    s.add_argument("recipe", nargs="?")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(fn=cmd_serve)

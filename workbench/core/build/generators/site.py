@@ -1,0 +1,184 @@
+"""A folder of web pages compiled into the web-server appliance ("http-site" generator).
+
+Every file under the site folder becomes a constant in the image, with its URL path and its
+content type decided here, at build time. The server then looks requests up in a table: there
+is no file system in the image, so there is no path to escape from ("/../etc/passwd" is simply
+not in the table).
+
+The bytes go into the image with the assembler's `.incbin` directive (no 6 MB C array for a
+1 MB file): the generator copies each file next to the generated C source, which includes it.
+
+Files that would bloat the repository can be *made* at build time instead of stored: the
+folder may hold a `site.toml` (never served) with entries such as
+
+    [[generated]]
+    path = "files/random-1m.bin"     # URL path below the site root
+    bytes = 1048576
+    seed = "unikernel-workbench"     # the same seed always gives the same bytes
+
+whose content is `generated_bytes(seed, bytes)`, a deterministic pseudo-random stream, so a
+test can compute the expected checksum without storing the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.files import write_if_changed
+from workbench.core.model.manifest import Table, read_toml
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".wasm": "application/wasm",
+    ".bin": "application/octet-stream",
+}
+DEFAULT_TYPE = "application/octet-stream"
+MANIFEST = "site.toml"
+MAX_FILES = 4096
+_URL_SAFE = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
+
+
+@dataclass
+class SiteFile:
+    path: str  # URL path, "/index.html"
+    content_type: str
+    data: bytes
+    origin: str  # where it came from, for messages and comments
+
+
+def generated_bytes(seed: str, size: int) -> bytes:
+    """The deterministic content of a generated file (SHAKE-256 of the seed, `size` bytes)."""
+    return hashlib.shake_256(seed.encode("utf-8")).digest(size)
+
+
+def content_type(name: str) -> str:
+    return CONTENT_TYPES.get(Path(name).suffix.lower(), DEFAULT_TYPE)
+
+
+def _check_url(url: str, where: Path, line: int | None = None) -> None:
+    if not _URL_SAFE.match(url) or "//" in url or "/./" in url or "/../" in url:
+        raise WorkbenchError(
+            f"'{url}' cannot be a URL path of the site", file=where, line=line,
+            hint="use letters, digits and . _ - ~ in file and folder names (no spaces)")
+
+
+def _generated(folder: Path) -> list[SiteFile]:
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return []
+    data, text = read_toml(manifest, "site manifest")
+    t = Table(data, manifest, text)
+    t.check_keys({"generated"})
+    files = []
+    for i, entry in enumerate(t.get("generated", list, [])):
+        if not isinstance(entry, dict):
+            raise t.error("generated", f"generated[{i}] must be a table [[generated]]")
+        e = Table(entry, manifest, text, "generated")
+        e.check_keys({"path", "bytes", "seed", "type"})
+        url = "/" + e.get("path", str, what="URL path below the site root").lstrip("/")
+        _check_url(url, manifest)
+        size = e.get("bytes", int, what="size of the generated file")
+        if not 0 <= size <= 64 * 1024 * 1024:
+            raise e.error("bytes", f"bytes = {size} is out of range", hint="0 to 67108864 (64 MiB)")
+        seed = e.get("seed", str, url)
+        ctype = e.get("type", str, content_type(url))
+        files.append(SiteFile(url, ctype, generated_bytes(seed, size), f"{MANIFEST}: {url}"))
+    return files
+
+
+def collect_site(folder: str | Path) -> list[SiteFile]:
+    """Every file the site serves, sorted by URL path; errors name the offending file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise WorkbenchError("the site must be a folder of files", file=folder,
+                             hint="point the option at a folder holding index.html")
+    files: dict[str, SiteFile] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+            continue  # hidden files (and folders) are never served
+        if rel.as_posix() == MANIFEST:
+            continue
+        url = "/" + rel.as_posix()
+        _check_url(url, p)
+        files[url] = SiteFile(url, content_type(p.name), p.read_bytes(), rel.as_posix())
+    for g in _generated(folder):
+        if g.path in files:
+            raise WorkbenchError(f"{g.path} is both a file and a generated entry",
+                                 file=folder / MANIFEST, hint="remove one of them")
+        files[g.path] = g
+    if not files:
+        raise WorkbenchError("the site folder has no files to serve", file=folder,
+                             hint="add an index.html")
+    if len(files) > MAX_FILES:
+        raise WorkbenchError(f"the site has {len(files)} files", file=folder,
+                             hint=f"at most {MAX_FILES}")
+    return [files[k] for k in sorted(files)]
+
+
+def _c_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def site_to_c(files: list[SiteFile], blob_paths: list[Path], source: str) -> str:
+    out = [
+        f"/* Generated by the workbench's http-site generator from {source.replace('*/', '')}.",
+        " * Do not edit: change the site folder and rebuild. */",
+        '#include "site.h"',
+        "",
+        "/* Each file's bytes are pulled in by the assembler (.incbin), into read-only data. */",
+    ]
+    for i, (f, blob) in enumerate(zip(files, blob_paths)):
+        path = str(blob.resolve()).replace("\\", "\\\\").replace('"', '\\"')
+        out += [
+            f"/* {f.origin.replace('*/', '')}: {len(f.data)} bytes */",
+            "__asm__(",
+            f'    ".section .rodata.site_blob_{i},\\"a\\",@progbits\\n"',
+            '    ".balign 16\\n"',
+            f'    "site_blob_{i}:\\n"',
+            f'    ".incbin \\"{path}\\"\\n"',
+            '    ".byte 0\\n"',  # so an empty file still has an address of its own
+            '    ".previous\\n");',
+            f"extern const uint8_t site_blob_{i}[];",
+        ]
+    out += ["", "const struct site_file site_files[] = {"]
+    for i, f in enumerate(files):
+        out.append(f"    {{{_c_string(f.path)}, {_c_string(f.content_type)}, site_blob_{i}, "
+                   f"{len(f.data)}u}},")
+    out += ["};", f"const uint16_t site_file_count = {len(files)};", ""]
+    return "\n".join(out)
+
+
+
+
+def generate(source: Path, out_dir: Path, options: dict[str, Any]) -> None:
+    files = collect_site(source)
+    blobs = []
+    for i, f in enumerate(files):
+        blob = out_dir / f"site_{i}.bin"
+        write_if_changed(blob, f.data)
+        blobs.append(blob)
+    for stale in out_dir.glob("site_*.bin"):
+        if stale not in blobs:
+            stale.unlink()
+    write_if_changed(out_dir / "site.c", site_to_c(files, blobs, source.name).encode())

@@ -1,0 +1,605 @@
+"""DNS zone files (RFC 1035 §5 "master files") compiled into C data for the DNS appliance.
+
+This is compile-time specialisation in its plainest form: the zone a DNS server answers for is
+parsed here, on the host, checked, and emitted as constant arrays; the image contains no
+zone-file parser at all, and a mistake in the zone is a build error naming the line.
+
+Supported syntax:
+
+- directives `$ORIGIN name` and `$TTL ttl` (`$INCLUDE` and `$GENERATE` are not supported);
+- records `[owner] [ttl] [class] type rdata`, TTL and class in either order, class IN only;
+  a line starting with blank space continues the previous owner; `@` is the current origin;
+  names without a trailing dot are relative to the origin;
+- TTLs as seconds or with units (`1h30m`, `2d`, `1w`);
+- `;` comments, `( ... )` to continue a record over several lines, quoted strings with `\\"`,
+  `\\\\` and `\\DDD` escapes;
+- types SOA, NS, A, AAAA, CNAME, MX, TXT.
+
+The generated C (see kernels/lib/dns/zone.h) lists every *node* (an existing name, including
+"empty non-terminals" — names with no records but with names below them, which must answer
+NODATA rather than NXDOMAIN) and, per node, its records with RDATA in wire format; names inside
+RDATA are uncompressed and lower-case, so the server can compress them into each answer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.core.model.errors import WorkbenchError
+
+TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
+CLASSES = ("IN", "CH", "HS", "CS")
+MAX_TTL = 2**31 - 1
+
+_TTL_RE = re.compile(r"^(?:\d+|(?:\d+[wdhms])+)$", re.I)
+_TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+
+FORMS = {
+    "A": "an IPv4 address, e.g.  www  IN A 192.0.2.10",
+    "AAAA": "an IPv6 address, e.g.  www  IN AAAA 2001:db8::10",
+    "NS": "a name server's name, e.g.  @  IN NS ns1",
+    "CNAME": "the canonical name, e.g.  web  IN CNAME www",
+    "MX": "a preference and a mail server name, e.g.  @  IN MX 10 mail",
+    "TXT": 'one or more strings of at most 255 bytes, e.g.  @  IN TXT "hello world"',
+    "SOA": "mname rname serial refresh retry expire minimum, e.g.  "
+           "@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300",
+}
+
+
+@dataclass
+class Token:
+    text: str
+    line: int
+    quoted: bool = False
+
+
+@dataclass
+class Entry:
+    """One logical line: its tokens, where it starts, and whether it starts with a blank."""
+
+    tokens: list[Token]
+    line: int
+    blank_owner: bool
+
+
+@dataclass
+class Record:
+    owner: str  # absolute, lower case, with the trailing dot: "www.example.org."
+    ttl: int
+    type: str
+    rdata: Any  # type-specific: str, tuple, list[bytes]
+    line: int
+
+    def rdata_wire(self) -> bytes:
+        r = self.rdata
+        if self.type == "A":
+            return ipaddress.IPv4Address(r).packed
+        if self.type == "AAAA":
+            return ipaddress.IPv6Address(r).packed
+        if self.type in ("NS", "CNAME"):
+            return name_to_wire(r)
+        if self.type == "MX":
+            return r[0].to_bytes(2, "big") + name_to_wire(r[1])
+        if self.type == "TXT":
+            return b"".join(bytes([len(s)]) + s for s in r)
+        if self.type == "SOA":
+            mname, rname, *nums = r
+            return name_to_wire(mname) + name_to_wire(rname) + b"".join(
+                n.to_bytes(4, "big") for n in nums)
+        raise AssertionError(self.type)
+
+    def presentation(self) -> str:
+        r = self.rdata
+        if self.type == "TXT":
+            text = " ".join('"' + s.decode("latin-1").replace('"', '\\"') + '"' for s in r)
+        elif self.type in ("MX", "SOA"):
+            text = " ".join(str(x) for x in r)
+        else:
+            text = str(r)
+        return f"{self.owner} {self.ttl} IN {self.type} {text}"
+
+
+@dataclass
+class Zone:
+    origin: str
+    records: list[Record] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def soa(self) -> Record:
+        return next(r for r in self.records if r.type == "SOA")
+
+    def nodes(self) -> list[str]:
+        """Every name that exists: owners and the empty non-terminals between them and the apex."""
+        names = {self.origin}
+        for r in self.records:
+            name = r.owner
+            while name != self.origin:
+                names.add(name)
+                name = name.split(".", 1)[1] if "." in name[:-1] else "."
+                if not is_subdomain(name, self.origin):
+                    break
+        return [self.origin] + sorted(names - {self.origin}, key=canonical_key)
+
+    def lookup(self, name: str, rtype: str) -> list[Record]:
+        name = name.lower() if name.endswith(".") else name.lower() + "."
+        return [r for r in self.records if r.owner == name and r.type == rtype]
+
+
+# --------------------------------------------------------------------------- names
+
+def split_labels(name: str) -> list[bytes]:
+    """'www.example.org.' -> [b'www', b'example', b'org'] (handles \\. and \\DDD escapes)."""
+    labels: list[bytes] = []
+    cur = bytearray()
+    i = 0
+    while i < len(name):
+        ch = name[i]
+        if ch == "\\":
+            if i + 3 < len(name) + 0 and name[i + 1:i + 4].isdigit():
+                cur.append(int(name[i + 1:i + 4]) & 0xFF)
+                i += 4
+                continue
+            if i + 1 < len(name):
+                cur += name[i + 1].encode("latin-1", "replace")
+                i += 2
+                continue
+            raise ValueError("a name cannot end with a backslash")
+        if ch == ".":
+            labels.append(bytes(cur))
+            cur = bytearray()
+        else:
+            cur += ch.encode("latin-1", "replace")
+        i += 1
+    if cur:
+        labels.append(bytes(cur))
+    return labels
+
+
+def name_to_wire(name: str) -> bytes:
+    if name == ".":
+        return b"\0"
+    return b"".join(bytes([len(lb)]) + lb.lower() for lb in split_labels(name)) + b"\0"
+
+
+def canonical_key(name: str) -> list[bytes]:
+    """RFC 4034 canonical order: compare labels from the right."""
+    return [lb.lower() for lb in reversed(split_labels(name))]
+
+
+def is_subdomain(name: str, origin: str) -> bool:
+    return origin == "." or name == origin or name.endswith("." + origin)
+
+
+# --------------------------------------------------------------------------- tokens
+
+def tokenize(text: str, path: Path | None) -> list[Entry]:
+    """Split the file into logical lines (parentheses join physical lines)."""
+    entries: list[Entry] = []
+    tokens: list[Token] = []
+    depth = 0
+    open_line = 0
+    line = 1
+    start_line = 1
+    blank_owner = False
+    at_line_start = True
+    i, n = 0, len(text)
+
+    def err(msg: str, ln: int, hint: str | None = None) -> WorkbenchError:
+        return WorkbenchError(msg, file=path, line=ln, hint=hint)
+
+    def end_entry() -> None:
+        nonlocal tokens
+        if tokens:
+            entries.append(Entry(tokens, start_line, blank_owner))
+        tokens = []
+
+    while i < n:
+        ch = text[i]
+        if at_line_start and depth == 0:
+            blank_owner = ch in " \t"
+            start_line = line
+            at_line_start = False
+        if ch == "\n":
+            line += 1
+            i += 1
+            if depth == 0:
+                end_entry()
+                at_line_start = True
+            continue
+        if ch in " \t\r":
+            i += 1
+            continue
+        if ch == ";":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        if ch == "(":
+            if depth == 0:
+                open_line = line
+            depth += 1
+            i += 1
+            continue
+        if ch == ")":
+            if depth == 0:
+                raise err("')' without a matching '('", line,
+                          "parentheses group one record over several lines: ( ... )")
+            depth -= 1
+            i += 1
+            continue
+        if ch == '"':
+            j = i + 1
+            buf = []
+            tok_line = line
+            while True:
+                if j >= n:
+                    raise err("a quoted string is never closed", tok_line,
+                              'close it with a double quote: "like this"')
+                c = text[j]
+                if c == "\\" and j + 1 < n:
+                    buf.append(text[j:j + 2])
+                    if text[j + 1] == "\n":
+                        line += 1
+                    j += 2
+                    continue
+                if c == '"':
+                    break
+                if c == "\n":
+                    line += 1
+                buf.append(c)
+                j += 1
+            tokens.append(Token("".join(buf), tok_line, quoted=True))
+            i = j + 1
+            continue
+        j = i
+        while j < n and text[j] not in ' \t\r\n;()"':
+            if text[j] == "\\" and j + 1 < n:
+                j += 2
+            else:
+                j += 1
+        tokens.append(Token(text[i:j], line))
+        i = j
+    if depth:
+        raise err("'(' is never closed", open_line, "add the matching ')' at the end of the record")
+    end_entry()
+    return entries
+
+
+def decode_string(tok: Token, path: Path | None) -> bytes:
+    """A character string with its escapes resolved: \\" \\\\ \\DDD."""
+    out = bytearray()
+    s = tok.text
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            if s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3:
+                v = int(s[i + 1:i + 4])
+                if v > 255:
+                    raise WorkbenchError(f"escape \\{s[i + 1:i + 4]} is above 255", file=path,
+                                         line=tok.line, hint="\\DDD is one byte, 000 to 255")
+                out.append(v)
+                i += 4
+            else:
+                out += s[i + 1].encode("utf-8")
+                i += 2
+            continue
+        out += c.encode("utf-8")
+        i += 1
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------- parser
+
+class _Parser:
+    def __init__(self, path: Path | None, origin: str | None):
+        self.path = path
+        self.origin = origin
+        self.default_ttl: int | None = None
+        self.last_ttl: int | None = None
+        self.last_owner: str | None = None
+        self.records: list[Record] = []
+
+    def err(self, msg: str, line: int, hint: str | None = None) -> WorkbenchError:
+        return WorkbenchError(msg, file=self.path, line=line, hint=hint)
+
+    def ttl(self, tok: Token) -> int:
+        text = tok.text.lower()
+        if not _TTL_RE.match(text):
+            raise self.err(f"'{tok.text}' is not a TTL", tok.line,
+                           "a TTL is seconds (3600) or with units w d h m s (1h30m)")
+        if text.isdigit():
+            value = int(text)
+        else:
+            value = sum(int(num) * _TTL_UNITS[unit] for num, unit in re.findall(r"(\d+)([wdhms])", text))
+        if value > MAX_TTL:
+            raise self.err(f"TTL {value} is too large", tok.line, f"the largest TTL is {MAX_TTL}")
+        return value
+
+    def name(self, tok: Token, what: str = "name") -> str:
+        text = tok.text
+        if tok.quoted:
+            raise self.err(f"{what} {text!r} must not be quoted", tok.line)
+        if text == "@":
+            if self.origin is None:
+                raise self.err("'@' used but no origin is known", tok.line,
+                               "put  $ORIGIN example.org.  at the top of the file")
+            return self.origin
+        if text == "*" or text.startswith("*."):
+            raise self.err(f"wildcard name '{text}' is not supported by this server", tok.line,
+                           "list the names explicitly")
+        absolute = text.endswith(".") and not text.endswith("\\.")
+        if not absolute:
+            if self.origin is None:
+                raise self.err(f"relative name '{text}' but no origin is known", tok.line,
+                               "put  $ORIGIN example.org.  at the top of the file, or end the "
+                               "name with a dot")
+            text = text + "." + self.origin if self.origin != "." else text + "."
+        if text == ".":
+            return "."
+        try:
+            labels = split_labels(text)
+        except ValueError as e:
+            raise self.err(f"bad {what} '{tok.text}': {e}", tok.line) from None
+        if any(len(lb) == 0 for lb in labels):
+            raise self.err(f"{what} '{tok.text}' has an empty label (two dots in a row)", tok.line,
+                           "labels are separated by single dots: www.example.org.")
+        for lb in labels:
+            if len(lb) > 63:
+                raise self.err(f"label '{lb[:20].decode('latin-1')}...' in {what} '{tok.text}' is "
+                               f"{len(lb)} bytes long", tok.line, "a label is at most 63 bytes")
+        if sum(len(lb) + 1 for lb in labels) + 1 > 255:
+            raise self.err(f"{what} '{tok.text}' is longer than 255 bytes", tok.line,
+                           "a whole name is at most 255 bytes in wire format")
+        return text.lower()
+
+    def number(self, tok: Token, what: str, bits: int) -> int:
+        if not tok.text.isdigit() or int(tok.text) >= 2**bits:
+            raise self.err(f"{what} '{tok.text}' is not a number from 0 to {2**bits - 1}", tok.line)
+        return int(tok.text)
+
+    def directive(self, e: Entry) -> None:
+        head = e.tokens[0]
+        word = head.text.upper()
+        args = e.tokens[1:]
+        if word == "$ORIGIN":
+            if len(args) != 1:
+                raise self.err("$ORIGIN takes one name", e.line, "e.g.  $ORIGIN example.org.")
+            if not args[0].text.endswith(".") and self.origin is None:
+                raise self.err("the first $ORIGIN must be an absolute name (ending with a dot)",
+                               e.line, "e.g.  $ORIGIN example.org.")
+            self.origin = self.name(args[0], "origin")
+        elif word == "$TTL":
+            if len(args) != 1:
+                raise self.err("$TTL takes one value", e.line, "e.g.  $TTL 3600  or  $TTL 1h")
+            self.default_ttl = self.ttl(args[0])
+        elif word in ("$INCLUDE", "$GENERATE"):
+            raise self.err(f"{word} is not supported", e.line, "put every record in this one file")
+        else:
+            raise self.err(f"unknown directive '{head.text}'", e.line, "valid: $ORIGIN, $TTL")
+
+    def entry(self, e: Entry) -> None:
+        toks = list(e.tokens)
+        if toks[0].text.startswith("$") and not e.blank_owner:
+            return self.directive(e)
+        if e.blank_owner:
+            if self.last_owner is None:
+                raise self.err("this record starts with a blank, which means 'same owner as the "
+                               "record before', but there is no record before", e.line,
+                               "start the line with the owner name (or @)")
+            owner = self.last_owner
+        else:
+            owner = self.name(toks.pop(0), "owner name")
+        ttl = None
+        rclass = None
+        while toks and len(toks) > 0:
+            t = toks[0]
+            if ttl is None and not t.quoted and _TTL_RE.match(t.text) and t.text.upper() not in TYPES:
+                ttl = self.ttl(toks.pop(0))
+            elif rclass is None and t.text.upper() in CLASSES:
+                rclass = toks.pop(0).text.upper()
+            else:
+                break
+        if rclass not in (None, "IN"):
+            raise self.err(f"class {rclass} is not supported", e.line, "use class IN (or leave it out)")
+        if not toks:
+            raise self.err("record has no type", e.line,
+                           "valid types: " + ", ".join(sorted(TYPES)))
+        type_tok = toks.pop(0)
+        rtype = type_tok.text.upper()
+        if rtype not in TYPES:
+            raise self.err(f"unsupported record type '{type_tok.text}'", type_tok.line,
+                           "valid types: " + ", ".join(sorted(TYPES)))
+        rdata = self.rdata(rtype, toks, e.line)
+        if ttl is None:
+            if self.default_ttl is not None:
+                ttl = self.default_ttl
+            elif self.last_ttl is not None:
+                ttl = self.last_ttl
+            elif rtype == "SOA":
+                ttl = self.last_ttl = rdata[-1]  # as BIND does: the SOA minimum becomes the default
+            else:
+                raise self.err("record has no TTL and there is no $TTL before it", e.line,
+                               "put  $TTL 3600  at the top of the file")
+        else:
+            self.last_ttl = ttl
+        self.last_owner = owner
+        self.records.append(Record(owner, ttl, rtype, rdata, e.line))
+
+    def rdata(self, rtype: str, toks: list[Token], line: int) -> Any:
+        def need(count: int) -> None:
+            if len(toks) != count:
+                raise self.err(f"{rtype} record has {len(toks)} data field"
+                               f"{'s' if len(toks) != 1 else ''}, expected {count}", line,
+                               f"{rtype} takes {FORMS[rtype]}")
+
+        if rtype == "A":
+            need(1)
+            try:
+                return str(ipaddress.IPv4Address(toks[0].text))
+            except ValueError:
+                raise self.err(f"'{toks[0].text}' is not an IPv4 address", toks[0].line,
+                               f"A takes {FORMS['A']}") from None
+        if rtype == "AAAA":
+            need(1)
+            try:
+                return str(ipaddress.IPv6Address(toks[0].text))
+            except ValueError:
+                raise self.err(f"'{toks[0].text}' is not an IPv6 address", toks[0].line,
+                               f"AAAA takes {FORMS['AAAA']}") from None
+        if rtype in ("NS", "CNAME"):
+            need(1)
+            return self.name(toks[0], f"{rtype} target")
+        if rtype == "MX":
+            need(2)
+            return (self.number(toks[0], "MX preference", 16), self.name(toks[1], "mail server"))
+        if rtype == "TXT":
+            if not toks:
+                need(1)
+            strings = []
+            for t in toks:
+                s = decode_string(t, self.path)
+                if len(s) > 255:
+                    raise self.err(f"TXT string of {len(s)} bytes", t.line,
+                                   "each string is at most 255 bytes; split it into several "
+                                   'quoted strings: "part one" "part two"')
+                strings.append(s)
+            return strings
+        if rtype == "SOA":
+            need(7)
+            mname = self.name(toks[0], "SOA mname")
+            rname = self.name(toks[1], "SOA rname")
+            serial = self.number(toks[2], "SOA serial", 32)
+            times = [self.ttl(t) for t in toks[3:]]
+            return (mname, rname, serial, *times)
+        raise AssertionError(rtype)
+
+
+def parse_zone(text: str, path: str | Path | None = None, origin: str | None = None) -> Zone:
+    """Parse and check a zone file; a mistake is a WorkbenchError naming file and line."""
+    path = Path(path) if path is not None else None
+    if origin is not None and not origin.endswith("."):
+        origin += "."
+    p = _Parser(path, origin.lower() if origin else None)
+    for e in tokenize(text, path):
+        p.entry(e)
+    records = p.records
+    soas = [r for r in records if r.type == "SOA"]
+    if not soas:
+        raise WorkbenchError("the zone has no SOA record", file=path,
+                             hint="a zone starts with exactly one SOA record at its apex, e.g. "
+                                  + FORMS["SOA"].split("e.g.  ")[1])
+    if len(soas) > 1:
+        raise WorkbenchError("a second SOA record (a zone has exactly one)", file=path,
+                             line=soas[1].line, hint=f"the first one is on line {soas[0].line}")
+    apex = soas[0].owner
+    if not any(r.type == "NS" and r.owner == apex for r in records):
+        raise WorkbenchError(f"the zone apex {apex} has no NS record", file=path,
+                             line=soas[0].line,
+                             hint="add the zone's name servers, e.g.  @  IN NS ns1")
+    seen: set[tuple] = set()
+    unique = []
+    for r in records:
+        if not is_subdomain(r.owner, apex):
+            raise WorkbenchError(f"{r.owner} is outside the zone {apex}", file=path, line=r.line,
+                                 hint=f"every owner name must end with {apex}")
+        key = (r.owner, r.type, r.rdata_wire())
+        if key in seen:
+            continue  # RFC 2181: duplicate records are one record
+        seen.add(key)
+        unique.append(r)
+    by_owner: dict[str, list[Record]] = {}
+    for r in unique:
+        by_owner.setdefault(r.owner, []).append(r)
+    for owner, rs in by_owner.items():
+        cnames = [r for r in rs if r.type == "CNAME"]
+        if cnames and len(rs) > 1:
+            other = next(r for r in rs if r is not cnames[0])
+            raise WorkbenchError(
+                f"{owner} has a CNAME and other records", file=path,
+                line=max(other.line, cnames[0].line),
+                hint=f"a name with a CNAME (line {cnames[0].line}) can have no other data "
+                     "(RFC 1034 §3.6.2); give the other records another name")
+    return Zone(apex, unique, path)
+
+
+def load_zone(path: str | Path, origin: str | None = None) -> Zone:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkbenchError("zone file not found", file=path) from None
+    except IsADirectoryError:
+        raise WorkbenchError("expected a zone file, found a folder", file=path) from None
+    except UnicodeDecodeError as e:
+        raise WorkbenchError(f"zone file is not UTF-8 text ({e.reason})", file=path) from None
+    return parse_zone(text, path, origin)
+
+
+# --------------------------------------------------------------------------- C output
+
+def _c_bytes(data: bytes) -> str:
+    rows = [", ".join(f"0x{b:02x}" for b in data[i:i + 12]) for i in range(0, len(data), 12)]
+    return "{\n    " + ",\n    ".join(rows) + ",\n}" if rows else "{0}"
+
+
+def _comment(text: str) -> str:
+    return text.replace("*/", "* /")[:100]
+
+
+def zone_to_c(zone: Zone, source: str = "") -> str:
+    """C source defining zone_nodes, zone_rrs and zone_soa (see kernels/lib/dns/zone.h)."""
+    nodes = zone.nodes()
+    index = {n: i for i, n in enumerate(nodes)}
+    by_node: dict[int, list[Record]] = {i: [] for i in range(len(nodes))}
+    for r in zone.records:
+        by_node[index[r.owner]].append(r)
+    out = [
+        f"/* Generated by the workbench's dns-zone generator from {_comment(source or 'a zone')}.",
+        " * Do not edit: change the zone file and rebuild. */",
+        '#include "zone.h"',
+        "",
+    ]
+    for i, n in enumerate(nodes):
+        out.append(f"static const uint8_t name_{i}[] = {_c_bytes(name_to_wire(n))}; /* {_comment(n)} */")
+    rrs = []
+    k = 0
+    for i in range(len(nodes)):
+        for r in by_node[i]:
+            out.append(f"static const uint8_t rdata_{k}[] = {_c_bytes(r.rdata_wire())}; "
+                       f"/* line {r.line}: {_comment(r.presentation())} */")
+            rrs.append((r, k))
+            k += 1
+    out += ["", "const struct zone_rr zone_rrs[] = {"]
+    for r, k in rrs:
+        out.append(f"    {{{TYPES[r.type]}, {r.ttl}u, {len(r.rdata_wire())}, rdata_{k}}}, "
+                   f"/* {r.type} */")
+    if not rrs:
+        out.append("    {0, 0, 0, 0},")
+    out += ["};", "", "const struct zone_node zone_nodes[] = {"]
+    first = 0
+    for i, n in enumerate(nodes):
+        out.append(f"    {{name_{i}, {first}, {len(by_node[i])}}}, /* {_comment(n)} */")
+        first += len(by_node[i])
+    soa_index = next(i for i, (r, _) in enumerate(rrs) if r.type == "SOA")
+    out += [
+        "};",
+        "",
+        f"const uint16_t zone_node_count = {len(nodes)};",
+        f"const uint16_t zone_rr_count = {len(rrs)};",
+        f"const uint16_t zone_soa = {soa_index};",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def generate(source: Path, out_dir: Path, options: dict[str, Any]) -> None:
+    zone = load_zone(source, options.get("origin") or None)
+    text = zone_to_c(zone, source.name)
+    target = out_dir / "zone.c"
+    if not target.exists() or target.read_text() != text:
+        target.write_text(text)

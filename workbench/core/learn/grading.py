@@ -1,0 +1,651 @@
+"""Exercises and their automatic grading.
+
+An exercise is a built-in component with parts taken out. Its folder
+`lessons/exercises/<name>/` holds
+
+    starter/          only the files with TODOs, each at the path it has in the built-in
+                      component (`kernels/lib/<component>/`); the rest comes from there
+    tests/<app>/      test applications, added to the catalogue only while grading
+    exercise.toml     title, the component it replaces, the test runs and the named checks
+
+The learner gets a copy of the built-in component with the starter's files laid over it
+(`workbench exercise start NAME`), so a starter never drifts from the files it does not
+change. The learner fills in
+the TODOs, and runs `workbench grade NAME`. Grading builds one test kernel per run listed in
+exercise.toml with the learner's component in place of the built-in one, boots each in QEMU,
+and scores every check by regular expressions on the console and the telemetry (and by the
+run's exit status). A failed check keeps its console transcript in a file. A workspace with no
+copy of the component grades the built-in reference, which must score full marks: that is how
+a teacher tests an exercise.
+
+A run with `forwards` is booted as an appliance instead: once it is ready, every check of
+that run that names a `client` talks to it from the host (all queries during the one boot),
+then the run is stopped and its console and telemetry are scored like any other run's.
+
+Only the exercise's own component is taken from the workspace: a learner who has started two
+exercises in one workspace is graded on one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from workbench.core.learn.lessons import _lang_table, lessons_dir, timeout_scale
+from workbench.core.learn.progress import home_dir
+from workbench.core.model.catalogue import Catalogue, kernels_dir, load_catalogue, load_component
+from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.core.model.files import atomic_write_text
+from workbench.core.model.manifest import Table, read_toml
+from workbench.core.model.recipe import LAYOUTS, MACHINE_NAMES, Recipe
+from workbench.core.run.expect import KEYS as EXPECT_KEYS
+from workbench.core.run.expect import Expectation, Mismatch
+
+CLIENTS = ("dns",)
+
+
+def exercises_dir() -> Path:
+    return lessons_dir() / "exercises"
+
+
+@dataclass
+class TestRun:
+    name: str
+    application: str
+    machine: str = "microvm"
+    timeout: float = 10.0
+    providers: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    forwards: list[tuple[str, int]] = field(default_factory=list)  # (proto, guest port)
+    layout: str = "libos"
+
+
+@dataclass
+class DnsQuery:
+    """One query a `client = "dns"` check sends, and what the answer must be."""
+    name: str = ""               # presentation form, e.g. "www.example.org."
+    type: str = "A"
+    wire_name: str = ""          # instead of name: the question name built by hand (see below)
+    additional: list[str] = field(default_factory=list)  # records "NAME TTL CLASS TYPE DATA"
+    rcode: str = "NOERROR"
+    response: list[str] = field(default_factory=list)    # regexes on the response as text
+
+    def describe(self) -> str:
+        return f"{self.wire_name!r} (built by hand)" if self.wire_name else f"{self.name} {self.type}"
+
+
+@dataclass
+class GradeCheck:
+    name: str
+    points: int
+    run: str
+    expect: Expectation = Expectation()
+    description: dict[str, str] = field(default_factory=dict)
+    client: str | None = None
+    queries: list[DnsQuery] = field(default_factory=list)
+
+
+@dataclass
+class Exercise:
+    name: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    component: str
+    difficulty: int
+    files: list[str]
+    runs: dict[str, TestRun]
+    checks: list[GradeCheck]
+    directory: Path
+
+    @property
+    def starter(self) -> Path:
+        return self.directory / "starter"
+
+    @property
+    def builtin(self) -> Path:
+        """The built-in component folder that the starter's files are laid over."""
+        return kernels_dir() / "lib" / self.component
+
+    def starter_files(self) -> list[str]:
+        """The starter's files, relative to the component folder (sorted)."""
+        if not self.starter.is_dir():
+            return []
+        return sorted(p.relative_to(self.starter).as_posix() for p in self.starter.rglob("*")
+                      if p.is_file() and not _ignored(p.relative_to(self.starter)))
+
+    @property
+    def tests(self) -> Path:
+        return self.directory / "tests"
+
+    @property
+    def total(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en", self.name)
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_exercise(directory: Path) -> Exercise:
+    directory = Path(directory)
+    path = directory / "exercise.toml"
+    data, text = read_toml(path, "exercise description")
+    t = Table(data, path, text)
+    t.check_keys({"title", "summary", "component", "difficulty", "files", "runs", "checks"})
+    component = t.get("component", str)
+    runs: dict[str, TestRun] = {}
+    runs_t = t.sub("runs")
+    for rname, raw in runs_t.data.items():
+        if not isinstance(raw, dict):
+            raise runs_t.error(rname, f"run '{rname}' must be a table [runs.{rname}]")
+        rt = runs_t.sub(rname)
+        rt.check_keys({"application", "machine", "timeout", "providers", "options", "forwards",
+                       "layout"})
+        machine = rt.get("machine", str, "microvm")
+        if machine not in MACHINE_NAMES:
+            raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
+        layout = rt.get("layout", str, "libos")
+        if layout not in LAYOUTS:
+            raise rt.error("layout", f"unknown layout '{layout}'", hint="valid: " + ", ".join(LAYOUTS))
+        runs[rname] = TestRun(rname, rt.get("application", str), machine,
+                              float(rt.get("timeout", (int, float), 10.0)),
+                              dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})),
+                              [_forward(rt, f) for f in rt.get_str_list("forwards")], layout)
+    checks: list[GradeCheck] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(t.get("checks", list)):
+        if not isinstance(raw, dict):
+            raise t.error("checks", f"checks[{i}] must be a table")
+        ct = Table(raw, path, text, "checks")
+        ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries"})
+        name = ct.get("name", str)
+        if name in seen:
+            raise ct.error("name", f"duplicate check name '{name}'")
+        seen.add(name)
+        run = ct.get("run", str)
+        if run not in runs:
+            near = did_you_mean(run, runs)
+            raise ct.error("run", f"check '{name}' names unknown run '{run}'" + (f" — {near}" if near else ""),
+                           hint="runs: " + valid_list(runs))
+        check = GradeCheck(name, ct.get("points", int), run, Expectation.from_table(ct),
+                           _lang_table(ct, "description", False), ct.get("client", str, None))
+        if check.client is not None or "queries" in ct.data:
+            _load_client(ct, check, runs[run])
+        checks.append(check)
+    ex = Exercise(directory.name, _lang_table(t, "title"), _lang_table(t, "summary", False),
+                  component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
+                  directory)
+    if not ex.starter.is_dir():
+        raise WorkbenchError("the exercise has no starter/ folder", file=ex.starter,
+                             hint="it holds the files with TODOs, laid over the built-in component")
+    have = ex.starter_files()
+    for f in ex.files:
+        if f not in have:
+            raise t.error("files", f"'{f}' is not in the starter folder {ex.starter}",
+                          hint="starter files: " + (valid_list(have) or "none"))
+    return ex
+
+
+def _forward(t: Table, text: str) -> tuple[str, int]:
+    """"udp:53" -> ("udp", 53): a guest port the appliance exposes on a free host port."""
+    m = re.fullmatch(r"(udp|tcp):(\d{1,5})", text)
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise t.error("forwards", f"bad forward '{text}'", hint='write "udp:53" or "tcp:80"')
+    return m.group(1), int(m.group(2))
+
+
+def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
+    if check.client not in CLIENTS:
+        raise ct.error("client", f"unknown client {check.client!r} in check '{check.name}'",
+                       hint="valid: " + ", ".join(CLIENTS))
+    if not any(proto == "udp" for proto, _ in run.forwards):
+        raise ct.error("client", f"check '{check.name}' needs a client, but run '{run.name}' "
+                       "forwards no UDP port", hint='add forwards = ["udp:53"] to the run')
+    raw = ct.get("queries", list)
+    if not raw:
+        raise ct.error("queries", f"check '{check.name}' sends no queries")
+    for i, q in enumerate(raw):
+        if not isinstance(q, dict):
+            raise ct.error("queries", f"queries[{i}] of check '{check.name}' must be a table")
+        qt = Table(q, ct.path, ct.text, f"{ct.key_name('queries')}[{i}]")
+        qt.check_keys({"name", "type", "wire_name", "additional", "rcode", "response"})
+        query = DnsQuery(qt.get("name", str, ""), qt.get("type", str, "A"),
+                         qt.get("wire_name", str, ""), qt.get_str_list("additional"),
+                         qt.get("rcode", str, "NOERROR"), qt.get_str_list("response"))
+        for rx in query.response:
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise qt.error("response", f"bad regular expression {rx!r} in check "
+                               f"'{check.name}': {e}") from None
+        if bool(query.name) == bool(query.wire_name):
+            raise qt.error(None, f"queries[{i}] of check '{check.name}' needs exactly one of "
+                           "'name' and 'wire_name'")
+        if query.wire_name and query.additional:
+            raise qt.error("additional", "a query with a hand-built 'wire_name' cannot have "
+                           "'additional' records (their compression would point into it)")
+        try:
+            _dns_wire(query)  # every mistake in the description shows now, not while grading
+        except ValueError as e:
+            raise qt.error(None, f"queries[{i}] of check '{check.name}': {e}",
+                           hint="name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
+                                "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)") from None
+        check.queries.append(query)
+
+
+def list_exercises(root: Path | None = None) -> list[Exercise]:
+    root = Path(root) if root else exercises_dir()
+    if not root.is_dir():
+        return []
+    found = [load_exercise(d) for d in sorted(root.iterdir()) if (d / "exercise.toml").is_file()]
+    return sorted(found, key=lambda e: (e.difficulty, e.name))
+
+
+def find_exercise(name: str, root: Path | None = None) -> Exercise:
+    root = Path(root) if root else exercises_dir()
+    d = root / name
+    if name and "/" not in name and (d / "exercise.toml").is_file():
+        return load_exercise(d)
+    names = sorted(p.name for p in root.iterdir() if (p / "exercise.toml").is_file()) if root.is_dir() else []
+    near = did_you_mean(name, names)
+    raise WorkbenchError(f"no exercise '{name}'" + (f" — {near}" if near else ""),
+                         hint="exercises: " + (valid_list(names) or "none"))
+
+
+def default_workspace() -> Path:
+    """Where a learner's recipes and exercise work live: WB_WORKSPACE, else <home>/workspace."""
+    import os
+
+    env = os.environ.get("WB_WORKSPACE")
+    return Path(env) if env else home_dir() / "workspace"
+
+
+# --------------------------------------------------------------------------- starting
+
+def _ignored(rel: Path) -> bool:
+    """Editor and tool litter that is not part of a component (hidden files, caches)."""
+    return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
+def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
+    """Copy the built-in component into the workspace and lay the starter's files over it.
+
+    Returns (folder, copied): copied is False when the folder already existed, which is then
+    left exactly as it was. The files the learner is to edit are `ex.files`.
+    """
+    workspace = Path(workspace)
+    target = workspace / ex.component
+    if target.exists():
+        return target, False
+    if not (ex.builtin / "component.toml").is_file():
+        raise WorkbenchError(f"exercise '{ex.name}' replaces component '{ex.component}', "
+                             f"which is not in the built-in library", file=ex.builtin)
+    workspace.mkdir(parents=True, exist_ok=True)
+    tmp = workspace / f".{ex.component}.starting"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(ex.builtin, tmp, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    for rel in ex.starter_files():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ex.starter / rel, tmp / rel)
+    tmp.rename(target)  # appears whole or not at all
+    return target, True
+
+
+# --------------------------------------------------------------------------- the DNS client
+
+def _wire_name(text: str) -> bytes:
+    """A question name built token by token, to send what no well-behaved client would:
+    `www` a label, `a*64` a label of 64 a's (its length byte reads as a reserved label type),
+    `@12` a compression pointer to offset 12 (where the question starts), `.` the final zero."""
+    out = bytearray()
+    for tok in text.split():
+        if tok == ".":
+            out.append(0)
+        elif tok.startswith("@"):
+            if not tok[1:].isdigit() or int(tok[1:]) >= 0x4000:
+                raise ValueError(f"bad pointer {tok!r} in wire_name: @ and an offset below 16384")
+            off = int(tok[1:])
+            out += bytes([0xC0 | off >> 8, off & 0xFF])
+        else:
+            m = re.fullmatch(r"(.+)\*(\d+)", tok)
+            label = (m.group(1) * int(m.group(2)) if m else tok).encode("ascii", "replace")
+            if len(label) > 255:
+                raise ValueError(f"label {tok!r} in wire_name is longer than a length byte can say")
+            out.append(len(label))
+            out += label
+    return bytes(out)
+
+
+_PLACEHOLDER = "q.invalid."  # 11 bytes on the wire; wire_name replaces it
+
+
+def _dns_wire(q: DnsQuery, ident: int = 0) -> bytes:
+    """The query as bytes, built by dnspython (names in additional records compressed)."""
+    import dns.exception
+    import dns.message
+    import dns.rcode
+    import dns.rdatatype
+    import dns.rrset
+
+    try:
+        dns.rcode.from_text(q.rcode)
+    except dns.exception.DNSException:
+        raise ValueError(f"unknown rcode {q.rcode!r}; for example NOERROR, FORMERR, NXDOMAIN, "
+                         "NOTIMP, REFUSED") from None
+    try:
+        dns.rdatatype.from_text(q.type)
+    except dns.exception.DNSException:
+        raise ValueError(f"unknown record type {q.type!r}; for example A, AAAA, MX, TXT") from None
+    try:
+        msg = dns.message.make_query(q.name or _PLACEHOLDER, q.type)
+        msg.id = ident
+        for text in q.additional:
+            parts = text.split(None, 4)
+            if len(parts) != 5 or not parts[1].isdigit():
+                raise ValueError(f"additional record {text!r}: expected NAME TTL CLASS TYPE DATA")
+            name, ttl, rdclass, rdtype, data = parts
+            msg.additional.append(dns.rrset.from_text(name, int(ttl), rdclass, rdtype, data))
+        wire = msg.to_wire()
+    except dns.exception.DNSException as e:
+        raise ValueError(str(e) or type(e).__name__) from None
+    if q.wire_name:
+        skip = len(_PLACEHOLDER) + 1
+        wire = wire[:12] + _wire_name(q.wire_name) + wire[12 + skip:]
+    return wire
+
+
+def _exchange(wire: bytes, port: int, timeout: float, tries: int = 2) -> bytes | None:
+    """Send a query to 127.0.0.1:port; the reply with the same ID, or None. UDP may lose a
+    datagram, so ask again like a resolver does."""
+    import socket
+    import time
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for _ in range(tries):
+            sock.sendto(wire, ("127.0.0.1", port))
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                sock.settimeout(left)
+                try:
+                    data, _ = sock.recvfrom(65535)
+                except OSError:  # timed out (or the port went away)
+                    break
+                if data[:2] == wire[:2]:
+                    return data
+    return None
+
+
+def _ask_dns(check: GradeCheck, port: int, timeout: float, first_id: int) -> tuple[list[str], str]:
+    """Send the check's queries in order; (problems, what was asked and answered)."""
+    import dns.exception
+    import dns.message
+    import dns.rcode
+
+    problems: list[str] = []
+    log: list[str] = []
+    for i, q in enumerate(check.queries, 1):
+        what = f"query {i} ({q.describe()})"
+        log.append(f";; {what}, expecting {q.rcode.upper()}")
+        reply = _exchange(_dns_wire(q, (first_id + i) & 0xFFFF), port, timeout)
+        if reply is None:
+            problems.append(f"{what}: no answer (the server dropped it, or stopped answering)")
+            log.append(";; no answer\n")
+            continue
+        try:
+            msg = dns.message.from_wire(reply)
+        except dns.exception.DNSException as e:
+            got = dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 4 else "nothing readable"
+            problems.append(f"{what}: answered {got} (expected {q.rcode.upper()}) in a message "
+                            f"that is not valid DNS: {e}")
+            log.append(f";; unreadable answer ({e}): {reply.hex()}\n")
+            continue
+        text = msg.to_text()
+        log.append(text + "\n")
+        got = dns.rcode.to_text(msg.rcode())
+        if got != q.rcode.upper():
+            problems.append(f"{what}: answered {got}, expected {q.rcode.upper()}")
+        for rx in q.response:
+            if not re.search(rx, text, re.M):
+                problems.append(f"{what}: no line of the answer matches {rx!r}")
+    return problems, "\n".join(log)
+
+
+def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout: float):
+    """Boot an appliance once, run every client check of this run against it, stop it.
+    Returns (RunResult or None, {check: (problems, client transcript)}, why it never ran)."""
+    from workbench.core.run.appliance import Appliance
+
+    app = Appliance(image, run.forwards, machine=run.machine, watchdog=timeout)
+    answers: dict[str, tuple[list[str], str]] = {}
+    trouble = None
+    try:
+        app.start(ready_timeout=timeout)
+        port = app.port("udp", next(g for p, g in run.forwards if p == "udp"))
+        for n, check in enumerate(c for c in checks if c.client):
+            answers[check.name] = _ask_dns(check, port, 1.5 * timeout_scale(), n * 256)
+    except WorkbenchError:  # never became ready: that is the learner's result
+        trouble = f"the appliance did not become ready within {timeout:g} s"
+    finally:
+        result = app.stop()
+    if result is None:
+        trouble = f"the appliance did not run: {app.error or 'QEMU did not start'}"
+    return result, answers, trouble
+
+
+# --------------------------------------------------------------------------- grading
+
+@dataclass
+class CheckOutcome:
+    name: str
+    points: int
+    earned: int
+    passed: bool
+    run: str
+    problems: list[str] = field(default_factory=list)
+    transcript: Path | None = None
+    description: str = ""
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "points": self.points, "earned": self.earned,
+                "passed": self.passed, "run": self.run, "problems": self.problems,
+                "transcript": str(self.transcript) if self.transcript else None,
+                "description": self.description}
+
+
+@dataclass
+class GradeReport:
+    exercise: str
+    component: str
+    graded: str  # "workspace" or "reference"
+    source: Path
+    checks: list[CheckOutcome]
+    build_errors: dict[str, dict] = field(default_factory=dict)  # run -> BuildError.to_dict()
+    runs: dict[str, dict] = field(default_factory=dict)  # run -> status, timings
+    out_dir: Path | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(c.earned for c in self.checks)
+
+    @property
+    def total(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score == self.total
+
+    def to_dict(self) -> dict:
+        return {"exercise": self.exercise, "component": self.component, "graded": self.graded,
+                "source": str(self.source), "score": self.score, "total": self.total,
+                "full_marks": self.full_marks, "checks": [c.to_dict() for c in self.checks],
+                "build_errors": self.build_errors, "runs": self.runs,
+                "out_dir": str(self.out_dir) if self.out_dir else None}
+
+
+def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, str, Path]:
+    """The built-in catalogue, the learner's copy of the one component, and the test apps."""
+    cat = load_catalogue()
+    graded, source = "reference", cat.component(ex.component).directory
+    if workspace is not None and (Path(workspace) / ex.component / "component.toml").is_file():
+        comp = load_component(Path(workspace) / ex.component, origin="workspace")
+        if comp.name != ex.component:
+            raise WorkbenchError(f"the component in {comp.directory} is named '{comp.name}', "
+                                 f"expected '{ex.component}'", file=comp.manifest, key="name")
+        cat.components[comp.name] = comp
+        graded, source = "workspace", comp.directory
+    if ex.tests.is_dir():
+        for d in sorted(ex.tests.iterdir()):
+            if (d / "component.toml").is_file():
+                comp = load_component(d, origin=f"exercise {ex.name}")
+                cat.components[comp.name] = comp
+    cat.check()
+    return cat, graded, source
+
+
+def _describe_mismatch(m: Mismatch) -> str:
+    if m.kind == "status":
+        return f"the run ended with status '{m.actual}', expected '{m.expected}'"
+    if m.kind == "console":
+        return f"console: no match for {m.expected!r}"
+    if m.kind == "not_console":
+        return f"console: unexpected match for {m.expected!r}"
+    return f"telemetry: no record matches {m.expected!r}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
+
+
+def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = None,
+          toolchain: str = "zig", lang: str = "en",
+          on_progress: Callable[[str], None] | None = None) -> GradeReport:
+    """Build and boot every test run of `ex`; score its checks. Learner mistakes never raise."""
+    from workbench.core.build.pipeline import build
+    from workbench.core.build.toolchain import BuildError
+    from workbench.core.model.resolve import resolve
+    from workbench.core.run.qemu import boot_image_sync
+
+    say = on_progress or (lambda text: None)
+    cat, graded, source = grading_catalogue(ex, workspace)
+    if out_dir is None:
+        base = Path(workspace) / ".grade" if workspace is not None else home_dir() / "grades"
+        out_dir = base / ex.name
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.transcript.txt"):
+        old.unlink()
+
+    results: dict[str, Any] = {}
+    build_errors: dict[str, dict] = {}
+    runs_info: dict[str, dict] = {}
+    answers: dict[str, tuple[list[str], str]] = {}  # check -> client problems, transcript
+    troubles: dict[str, str] = {}  # run -> why its appliance never answered
+    needed = [r for r in ex.runs.values() if any(c.run == r.name for c in ex.checks)]
+    for run in needed:
+        recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
+                        summary=f"test run '{run.name}' of exercise {ex.name}",
+                        machine=run.machine, layout=run.layout, providers=dict(run.providers),
+                        options={k: dict(v) for k, v in run.options.items()},
+                        path=ex.directory / "exercise.toml")
+        say(f"build {run.name}")
+        try:
+            res = resolve(recipe, cat)
+            built = build(res, out_dir / "build" / run.name, toolchain)
+        except BuildError as e:
+            build_errors[run.name] = e.to_dict()
+            results[run.name] = e
+            continue
+        say(f"boot  {run.name}")
+        if run.forwards:
+            result, run_answers, trouble = _serve_and_ask(
+                run, built.image, [c for c in ex.checks if c.run == run.name],
+                run.timeout * timeout_scale())
+            answers.update(run_answers)
+            if trouble:
+                troubles[run.name] = trouble
+        else:
+            result = boot_image_sync(built.image, machine=run.machine,
+                                     timeout=run.timeout * timeout_scale())
+        results[run.name] = result
+        if result is not None:
+            runs_info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
+                                   "duration_ms": round(result.duration_ms, 1),
+                                   "image_bytes": built.loadable_bytes}
+
+    outcomes = []
+    for check in ex.checks:
+        r = results.get(check.run)
+        problems: list[str] = []
+        transcript_text = ""
+        if isinstance(r, BuildError):
+            problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
+            transcript_text = r.output
+        elif r is None:
+            problems.append(troubles.get(check.run, f"the test kernel '{check.run}' did not run"))
+        else:
+            if check.client and check.run in troubles:
+                problems.append(troubles[check.run])
+            telemetry = "\n".join(rec.raw for rec in r.telemetry)
+            console = r.console.replace("\r\n", "\n")
+            problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
+            client_problems, client_text = answers.get(check.name, ([], ""))
+            if check.client and check.run not in troubles:
+                problems.extend(client_problems)
+            transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
+                               f"--- telemetry ---\n{telemetry}\n")
+            if check.client:
+                transcript_text += f"--- {check.client} client ---\n{client_text}\n"
+        passed = not problems
+        transcript = None
+        if not passed:
+            transcript = out_dir / f"{_slug(check.name)}.transcript.txt"
+            header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
+            header += "".join(f"problem: {p}\n" for p in problems)
+            atomic_write_text(transcript, header + "\n" + transcript_text)
+        desc = check.description.get(lang) or check.description.get("en", "")
+        outcomes.append(CheckOutcome(check.name, check.points, check.points if passed else 0,
+                                     passed, check.run, problems, transcript, desc))
+    report = GradeReport(ex.name, ex.component, graded, source, outcomes, build_errors,
+                         runs_info, out_dir)
+    atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+def format_report(report: GradeReport) -> str:
+    """The text a learner reads: one line per check, the compiler's words on a build error."""
+    lines = [f"grading {report.exercise} ({report.graded}: {report.source})"]
+    shown: set[str] = set()
+    for run, err in report.build_errors.items():
+        key = json.dumps(err.get("diagnostics"), sort_keys=True)
+        if key in shown:
+            continue
+        shown.add(key)
+        lines.append(f"\nbuild of test kernel '{run}' failed: {err['error']}")
+        for d in err.get("diagnostics", []):
+            if d["severity"] == "note":
+                continue
+            lines.append(f"  {d['file']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']}")
+            if d.get("source_line"):
+                lines.append(f"    {d['line']:>4} | {d['source_line']}")
+        if not err.get("diagnostics") and err.get("hint"):
+            lines.append("  " + err["hint"].replace("\n", "\n  "))
+    lines.append("")
+    width = max((len(c.name) for c in report.checks), default=10)
+    for c in report.checks:
+        mark = "PASS" if c.passed else "FAIL"
+        lines.append(f"  {mark}  {c.name:<{width}}  {c.earned:>2}/{c.points}")
+        if not c.passed:
+            for p in c.problems[:3]:
+                lines.append(f"          {p}")
+            if c.transcript:
+                lines.append(f"          transcript: {c.transcript}")
+    lines.append(f"\nscore: {report.score}/{report.total}"
+                 + ("  — full marks" if report.full_marks else ""))
+    return "\n".join(lines)

@@ -1,0 +1,353 @@
+"""The catalogue: every component and interface the workbench knows about.
+
+Components live in `kernels/lib/<name>/component.toml`; interfaces in `kernels/interfaces/*.toml`
+with their C headers in `kernels/include/`. A learner's workspace may hold components of its
+own; a component there overrides the built-in one of the same name (that is how exercises work).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.core.model.manifest import Table, read_toml, toml_value
+
+LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
+OPTION_TYPES = ("int", "bool", "string", "choice", "path")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SOURCE_SUFFIXES = (".c", ".S", ".s")
+
+
+def kernels_dir() -> Path:
+    """The built-in kernels/ folder (beside the package in a checkout; WB_KERNELS overrides)."""
+    env = os.environ.get("WB_KERNELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "kernels"
+
+
+@dataclass
+class OptionSpec:
+    """A typed, documented configuration value; it becomes a compile-time constant."""
+
+    name: str
+    type: str
+    default: Any
+    doc: str = ""
+    min: int | None = None
+    max: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def default_text(self) -> str:
+        """The default as a recipe would spell it (true, 16, "text")."""
+        return toml_value(self.default)
+
+    def valid_text(self) -> str:
+        if self.type == "int":
+            lo = "" if self.min is None else str(self.min)
+            hi = "" if self.max is None else str(self.max)
+            return f"an integer{f' from {lo} to {hi}' if lo or hi else ''}"
+        if self.type == "bool":
+            return "true or false"
+        if self.type == "choice":
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.type == "path":
+            return "a path (relative to the recipe file)"
+        return "a string"
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with `value` for this option, or None when it is valid."""
+        if self.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"expected {self.valid_text()}, got {value!r}"
+            if self.min is not None and value < self.min:
+                return f"{value} is below the minimum {self.min}; expected {self.valid_text()}"
+            if self.max is not None and value > self.max:
+                return f"{value} is above the maximum {self.max}; expected {self.valid_text()}"
+        elif self.type == "bool":
+            if not isinstance(value, bool):
+                return f"expected true or false, got {value!r}"
+        elif self.type == "choice":
+            if value not in self.choices:
+                near = did_you_mean(str(value), self.choices)
+                return f"{value!r} is not a valid choice; expected {self.valid_text()}" + (
+                    f" ({near})" if near else ""
+                )
+        elif self.type in ("string", "path"):
+            if not isinstance(value, str):
+                return f"expected a string, got {value!r}"
+            if '"' in value or "\\" in value or "\n" in value:
+                return "quotes, backslashes and newlines are not allowed in option strings"
+        return None
+
+
+@dataclass
+class FunctionSpec:
+    name: str
+    returns: str
+    params: list[tuple[str, str]]
+    doc: str = ""
+
+    def prototype(self) -> str:
+        args = ", ".join(t if t == "..." else f"{t}{n}" if t.endswith("*") else f"{t} {n}"
+                         for n, t in self.params)
+        sep = "" if self.returns.endswith("*") else " "
+        return f"{self.returns}{sep}{self.name}({args or 'void'});"
+
+
+@dataclass
+class Interface:
+    name: str
+    summary: str = ""
+    description: str = ""
+    header: str = ""
+    default: str | None = None
+    crossing: bool = True
+    functions: list[FunctionSpec] = field(default_factory=list)
+    path: Path | None = None
+
+
+@dataclass
+class Component:
+    name: str
+    summary: str = ""
+    description: str = ""
+    layer: str = "lib"
+    provides: list[str] = field(default_factory=list)
+    requires: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    options: dict[str, OptionSpec] = field(default_factory=dict)
+    generate: list[dict] = field(default_factory=list)
+    entry: str | None = None
+    directory: Path | None = None
+    origin: str = "built-in"
+
+    @property
+    def manifest(self) -> Path | None:
+        return self.directory / "component.toml" if self.directory else None
+
+    @property
+    def is_app(self) -> bool:
+        return self.layer == "app"
+
+    def source_paths(self) -> list[Path]:
+        assert self.directory is not None
+        return [self.directory / s for s in self.sources]
+
+    def files(self) -> list[Path]:
+        """Every file of the component a learner may want to read, manifest first."""
+        if not self.directory:
+            return []
+        rest = sorted(p for p in self.directory.iterdir() if p.is_file() and p.name != "component.toml")
+        return [self.directory / "component.toml", *rest]
+
+    def lines_of_code(self) -> int:
+        """Non-blank lines of C, assembly and headers: the component's share of the TCB."""
+        if not self.directory:
+            return 0
+        total = 0
+        for p in self.directory.iterdir():
+            if p.suffix in (".c", ".S", ".s", ".h"):
+                total += sum(1 for ln in p.read_text(errors="replace").splitlines() if ln.strip())
+        return total
+
+
+@dataclass
+class Catalogue:
+    components: dict[str, Component] = field(default_factory=dict)
+    interfaces: dict[str, Interface] = field(default_factory=dict)
+    roots: list[Path] = field(default_factory=list)
+
+    def providers_of(self, interface: str) -> list[Component]:
+        return sorted(
+            (c for c in self.components.values() if interface in c.provides), key=lambda c: c.name
+        )
+
+    def applications(self) -> list[Component]:
+        return sorted((c for c in self.components.values() if c.is_app), key=lambda c: c.name)
+
+    def component(self, name: str, file: Path | None = None, key: str | None = None) -> Component:
+        return _lookup(self.components, "component", name, file, key)
+
+    def interface(self, name: str, file: Path | None = None, key: str | None = None) -> Interface:
+        return _lookup(self.interfaces, "interface", name, file, key)
+
+    def check(self) -> None:
+        """Cross-file checks: every provided or required interface exists."""
+        for comp in self.components.values():
+            for what in ("provides", "requires"):
+                for iface in getattr(comp, what):
+                    if iface not in self.interfaces:
+                        self.interface(iface, file=comp.manifest, key=what)
+        for iface in self.interfaces.values():
+            if iface.default is not None:
+                if iface.default not in self.components:
+                    self.component(iface.default, file=iface.path, key="default")
+                if iface.name not in self.components[iface.default].provides:
+                    raise WorkbenchError(
+                        f"default provider '{iface.default}' does not provide '{iface.name}'",
+                        file=iface.path,
+                        key="default",
+                        hint="valid: "
+                        + (valid_list(c.name for c in self.providers_of(iface.name)) or "none"),
+                    )
+
+
+def _lookup(table: dict, what: str, name: str, file: Path | None, key: str | None):
+    """table[name], or an error that says what exists and which name was probably meant."""
+    if name in table:
+        return table[name]
+    near = did_you_mean(name, table)
+    raise WorkbenchError(
+        f"unknown {what} '{name}'" + (f" — {near}" if near else ""),
+        file=file,
+        key=key,
+        hint=f"{what}s: {valid_list(table, 40)}",
+    )
+
+
+def load_interface(path: Path) -> Interface:
+    data, text = read_toml(path, "interface description")
+    t = Table(data, path, text)
+    t.check_keys({"name", "summary", "description", "header", "default", "crossing", "functions"})
+    name = t.get("name", str)
+    if name != path.stem:
+        raise t.error("name", f"name '{name}' must match the file name '{path.stem}'")
+    functions = []
+    for i, f in enumerate(t.get("functions", list, [])):
+        if not isinstance(f, dict):
+            raise t.error("functions", f"functions[{i}] must be a table")
+        ft = Table(f, path, text, "functions")
+        ft.check_keys({"name", "returns", "params", "doc"})
+        params = []
+        for p in ft.get("params", list, []):
+            if not isinstance(p, dict) or set(p) - {"name", "type"} or "type" not in p:
+                raise ft.error("params", f"each parameter of {f.get('name')} needs name and type")
+            params.append((p.get("name", ""), p["type"]))
+        functions.append(
+            FunctionSpec(ft.get("name", str), ft.get("returns", str, "void"), params, ft.get("doc", str, ""))
+        )
+    return Interface(
+        name=name,
+        summary=t.get("summary", str, ""),
+        description=t.get("description", str, ""),
+        header=t.get("header", str, f"{name}.h"),
+        default=t.get("default", str, None),
+        crossing=t.get("crossing", bool, True),
+        functions=functions,
+        path=path,
+    )
+
+
+def load_option(t: Table, name: str) -> OptionSpec:
+    t.check_keys({"type", "default", "doc", "min", "max", "choices"})
+    kind = t.get("type", str)
+    if kind not in OPTION_TYPES:
+        near = did_you_mean(kind, OPTION_TYPES)
+        raise t.error("type", f"unknown option type '{kind}'" + (f" — {near}" if near else ""),
+                      hint="valid types: " + ", ".join(OPTION_TYPES))
+    spec = OptionSpec(
+        name=name,
+        type=kind,
+        default=t.get("default", (str, int, bool)),
+        doc=t.get("doc", str, ""),
+        min=t.get("min", int, None),
+        max=t.get("max", int, None),
+        choices=tuple(t.get_str_list("choices")),
+    )
+    if kind == "choice" and not spec.choices:
+        raise t.error("choices", "a choice option needs a non-empty 'choices' list")
+    problem = spec.problem(spec.default)
+    if problem:
+        raise t.error("default", f"default of option '{name}': {problem}")
+    return spec
+
+
+def load_component(directory: Path, origin: str = "built-in") -> Component:
+    path = directory / "component.toml"
+    data, text = read_toml(path, "component manifest")
+    t = Table(data, path, text)
+    t.check_keys({"name", "summary", "description", "layer", "provides", "requires", "sources",
+                  "options", "generate", "entry"})
+    name = t.get("name", str)
+    if not NAME_RE.match(name):
+        raise t.error("name", f"'{name}' is not a valid component name",
+                      hint="lower-case letters, digits and single hyphens, e.g. alloc-bump")
+    if name != directory.name:
+        raise t.error("name", f"name '{name}' must match its folder name '{directory.name}'")
+    layer = t.get("layer", str)
+    if layer not in LAYERS:
+        near = did_you_mean(layer, LAYERS)
+        raise t.error("layer", f"unknown layer '{layer}'" + (f" — {near}" if near else ""),
+                      hint="valid layers: " + ", ".join(LAYERS))
+    sources = t.get_str_list("sources")
+    for s in sources:
+        if not s.endswith(SOURCE_SUFFIXES):
+            raise t.error("sources", f"'{s}' is not a C or assembly file (.c, .S)")
+        if not (directory / s).is_file():
+            present = [p.name for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES]
+            near = did_you_mean(s, present)
+            raise t.error("sources", f"source file '{s}' does not exist in {directory}"
+                          + (f" — {near}" if near else ""),
+                          hint=f"files present: {valid_list(present) or 'none'}")
+    stems: dict[str, str] = {}
+    for s in sources:
+        # The object file is named after the source without its suffix (build.py), so
+        # uart.c and uart.S would overwrite each other's object.
+        stem = Path(s).stem
+        if stem in stems:
+            raise t.error("sources", f"'{stems[stem]}' and '{s}' would compile to the same "
+                          f"object file ({stem}.o)", hint="rename one of them")
+        stems[stem] = s
+    opts_table = t.sub("options")
+    options = {}
+    for oname in opts_table.data:
+        if not isinstance(opts_table.data[oname], dict):
+            raise opts_table.error(oname, f"option '{oname}' must be a table [options.{oname}]")
+        options[oname] = load_option(opts_table.sub(oname), oname)
+    generate = t.get("generate", list, [])
+    for g in generate:
+        if not isinstance(g, dict) or "generator" not in g:
+            raise t.error("generate", "each [[generate]] entry needs a 'generator'")
+    return Component(
+        name=name,
+        summary=t.get("summary", str, ""),
+        description=t.get("description", str, ""),
+        layer=layer,
+        provides=t.get_str_list("provides"),
+        requires=t.get_str_list("requires"),
+        sources=sources,
+        options=options,
+        generate=generate,
+        entry=t.get("entry", str, None),
+        directory=directory,
+        origin=origin,
+    )
+
+
+def load_catalogue(kernels: Path | None = None, workspace: Path | None = None) -> Catalogue:
+    """Load interfaces and components; workspace components override built-in ones."""
+    kernels = Path(kernels) if kernels else kernels_dir()
+    if not (kernels / "lib").is_dir():
+        raise WorkbenchError("no component library found (expected a lib/ folder)", file=kernels)
+    cat = Catalogue(roots=[kernels])
+    for p in sorted((kernels / "interfaces").glob("*.toml")):
+        iface = load_interface(p)
+        cat.interfaces[iface.name] = iface
+    for d in sorted((kernels / "lib").iterdir()):
+        if (d / "component.toml").is_file():
+            c = load_component(d)
+            cat.components[c.name] = c
+    if workspace is not None:
+        workspace = Path(workspace)
+        cat.roots.append(workspace)
+        for d in sorted(workspace.iterdir()) if workspace.is_dir() else []:
+            if (d / "component.toml").is_file():
+                c = load_component(d, origin="workspace")
+                cat.components[c.name] = c
+    cat.check()
+    return cat

@@ -1,0 +1,145 @@
+"""Reading TOML files a learner may have written, with errors that point at the mistake.
+
+Every file the workbench reads (component manifests, interface descriptions, recipes) goes
+through `read_toml`, and every table in it through `Table`, so every message has the same shape:
+file, key, line when it can be found, what is wrong and what would be valid.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_toml(path: Path, what: str) -> tuple[dict, str]:
+    """Parse a TOML file; return (data, text). A missing or malformed file is a WorkbenchError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkbenchError(f"{what} not found", file=path) from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{what} is a folder, expected a .toml file", file=path) from None
+    except UnicodeDecodeError as e:
+        raise WorkbenchError(f"{what} is not UTF-8 text ({e.reason})", file=path) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        line = None
+        m = _TOML_LINE.search(msg)
+        if m:
+            line = int(m.group(1))
+            msg = _TOML_LINE.sub("", msg).strip()
+        raise WorkbenchError(
+            f"malformed TOML: {msg}",
+            file=path,
+            line=line,
+            hint="see https://toml.io for the syntax; strings need quotes, tables [like.this]",
+        ) from None
+
+
+def find_line(text: str, section: str | None, key: str | None) -> int | None:
+    """Best-effort line number of `key` inside `[section]` (tomllib keeps no positions)."""
+    lines = text.splitlines()
+    in_section = section is None
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+    for no, raw in enumerate(lines, start=1):
+        m = header.match(raw)
+        if m:
+            name = m.group(1).replace('"', "").replace(" ", "")
+            in_section = section is not None and name == section.replace('"', "")
+            if in_section and key is None:
+                return no
+            continue
+        if in_section and key is not None:
+            k = raw.split("=", 1)[0].strip().strip('"')
+            if "=" in raw and k == key:
+                return no
+    return None
+
+
+class Table:
+    """A TOML table being validated: typed getters that raise errors naming file, key, line."""
+
+    def __init__(self, data: dict, path: Path, text: str, section: str | None = None):
+        self.data = data
+        self.path = path
+        self.text = text
+        self.section = section
+
+    def key_name(self, key: str) -> str:
+        return f"{self.section}.{key}" if self.section else key
+
+    def error(self, key: str | None, message: str, hint: str | None = None) -> WorkbenchError:
+        return WorkbenchError(
+            message,
+            file=self.path,
+            key=self.key_name(key) if key else self.section,
+            line=find_line(self.text, self.section, key),
+            hint=hint,
+        )
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                near = did_you_mean(key, allowed)
+                raise self.error(
+                    key,
+                    f"unknown key '{key}'",
+                    hint=(near + " " if near else "") + f"valid keys: {valid_list(allowed)}",
+                )
+
+    def get(self, key: str, kind: type | tuple, default: Any = ..., what: str = "") -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self.error(None, f"missing key '{key}'" + (f" ({what})" if what else ""))
+            return default
+        value = self.data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            ok = False
+        else:
+            ok = isinstance(value, kinds)
+        if not ok:
+            names = " or ".join(_type_word(k) for k in kinds)
+            raise self.error(key, f"'{key}' must be {names}, not {_type_word(type(value))} {value!r}")
+        return value
+
+    def get_str_list(self, key: str) -> list[str]:
+        value = self.get(key, list, [])
+        for item in value:
+            if not isinstance(item, str):
+                raise self.error(key, f"'{key}' must be a list of strings, found {item!r}")
+        return list(value)
+
+    def sub(self, key: str) -> Table:
+        value = self.get(key, dict, {})
+        return Table(value, self.path, self.text, self.key_name(key))
+
+
+def _type_word(t: type) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        bool: "true or false",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(t, t.__name__)
+
+
+def toml_value(v: Any) -> str:
+    """`v` written as TOML: true/false, a number, or a quoted string."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return str(v)
+    escaped = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

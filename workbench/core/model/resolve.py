@@ -1,0 +1,275 @@
+"""Resolution: recipe + catalogue -> the full set of components, each with the reason it is there.
+
+Resolution starts from two roots — the application the recipe names, and the `boot` interface
+(every image needs an entry point) — and follows `requires` edges. Each required interface gets
+exactly one provider: the recipe's choice, else the interface's default, else the only provider
+there is. The result is minimal by construction: a component is included only if a chain of
+requirements leads to it from a root, and that chain is its explanation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from workbench.core.model.catalogue import LAYERS, Catalogue, Component
+from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.core.model.recipe import Recipe
+
+ROOT = "image"
+BOOT_INTERFACE = "boot"
+
+# Components a layout adds around the application: the code that makes its boundary. No
+# recipe names them; the layout is the reason they are there.
+LAYOUT_COMPONENTS = {
+    "monolithic": ("syscall-x86", "the monolithic layout runs the application in user mode: "
+                                  "this component enters it and takes its system calls"),
+    "microkernel": ("microkernel-x86", "the microkernel layout runs every service as a server "
+                                       "in its own address space: this component carries the "
+                                       "messages between them"),
+}
+
+
+@dataclass
+class Inclusion:
+    component: str
+    interface: str | None  # the interface through which it was pulled in (None for the app)
+    required_by: str  # a component name, or ROOT
+    chain: list[str]  # ROOT, ..., component
+    reason: str
+
+
+@dataclass
+class Resolution:
+    recipe: Recipe
+    catalogue: Catalogue
+    components: list[Component]
+    included: dict[str, Inclusion]
+    providers: dict[str, str]  # interface -> component
+    options: dict[str, dict[str, Any]]  # component -> option -> value (defaults filled in)
+    graph: nx.DiGraph  # component -> component, edge attribute "interface"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    def explain(self, name: str) -> str:
+        if name not in self.included:
+            near = did_you_mean(name, self.included)
+            raise WorkbenchError(f"'{name}' is not part of this resolution"
+                                 + (f" — {near}" if near else ""),
+                                 hint="included: " + ", ".join(self.names))
+        inc = self.included[name]
+        return f"{name}: {inc.reason}\n  chain: {' → '.join(inc.chain)}"
+
+    def why_path(self, name: str) -> list[str]:
+        return list(self.included[name].chain)
+
+    def lines_of_code(self) -> int:
+        return sum(c.lines_of_code() for c in self.components)
+
+    def to_dict(self) -> dict:
+        return {
+            "recipe": self.recipe.name,
+            "application": self.recipe.application,
+            "layout": self.recipe.layout,
+            "machine": self.recipe.machine,
+            "components": [
+                {
+                    "name": c.name,
+                    "layer": c.layer,
+                    "provides": c.provides,
+                    "requires": c.requires,
+                    "reason": self.included[c.name].reason,
+                    "chain": self.included[c.name].chain,
+                    "options": self.options.get(c.name, {}),
+                    "lines_of_code": c.lines_of_code(),
+                }
+                for c in self.components
+            ],
+            "providers": dict(sorted(self.providers.items())),
+            "warnings": self.warnings,
+        }
+
+
+def _layer_rank(c: Component) -> int:
+    return LAYERS.index(c.layer) if c.layer in LAYERS else len(LAYERS)
+
+
+def choose_provider(iface: str, recipe: Recipe, cat: Catalogue, needed_by: str) -> Component:
+    """The one component that provides `iface` for this recipe, or a clear error."""
+    interface = cat.interface(iface, file=recipe.path, key="providers")
+    candidates = cat.providers_of(iface)
+    chosen = recipe.providers.get(iface)
+    if chosen is not None:
+        comp = cat.components.get(chosen)
+        if comp is None:
+            near = did_you_mean(chosen, [c.name for c in candidates] or cat.components)
+            raise recipe.error(
+                f"unknown component '{chosen}' chosen for interface '{iface}'"
+                + (f" — {near}" if near else ""),
+                "providers", iface,
+                hint="providers of " + iface + ": " + (valid_list(c.name for c in candidates) or "none"),
+            )
+        if iface not in comp.provides:
+            raise recipe.error(
+                f"'{chosen}' does not provide interface '{iface}' (it provides: "
+                f"{', '.join(comp.provides) or 'nothing'})",
+                "providers", iface,
+                hint="providers of " + iface + ": " + (valid_list(c.name for c in candidates) or "none"),
+            )
+        return comp
+    if not candidates:
+        raise WorkbenchError(
+            f"no component provides interface '{iface}', which {needed_by} requires",
+            file=recipe.path,
+            hint="add a component that lists it under 'provides', or remove the requirement",
+        )
+    if interface.default and interface.default in cat.components:
+        return cat.components[interface.default]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise recipe.error(
+        f"interface '{iface}' (required by {needed_by}) has {len(candidates)} providers and no "
+        f"default: choose one",
+        "providers", None,
+        hint=f'add to the recipe:  [providers]  {iface} = "{candidates[0].name}"  '
+             f"(one of: {valid_list(c.name for c in candidates)})",
+    )
+
+
+def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
+    app = cat.components.get(recipe.application)
+    if app is None:
+        near = did_you_mean(recipe.application, [c.name for c in cat.applications()] or cat.components)
+        raise recipe.error(
+            f"unknown application '{recipe.application}'" + (f" — {near}" if near else ""),
+            None, "application",
+            hint="applications: " + valid_list(c.name for c in cat.applications()),
+        )
+    if not app.is_app:
+        raise recipe.error(
+            f"'{app.name}' is a {app.layer} component, not an application",
+            None, "application",
+            hint="applications: " + valid_list(c.name for c in cat.applications()),
+        )
+    for iface in recipe.providers:
+        if iface not in cat.interfaces:
+            near = did_you_mean(iface, cat.interfaces)
+            raise recipe.error(f"unknown interface '{iface}'" + (f" — {near}" if near else ""),
+                               "providers", iface,
+                               hint="interfaces: " + valid_list(cat.interfaces, 40))
+
+    included: dict[str, Inclusion] = {}
+    providers: dict[str, str] = {}
+    graph = nx.DiGraph()
+    graph.add_node(ROOT)
+    queue: deque[str] = deque()
+
+    def include(comp: Component, iface: str | None, by: str, reason: str) -> None:
+        if comp.name in included:
+            return
+        chain = [*included[by].chain, comp.name] if by in included else [ROOT, comp.name]
+        included[comp.name] = Inclusion(comp.name, iface, by, chain, reason)
+        graph.add_node(comp.name)
+        queue.append(comp.name)
+
+    include(app, None, ROOT, f"the application named by the recipe ({recipe.path or recipe.name})")
+    graph.add_edge(ROOT, app.name, interface="application")
+    if BOOT_INTERFACE in cat.interfaces:
+        boot = choose_provider(BOOT_INTERFACE, recipe, cat, "every image (it needs an entry point)")
+        providers[BOOT_INTERFACE] = boot.name
+        include(boot, BOOT_INTERFACE, ROOT,
+                "provides 'boot': every image needs an entry point")
+        graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
+
+    if recipe.layout in LAYOUT_COMPONENTS:
+        name, why = LAYOUT_COMPONENTS[recipe.layout]
+        comp = cat.component(name, file=recipe.path, key="layout")
+        include(comp, None, ROOT, why)
+        graph.add_edge(ROOT, comp.name, interface=f"layout {recipe.layout}")
+
+    while queue:
+        name = queue.popleft()
+        comp = cat.components[name]
+        for iface in comp.requires:
+            if iface == "app":
+                provider = app
+                providers["app"] = app.name
+            elif iface in providers:
+                provider = cat.components[providers[iface]]
+            else:
+                provider = choose_provider(iface, recipe, cat, name)
+                providers[iface] = provider.name
+            graph.add_edge(name, provider.name, interface=iface)
+            include(provider, iface, name, f"provides '{iface}', required by {name}")
+
+    # A component included for one interface may provide another one whose chosen provider
+    # is a different component: two providers would be linked and their symbols clash.
+    for iface in sorted({i for n in included for i in cat.components[n].provides}):
+        linked = sorted(n for n in included if iface in cat.components[n].provides)
+        if len(linked) > 1 and iface != "app":
+            raise recipe.error(
+                f"two providers of interface '{iface}' would be linked: {', '.join(linked)}; "
+                "only one is allowed",
+                "providers", iface,
+                hint=f'choose the one you want:  [providers]  {iface} = "{linked[0]}"',
+            )
+
+    comp_graph = graph.subgraph(n for n in graph if n != ROOT)
+    try:
+        cycle = nx.find_cycle(comp_graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        path = " → ".join([cycle[0][0], *(v for _, v in cycle)])
+        raise WorkbenchError(
+            f"dependency cycle: {path}",
+            file=recipe.path,
+            hint="components may not require each other in a circle; move the shared part into "
+                 "its own component behind an interface",
+        )
+
+    options = _check_options(recipe, cat, included)
+    warnings = []
+    for iface, comp in recipe.providers.items():
+        if iface not in providers:
+            warnings.append(f"[providers] {iface} = \"{comp}\" is not used: nothing requires '{iface}'")
+    components = sorted((cat.components[n] for n in included), key=lambda c: (_layer_rank(c), c.name))
+    return Resolution(recipe, cat, components, included, providers, options, graph, warnings)
+
+
+def _check_options(recipe: Recipe, cat: Catalogue, included: dict) -> dict[str, dict[str, Any]]:
+    for comp_name, values in recipe.options.items():
+        comp = cat.components.get(comp_name)
+        if comp is None:
+            near = did_you_mean(comp_name, cat.components)
+            raise recipe.error(f"options for unknown component '{comp_name}'"
+                               + (f" — {near}" if near else ""), "options", comp_name,
+                               hint="components in this build: " + ", ".join(sorted(included)))
+        for key, value in values.items():
+            spec = comp.options.get(key)
+            if spec is None:
+                near = did_you_mean(key, comp.options)
+                raise recipe.error(
+                    f"unknown option '{key}' for component '{comp_name}'"
+                    + (f" — {near}" if near else ""),
+                    f"options.{comp_name}", key,
+                    hint=f"options of {comp_name}: " + (valid_list(comp.options) or "none"),
+                )
+            problem = spec.problem(value)
+            if problem:
+                raise recipe.error(f"option '{key}' of {comp_name}: {problem}",
+                                   f"options.{comp_name}", key,
+                                   hint=spec.doc or None)
+    result: dict[str, dict[str, Any]] = {}
+    for name in included:
+        comp = cat.components[name]
+        values = {k: s.default for k, s in comp.options.items()}
+        values.update(recipe.options.get(name, {}))
+        result[name] = values
+    return result
