@@ -6,6 +6,7 @@
 # Installing is idempotent and quiet when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ "${1:-}" = "test" ]; then export WB_SETUP_TESTS=1; fi
 bash scripts/setup.sh
 if [ "${1:-}" = "test" ]; then
     shift

@@ -25,6 +25,29 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
+# The test suite and the benchmarks compare the appliances with real servers and real load
+# tools, and build a Linux guest to measure against: `./workbench.sh test` (WB_SETUP_TESTS=1)
+# installs them too, where the platform has them.
+if [ "${WB_SETUP_TESTS:-0}" = "1" ] && command -v apt-get >/dev/null 2>&1; then
+    test_pkgs=(gcc binutils nsd nginx-light passt dnsperf wrk busybox-static cpio)
+    test_missing=()
+    for p in "${test_pkgs[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || test_missing+=("$p")
+    done
+    if [ ${#test_missing[@]} -gt 0 ]; then
+        echo "setup: installing test tools: ${test_missing[*]}"
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        $SUDO apt-get update -qq
+        # The servers are run by the tests on loopback ports; their packaged services must not
+        # start (no init system in a container, and they would hold ports 53 and 80).
+        echo exit 101 | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod +x /usr/sbin/policy-rc.d
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+            "${test_missing[@]}" >/dev/null
+        $SUDO rm -f /usr/sbin/policy-rc.d
+    fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv"
