@@ -189,15 +189,23 @@ def cmd_grade(args) -> int:
     ex = find_exercise(args.name)
     ws = _exercise_workspace(args)
     say = None if args.json else (lambda text: print(f"  {text}", file=sys.stderr))
-    report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
-                   toolchain=args.toolchain, lang=lang, on_progress=say)
+    try:
+        report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
+                       toolchain=args.toolchain, lang=lang, on_progress=say)
+    except FileNotFoundError as e:
+        raise WorkbenchError(f"{e.filename} disappeared while it was being graded",
+                             file=e.filename, hint="the workspace changed during grading; "
+                             "grade again once your editor has finished saving") from None
+    unsaved = None
     if report.graded == "workspace":
         progress.record_grade(ex.name, report.score, report.total)
-        progress.save()
+        unsaved = progress.try_save()
     if args.json:
-        _print_json(report.to_dict())
+        _print_json({**report.to_dict(), "progress_not_saved": unsaved})
     else:
         print(format_report(report))
+    if unsaved:
+        print(f"warning: the score was not recorded: {unsaved}", file=sys.stderr)
     return 0 if report.full_marks else 1
 
 

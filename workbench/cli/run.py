@@ -54,6 +54,8 @@ def cmd_boot(args) -> int:
               + (f"  first output {result.first_output_ms:.1f} ms" if result.first_output_ms else "")
               + (f"  ready {result.ready_ms:.1f} ms" if result.ready_ms else "")
               + f"  total {result.duration_ms:.1f} ms", file=sys.stderr)
+        if result.error:
+            print(f"error: {result.error}", file=sys.stderr)
         if result.panic:
             print("panic: " + ", ".join(f"{k}={v:#x}" if isinstance(v, int) and k != "vector"
                                         else f"{k}={v}" for k, v in result.panic.items()),

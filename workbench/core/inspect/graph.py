@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.core.model.paths import check_output_file, write_output
 from workbench.core.model.resolve import ROOT, Resolution
 from workbench.core.model.tools import find_dot
 
@@ -69,18 +70,18 @@ def export(res: Resolution, fmt: str, out: Path, highlight: str | None = None) -
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown graph format '{fmt}'", key="--format",
                              hint="valid formats: " + ", ".join(FORMATS))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if highlight is not None and highlight not in res.included:
+        raise WorkbenchError(f"'{highlight}' is not a component of this recipe", key="--why",
+                             hint=did_you_mean(highlight, res.included)
+                             or "components: " + valid_list(res.included))
+    out = check_output_file(Path(out), key="--output")
     source = to_dot(res, highlight, domains=True)
     if fmt == "dot":
-        out.write_text(source)
-        return out
+        return write_output(out, source, key="--output")
     find_dot()
     import graphviz
 
-    data = graphviz.Source(source).pipe(format=fmt)
-    out.write_bytes(data)
-    return out
+    return write_output(out, graphviz.Source(source).pipe(format=fmt), key="--output")
 
 
 @dataclass

@@ -529,7 +529,9 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
             progress.lesson(lesson.name)["skipped"].remove(step.id)
         if answer and step.check.kind == "quiz":
             progress.set_answer(lesson.name, step.id, answer)
-        progress.save()
+        unsaved = progress.try_save()
+        if unsaved:
+            result.details.append(f"warning: {unsaved}")
     return step, result
 
 

@@ -5,25 +5,36 @@ what the tests and a shared classroom machine use). Two promises:
 
 - a write never leaves a half-written file: the new text goes to a temporary file in the same
   folder, is flushed to disk, and replaces the old one in one `os.replace`;
-- a damaged file (not JSON, or not the shape we wrote) is never overwritten silently: it is
-  moved aside as `progress.json.damaged-<timestamp>`, the learner is told where it went, and the
-  workbench starts from an empty record.
+- a damaged file (not JSON, or not the shape we wrote, down to the type of every value) is never
+  overwritten silently: it is moved aside as `progress.json.damaged-<timestamp>`, the learner is
+  told where it went, and the workbench starts from an empty record.
+
+Something that is not a regular file in its place (a FIFO, a device, a folder) is never read —
+reading a FIFO would wait forever — and never replaced. A read-only file or folder is respected:
+the learner's work goes on, and saving says that progress could not be saved, and why.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
+from workbench.core.model.paths import kind_of
 
 FILE_NAME = "progress.json"
 VERSION = 1
 LANGUAGES = ("en", "ja")
+
+
+class ProgressNotSaved(WorkbenchError, OSError):
+    """The progress record could not be written (read-only, not a regular file, disk full)."""
 
 
 def home_dir() -> Path:
@@ -49,14 +60,22 @@ class Progress:
     lessons: dict[str, dict[str, Any]] = field(default_factory=dict)
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     notice: str | None = None  # set when a damaged file was moved aside while loading
+    unsavable: str | None = None  # why this record cannot be written back, when it cannot
 
     # ------------------------------------------------------------------ loading and saving
 
     @classmethod
     def load(cls, path: Path | None = None) -> Progress:
         path = Path(path) if path else progress_path()
-        if not path.exists():
+        kind = _file_kind(path)
+        if kind is None:
             return cls(path)
+        if kind != "a regular file":
+            p = cls(path)
+            p.unsavable = (f"{path} is {kind}, not a regular file; remove it or set WB_HOME "
+                           f"to another folder")
+            p.notice = f"the progress file was not read: {p.unsavable}. Progress will not be saved."
+            return p
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             problem = _shape_problem(data)
@@ -65,20 +84,49 @@ class Progress:
         except OSError as e:
             problem = f"it cannot be read ({e.strerror})"
         if problem:
-            aside = _move_aside(path)
-            p = cls(path)
-            p.notice = (f"the progress file {path} was damaged ({problem}); it was moved to "
-                        f"{aside} and a new one was started. Nothing else was changed.")
-            return p
+            return cls._damaged(path, problem)
         return cls(path, lang=data.get("lang"), lessons=data.get("lessons", {}),
                    exercises=data.get("exercises", {}))
+
+    @classmethod
+    def _damaged(cls, path: Path, problem: str) -> Progress:
+        p = cls(path)
+        try:
+            aside = _move_aside(path)
+        except OSError as e:
+            p.unsavable = f"the damaged file {path} could not be moved aside ({e.strerror})"
+            p.notice = (f"the progress file {path} is damaged ({problem}) and was left in place; "
+                        f"{p.unsavable}. Progress will not be saved.")
+            return p
+        p.notice = (f"the progress file {path} was damaged ({problem}); it was moved to "
+                    f"{aside} and a new one was started. Nothing else was changed.")
+        return p
 
     def to_dict(self) -> dict:
         return {"version": VERSION, "lang": self.lang, "lessons": self.lessons,
                 "exercises": self.exercises}
 
     def save(self) -> None:
-        atomic_write_text(self.path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        """Write the record; a WorkbenchError says why when it cannot be written."""
+        why = self.unsavable or _read_only(self.path)
+        if why is None:
+            try:
+                atomic_write_text(self.path,
+                                  json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+                return
+            except OSError as e:
+                why = f"{e.filename or self.path}: {e.strerror}"
+        raise ProgressNotSaved(f"progress could not be saved: {why}", file=self.path,
+                             hint="your work is unchanged; make the file and its folder "
+                                  "writable (or set WB_HOME to another folder) and try again")
+
+    def try_save(self) -> str | None:
+        """`save()`, returning the reason as text instead of raising when it cannot be saved."""
+        try:
+            self.save()
+        except WorkbenchError as e:
+            return str(e)
+        return None
 
     # ------------------------------------------------------------------ lessons
 
@@ -118,20 +166,76 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
+def _file_kind(path: Path) -> str | None:
+    """None when nothing is there, else what is there ('a regular file', 'a FIFO …')."""
+    try:
+        return kind_of(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"unreadable ({e.strerror})"
+
+
+def _read_only(path: Path) -> str | None:
+    """Why `path` must not be written, when its owner made it (or its folder) read-only."""
+    for target, what in ((path, "the progress file"), (path.parent, "its folder")):
+        try:
+            mode = os.stat(target).st_mode
+        except OSError:
+            continue
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            return f"{what} {target} is read-only"
+    return None
+
+
+_INT = (int,)
+_EXERCISE_FIELDS = {"best": _INT, "last": _INT, "total": _INT, "attempts": _INT, "updated": (str,)}
+
+
+def _field_problem(where: str, key: str, value: Any, types: tuple) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, types):
+        want = "a whole number" if types is _INT else "text"
+        return f"{where}: '{key}' is {json.dumps(value)}, expected {want}"
+    return None
+
+
+def _lesson_problem(name: str, rec: dict) -> str | None:
+    where = f"lesson '{name}'"
+    done, answers = rec.get("done", []), rec.get("answers", {})
+    if not isinstance(done, list) or not all(isinstance(s, str) for s in done):
+        return f"{where}: 'done' is {json.dumps(done)}, expected a list of step names"
+    if not isinstance(answers, dict) or not all(isinstance(a, str) for a in answers.values()):
+        return f"{where}: 'answers' is {json.dumps(answers)}, expected an object of texts"
+    if "updated" in rec:
+        return _field_problem(where, "updated", rec["updated"], (str,))
+    return None
+
+
+def _exercise_problem(name: str, rec: dict) -> str | None:
+    for key, types in _EXERCISE_FIELDS.items():
+        if key in rec:
+            problem = _field_problem(f"exercise '{name}'", key, rec[key], types)
+            if problem:
+                return problem
+    return None
+
+
 def _shape_problem(data: Any) -> str | None:
+    """What is wrong with a parsed progress file, down to the type of each value, or None."""
     if not isinstance(data, dict):
         return "the top level is not an object"
     if data.get("version", VERSION) != VERSION:
         return f"unknown version {data.get('version')!r}"
     if data.get("lang") not in (None, *LANGUAGES):
         return f"unknown language {data.get('lang')!r}"
-    for key in ("lessons", "exercises"):
+    for key, check in (("lessons", _lesson_problem), ("exercises", _exercise_problem)):
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
             return f"'{key}' is not an object of objects"
-    for name, rec in data.get("lessons", {}).items():
-        if not isinstance(rec.get("done", []), list) or not isinstance(rec.get("answers", {}), dict):
-            return f"the record of lesson '{name}' is malformed"
+        for name, rec in value.items():
+            problem = check(name, rec)
+            if problem:
+                return problem
     return None
 
 

@@ -731,13 +731,12 @@ class QemuRun:
             status = "panic"
         else:
             status = "error"
-            if error is None:
-                if stderr:
-                    error = stderr.splitlines()[-1]
-                elif self._shutdown_reason:
-                    error = f"QEMU shut down ({self._shutdown_reason}) without an exit code"
-                else:
-                    error = f"QEMU exited with code {exit_code}"
+            if stderr:  # QEMU's own reason, not what its early exit did to the monitor
+                error = stderr.splitlines()[-1]
+            elif error is None and self._shutdown_reason:
+                error = f"QEMU shut down ({self._shutdown_reason}) without an exit code"
+            elif error is None:
+                error = f"QEMU exited with code {exit_code}"
         return RunResult(
             status=status,
             exit_code=exit_code,

@@ -1,0 +1,183 @@
+"""The abuse corpus: hostile and absurd input, each case with what the user must be told.
+
+Every case runs the real `workbench` command in a scratch folder and checks what a user sees:
+the message (file, key or line, what would be valid), a non-zero exit where it is an error, no
+Python traceback, and that nothing was written outside the folder the command may write to.
+Cases are kept fast: big inputs are sparse files, and refusals happen before anything boots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+
+
+def tree(root: Path) -> set[str]:
+    """Every path under `root`, relative, so a test can see what a command added."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+def run_abuse(tmp_path: Path, *args: str, may_write: tuple[str, ...] = (), env: dict | None = None,
+              timeout: float = 120):
+    """Run `workbench ARGS` in `tmp_path` (its home there too); fail on a traceback or on any
+    file written outside the folders named in `may_write` (relative to `tmp_path`)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    before = tree(tmp_path)
+    r = run_cli(*args, env={"WB_HOME": str(home), **(env or {})}, cwd=tmp_path, timeout=timeout)
+    text = r.stdout + r.stderr
+    assert "Traceback" not in text, text
+    added = {p for p in tree(tmp_path) - before
+             if not any(p == w or p.startswith(w.rstrip("/") + "/") for w in may_write)}
+    assert not added, f"written outside {may_write}: {sorted(added)}\n{text}"
+    r.text = text
+    return r
+
+
+# --------------------------------------------------------------------------- 7. learner state
+
+@pytest.mark.parametrize("content, problem", [
+    ({"exercises": {"bump": {"best": "ten", "attempts": 1}}},
+     "exercise 'bump': 'best' is \"ten\", expected a whole number"),
+    ({"exercises": {"bump": {"best": 3, "attempts": None}}},
+     "exercise 'bump': 'attempts' is null, expected a whole number"),
+    ({"lessons": []}, "'lessons' is not an object of objects"),
+    ({"lessons": {"01-hello-unikernel": {"done": "all"}}},
+     "lesson '01-hello-unikernel': 'done' is \"all\", expected a list of step names"),
+])
+def test_progress_with_wrong_types_is_moved_aside(tmp_path, content, problem):
+    progress = tmp_path / "home" / "progress.json"
+    progress.parent.mkdir()
+    progress.write_text(json.dumps(content))
+    r = run_abuse(tmp_path, "lessons", may_write=("home",))
+    assert r.returncode == 0, r.text
+    assert f"the progress file {progress} was damaged ({problem})" in r.stderr
+    aside = [p for p in progress.parent.iterdir() if ".damaged-" in p.name]
+    assert len(aside) == 1 and json.loads(aside[0].read_text()) == content
+
+
+def _broken_bump(tmp_path: Path) -> Path:
+    """A workspace holding the bump exercise with a C syntax error: grading it builds, fails
+    to compile and scores 0 quickly, without booting anything."""
+    ws = tmp_path / "ws"
+    r = run_cli("exercise", "start", "bump", "--workspace", str(ws),
+                env={"WB_HOME": str(tmp_path / "home")})
+    assert r.returncode == 0, r.stderr
+    (ws / "alloc-bump" / "bump.c").write_text("this is not C\n")
+    return ws
+
+
+def test_read_only_progress_still_prints_the_score(tmp_path):
+    (tmp_path / "home").mkdir()
+    ws = _broken_bump(tmp_path)
+    progress = tmp_path / "home" / "progress.json"
+    progress.write_text(json.dumps({"version": 1, "exercises": {}}))
+    progress.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    r = run_abuse(tmp_path, "grade", "bump", "--workspace", str(ws), may_write=("ws", "home"))
+    assert r.returncode == 1, r.text
+    assert "score: 0/" in r.stdout.lower() or "0/" in r.stdout, r.stdout
+    assert (f"warning: the score was not recorded: {progress}: progress could not be saved: "
+            f"the progress file {progress} is read-only") in r.stderr
+    assert json.loads(progress.read_text()) == {"version": 1, "exercises": {}}
+
+
+def test_progress_fifo_is_refused_not_read(tmp_path):
+    progress = tmp_path / "home" / "progress.json"
+    progress.parent.mkdir()
+    os.mkfifo(progress)
+    r = run_abuse(tmp_path, "lessons", may_write=("home",), timeout=60)
+    assert r.returncode == 0, r.text
+    assert f"the progress file was not read: {progress} is a FIFO (named pipe), not a regular file" \
+        in r.stderr
+    r = run_abuse(tmp_path, "lesson", "lang", "ja", may_write=("home",), timeout=60)
+    assert r.returncode == 2, r.text
+    assert f"error: {progress}: progress could not be saved: {progress} is a FIFO" in r.stderr
+    assert stat.S_ISFIFO(os.stat(progress).st_mode)
+
+
+def test_grade_while_the_workspace_is_rewritten(tmp_path):
+    (tmp_path / "home").mkdir()
+    ws = _broken_bump(tmp_path)
+    comp = ws / "alloc-bump"
+    files = {p: p.read_bytes() for p in comp.rglob("*") if p.is_file()}
+    stop = threading.Event()
+
+    def rewrite():  # what an editor that saves by delete-and-create does, as fast as it can
+        while not stop.is_set():
+            for p, data in files.items():
+                p.unlink(missing_ok=True)
+                p.write_bytes(data)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        for _ in range(3):
+            r = run_abuse(tmp_path, "grade", "bump", "--workspace", str(ws),
+                          may_write=("ws", "home"))
+            # a score (of whatever the workspace held when it was read) or a clear error
+            assert r.returncode in (0, 1, 2), r.text
+            assert "score:" in r.stdout or "error: " in r.stderr, r.text
+    finally:
+        stop.set()
+        writer.join()
+
+
+# --------------------------------------------------------------------------- 8. command line
+
+def test_graph_output_that_is_a_folder(tmp_path):
+    (tmp_path / "out").mkdir()
+    r = run_abuse(tmp_path, "graph", "hello", "-o", "out", "--format", "svg")
+    assert r.returncode == 2, r.text
+    assert "error: out [--output]: out is a folder; name a file to write" in r.stderr
+    assert "hint: for example out/graph.svg" in r.stderr
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a FIFO (named pipe)"),
+    (None, "a device"),
+])
+def test_graph_output_that_is_not_a_regular_file(tmp_path, make, kind):
+    target = tmp_path / "pipe" if make else Path("/dev/full")
+    if make:
+        make(target)
+    r = run_abuse(tmp_path, "graph", "hello", "-o", str(target), "--format", "dot", timeout=60)
+    assert r.returncode == 2, r.text
+    assert f"{target} is {kind}, not a regular file; name a regular file to write" in r.stderr
+
+
+def test_graph_why_names_an_unknown_component(tmp_path):
+    r = run_abuse(tmp_path, "graph", "hello", "-o", "g.dot", "--why", "serial-16551")
+    assert r.returncode == 2, r.text
+    assert "error: [--why]: 'serial-16551' is not a component of this recipe" in r.stderr
+    assert "hint: did you mean serial-16550?" in r.stderr
+    assert not (tmp_path / "g.dot").exists()
+
+
+def test_boot_of_a_file_that_is_not_a_kernel(tmp_path):
+    junk = tmp_path / "junk.elf"
+    junk.write_bytes(b"not a kernel\n" * 100)
+    r = run_abuse(tmp_path, "boot", str(junk), timeout=120)
+    assert r.returncode == 1, r.text
+    assert "--- error" in r.stderr
+    assert "error: qemu: invalid kernel header" in r.stderr  # QEMU's own words
+
+
+def test_boot_with_a_forward_port_in_use(tmp_path):
+    import socket
+
+    r = run_abuse(tmp_path, "build", "hello", "--out", "out", may_write=("out",))
+    assert r.returncode == 0, r.text
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        port = busy.getsockname()[1]
+        r = run_abuse(tmp_path, "boot", "out/hello.elf", "--forward", f"udp:{port}:53",
+                      "--timeout", "60", may_write=("out",), timeout=120)
+    assert r.returncode == 1, r.text
+    assert f"Could not set up host forwarding rule 'udp:127.0.0.1:{port}-:53'" in r.stderr
