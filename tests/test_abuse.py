@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import threading
 from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import KERNELS, run_cli
 
 
 def tree(root: Path) -> set[str]:
@@ -181,3 +182,26 @@ def test_boot_with_a_forward_port_in_use(tmp_path):
                       "--timeout", "60", may_write=("out",), timeout=120)
     assert r.returncode == 1, r.text
     assert f"Could not set up host forwarding rule 'udp:127.0.0.1:{port}-:53'" in r.stderr
+
+
+# --------------------------------------------------------------------------- 9. components
+
+@pytest.mark.parametrize("source, message", [
+    ("../../outside/big.c", "'../../outside/big.c' is outside the component folder"),
+    ("link.c", "'link.c' is outside the component folder"),
+])
+def test_manifest_source_outside_its_folder(tmp_path, source, message):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    with open(outside / "big.c", "wb") as f:  # 1 GiB, sparse
+        f.truncate(1 << 30)
+    comp = tmp_path / "ws" / "hello"
+    shutil.copytree(KERNELS / "lib" / "hello", comp)
+    (comp / "link.c").symlink_to(outside / "big.c")
+    manifest = comp / "component.toml"
+    manifest.write_text(manifest.read_text().replace('sources = ["hello.c"]',
+                                                     f'sources = ["hello.c", "{source}"]'))
+    r = run_abuse(tmp_path, "--workspace", "ws", "build", "hello", "--out", "out", timeout=60)
+    assert r.returncode == 2, r.text
+    assert f"error: ws/hello/component.toml:6 [sources]: {message} ws/hello" in r.stderr, r.stderr
+    assert "hint: sources are files inside the component's own folder" in r.stderr

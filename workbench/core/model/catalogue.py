@@ -15,10 +15,12 @@ from typing import Any
 
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml, toml_value
+from workbench.core.model.paths import figure, is_inside
 
 LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
 OPTION_TYPES = ("int", "bool", "string", "choice", "path")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SOURCE_LIMIT = 4 << 20  # bytes in one source file: a component is read in one sitting
 SOURCE_SUFFIXES = (".c", ".S", ".s")
 
 
@@ -288,6 +290,12 @@ def load_component(directory: Path, origin: str = "built-in") -> Component:
     for s in sources:
         if not s.endswith(SOURCE_SUFFIXES):
             raise t.error("sources", f"'{s}' is not a C or assembly file (.c, .S)")
+        if not is_inside(directory / s, directory):
+            raise t.error("sources", f"'{s}' is outside the component folder {directory}",
+                          hint="sources are files inside the component's own folder")
+        if (directory / s).is_file() and (directory / s).stat().st_size > SOURCE_LIMIT:
+            raise t.error("sources", f"'{s}' is {figure((directory / s).stat().st_size)}; a "
+                          f"source file may hold at most {figure(SOURCE_LIMIT)}")
         if not (directory / s).is_file():
             present = [p.name for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES]
             near = did_you_mean(s, present)
