@@ -77,7 +77,70 @@ def test_head_has_headers_and_no_body(server):
 def test_missing_file_is_404(server):
     status, headers, body = get(server, "/no/such/file.html")
     assert status == 404 and b"404" in body
-    assert get(server, "/../../etc/passwd")[0] == 404  # no file system to escape from
+    assert get(server, "/docs/../../etc/passwd")[0] == 400  # climbing above the site is refused
+
+
+def test_paths_are_decoded_and_normalised(server):
+    assert get(server, "/docs/os/../os/unikernel.txt")[2] == SITE["/docs/os/unikernel.txt"].data
+    assert get(server, "/%64ocs//./index.html")[2] == SITE["/docs/index.html"].data
+
+
+def raw(server, request: bytes) -> bytes:
+    """Send request bytes as they are; everything the server sends until it closes."""
+    with socket.create_connection(("127.0.0.1", server.port("tcp", 80)), timeout=10) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(4096):
+            data += chunk
+    return data
+
+
+def test_folder_without_its_slash_is_redirected(server):
+    data = raw(server, b"GET /docs?x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 301 ") and b"\r\nLocation: /docs/?x=1\r\n" in data
+    assert get(server, "/docs")[2] == SITE["/docs/index.html"].data  # urllib follows it
+
+
+def ranged(server, path, value, **headers):
+    req = urllib.request.Request(url(server, path), headers={"Range": value, **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+@pytest.mark.parametrize("value,first,last", [("bytes=0-99", 0, 99), ("bytes=1000-", 1000, None),
+                                              ("bytes=-100", -100, None), ("bytes=5-5", 5, 5)])
+def test_byte_ranges(server, value, first, last):
+    data = SITE[BIG].data
+    status, headers, body = ranged(server, BIG, value)
+    want = data[first:] if last is None else data[first:last + 1]
+    assert status == 206 and body == want
+    start = first % len(data)
+    assert headers["Content-Range"] == f"bytes {start}-{start + len(want) - 1}/{len(data)}"
+
+
+def test_unsatisfiable_range_is_416_and_several_get_the_whole_file(server):
+    size = len(SITE["/style.css"].data)
+    status, headers, _ = ranged(server, "/style.css", f"bytes={size}-")
+    assert status == 416 and headers["Content-Range"] == f"bytes */{size}"
+    status, _, body = ranged(server, "/style.css", "bytes=0-1,4-5")
+    assert status == 200 and body == SITE["/style.css"].data
+
+
+def test_validators_give_304(server):
+    status, headers, _ = get(server, "/style.css")
+    assert headers["ETag"] == SITE["/style.css"].etag and headers["Accept-Ranges"] == "bytes"
+    assert headers["Last-Modified"] == SITE["/style.css"].last_modified
+    for name, value in (("If-None-Match", headers["ETag"]),
+                        ("If-Modified-Since", headers["Last-Modified"])):
+        req = urllib.request.Request(url(server, "/style.css"), headers={name: value})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=10)
+        assert e.value.code == 304 and e.value.read() == b""
+    req = urllib.request.Request(url(server, "/style.css"), headers={"If-None-Match": '"other"'})
+    assert urllib.request.urlopen(req, timeout=10).status == 200
 
 
 def test_other_methods_are_405_with_allow(server):
@@ -88,12 +151,7 @@ def test_other_methods_are_405_with_allow(server):
 
 
 def test_malformed_request_is_400(server):
-    with socket.create_connection(("127.0.0.1", server.port("tcp", 80)), timeout=10) as s:
-        s.sendall(b"THIS IS NOT HTTP\r\n\r\n")
-        data = b""
-        while chunk := s.recv(4096):
-            data += chunk
-    assert data.startswith(b"HTTP/1.1 400 ")
+    assert raw(server, b"THIS IS NOT HTTP\r\n\r\n").startswith(b"HTTP/1.1 400 ")
 
 
 def test_keep_alive_reuses_one_connection(server):
@@ -175,6 +233,10 @@ class TestCurl:
     def test_big_file(self, server):
         body = self.curl(server, url(server, BIG))
         assert hashlib.sha256(body).digest() == hashlib.sha256(SITE[BIG].data).digest()
+
+    def test_resume_with_range(self, server):
+        assert self.curl(server, "-r", "0-40", url(server, "/docs/os/unikernel.txt")) == \
+            SITE["/docs/os/unikernel.txt"].data[:41]
 
     def test_keep_alive_across_two_urls(self, server):
         out = subprocess.run(["curl", "-sv", "--max-time", "30", url(server, "/style.css"),

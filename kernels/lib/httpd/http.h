@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_HEAD_MAX 512
+#define HTTP_HEAD_MAX 1024
+#define HTTP_PATH_MAX 256
 
 struct http_response {
     char head[HTTP_HEAD_MAX]; /* status line and headers, ending with an empty line */
@@ -25,5 +26,19 @@ void http_respond(const char *buf, size_t len, struct http_response *out);
 
 /* The response for a request whose headers do not fit our buffer. */
 void http_too_large(struct http_response *out);
+
+/* The pieces http_respond is made of, each in a file of its own. */
+
+/* http_path.c: the target's path, %XX decoded and dot segments removed, into path[cap].
+ * Its length, or -1 when it is malformed or climbs above the site's root. */
+int http_clean_path(const char *target, size_t n, char *path, size_t cap);
+
+/* http_range.c: what "Range: bytes=..." (value v, n bytes) asks of a file of size bytes. */
+enum { HTTP_RANGE_WHOLE, HTTP_RANGE_PART, HTTP_RANGE_BAD };
+int http_range(const char *v, size_t n, uint64_t size, uint64_t *first, uint64_t *last);
+
+/* http_validators.c: is etag in the If-None-Match list v? An HTTP date in seconds, or -1. */
+int http_etag_listed(const char *v, size_t n, const char *etag);
+int64_t http_date(const char *v, size_t n);
 
 #endif

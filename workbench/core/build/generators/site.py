@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".htm": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",  # RFC 9239 (older tables: application/javascript)
     ".json": "application/json",
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
@@ -64,6 +65,17 @@ class SiteFile:
     content_type: str
     data: bytes
     origin: str  # where it came from, for messages and comments
+    mtime: int = 0  # the file's modification time at build, seconds since 1970
+
+    @property
+    def etag(self) -> str:
+        """A strong validator computed from the bytes: it changes exactly when the content does."""
+        return '"' + hashlib.sha256(self.data).hexdigest()[:20] + '"'
+
+    @property
+    def last_modified(self) -> str:
+        """The HTTP date of mtime (RFC 9110 §5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT")."""
+        return formatdate(self.mtime, usegmt=True)
 
 
 def generated_bytes(seed: str, size: int) -> bytes:
@@ -102,7 +114,8 @@ def _generated(folder: Path) -> list[SiteFile]:
             raise e.error("bytes", f"bytes = {size} is out of range", hint="0 to 67108864 (64 MiB)")
         seed = e.get("seed", str, url)
         ctype = e.get("type", str, content_type(url))
-        files.append(SiteFile(url, ctype, generated_bytes(seed, size), f"{MANIFEST}: {url}"))
+        files.append(SiteFile(url, ctype, generated_bytes(seed, size), f"{MANIFEST}: {url}",
+                              int(manifest.stat().st_mtime)))
     return files
 
 
@@ -121,7 +134,8 @@ def collect_site(folder: str | Path) -> list[SiteFile]:
             continue
         url = "/" + rel.as_posix()
         _check_url(url, p)
-        files[url] = SiteFile(url, content_type(p.name), p.read_bytes(), rel.as_posix())
+        files[url] = SiteFile(url, content_type(p.name), p.read_bytes(), rel.as_posix(),
+                              int(p.stat().st_mtime))
     for g in _generated(folder):
         if g.path in files:
             raise WorkbenchError(f"{g.path} is both a file and a generated entry",
@@ -134,6 +148,15 @@ def collect_site(folder: str | Path) -> list[SiteFile]:
         raise WorkbenchError(f"the site has {len(files)} files", file=folder,
                              hint=f"at most {MAX_FILES}")
     return [files[k] for k in sorted(files)]
+
+
+def site_folders(files: list[SiteFile]) -> list[str]:
+    """Every folder that holds a served file, "/" included, as "/docs/" (sorted)."""
+    folders = {"/"}
+    for f in files:
+        parts = f.path.split("/")[1:-1]
+        folders.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    return sorted(folders)
 
 
 def _c_string(s: str) -> str:
@@ -164,11 +187,15 @@ def site_to_c(files: list[SiteFile], blob_paths: list[Path], source: str) -> str
     out += ["", "const struct site_file site_files[] = {"]
     for i, f in enumerate(files):
         out.append(f"    {{{_c_string(f.path)}, {_c_string(f.content_type)}, site_blob_{i}, "
-                   f"{len(f.data)}u}},")
+                   f"{len(f.data)}u, {_c_string(f.etag)}, {_c_string(f.last_modified)}, "
+                   f"{f.mtime}}},")
     out += ["};", f"const uint16_t site_file_count = {len(files)};", ""]
+    folders = site_folders(files)
+    out += ["/* Folders: \"/docs\" is redirected to \"/docs/\"; a folder without index.html is 403. */",
+            "const char *const site_folders[] = {"]
+    out += [f"    {_c_string(d)}," for d in folders]
+    out += ["};", f"const uint16_t site_folder_count = {len(folders)};", ""]
     return "\n".join(out)
-
-
 
 
 def generate(source: Path, out_dir: Path, options: dict[str, Any]) -> None:
