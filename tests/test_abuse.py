@@ -205,3 +205,61 @@ def test_manifest_source_outside_its_folder(tmp_path, source, message):
     assert r.returncode == 2, r.text
     assert f"error: ws/hello/component.toml:6 [sources]: {message} ws/hello" in r.stderr, r.stderr
     assert "hint: sources are files inside the component's own folder" in r.stderr
+
+
+# --------------------------------------------------------------------------- 10. browser mode
+
+def test_serve_refuses_websockets_from_other_origins(tmp_path):
+    import asyncio
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import aiohttp
+
+    from workbench.core.run.appliance import free_port
+
+    from .test_serve import stop_server
+
+    port = free_port("tcp")
+    proxy = "https://workbench.school.example"
+    server = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port),
+                               "--allow-origin", proxy], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, start_new_session=True, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+    async def upgrade(origin: str) -> int:
+        headers = {"Origin": origin}
+        async with aiohttp.ClientSession() as http:
+            try:
+                ws = await http.ws_connect(f"http://127.0.0.1:{port}/ws?width=80&height=24",
+                                           headers=headers)
+            except aiohttp.WSServerHandshakeError as e:
+                return e.status
+            await ws.receive(timeout=60)  # the session's workbench has started
+            await ws.close()
+            return 101
+
+    codes = {}
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        codes = {o: asyncio.run(upgrade(o)) for o in (
+            "http://evil.example", f"http://evil.example:{port}", "null",
+            f"http://127.0.0.1:{port}", f"http://localhost:{port}", proxy)}
+    finally:
+        stop_server(server)
+        log = server.stdout.read()
+    assert codes == {"http://evil.example": 403, f"http://evil.example:{port}": 403, "null": 403,
+                     f"http://127.0.0.1:{port}": 101, f"http://localhost:{port}": 101,
+                     proxy: 101}, log
+    assert "refused a websocket from origin http://evil.example (not this server's own; " \
+           "allow it with --allow-origin)" in log
+    assert "Traceback" not in log, log[log.find("Traceback"):][:3000]

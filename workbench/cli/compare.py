@@ -6,14 +6,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import _print_json, _resolution
+from .common import print_json, resolution_for
 
 
 def cmd_compare(args) -> int:
     from workbench.core.layouts.model import LAYOUT_ORDER, model_layouts
     from workbench.core.run.measure import human_bytes, measure_layouts
 
-    res = _resolution(args)
+    res = resolution_for(args)
     out = Path(args.out) if args.out else Path.cwd() / "build" / f"{res.recipe.name}-layouts"
 
     def progress(what: str, done: int, total: int) -> None:
@@ -26,7 +26,7 @@ def cmd_compare(args) -> int:
     if args.json:
         data = comp.to_dict()
         data["models"] = {m.layout: m.to_dict() for m in models}
-        _print_json(data)
+        print_json(data)
         return 0
 
     def cell(name: str, fn) -> str:
