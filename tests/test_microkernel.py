@@ -7,7 +7,7 @@ import pytest
 
 from workbench.core.build.pipeline import build
 from workbench.core.inspect.image import inspect_image
-from workbench.core.layouts.microglue import ARG_BUFFER, ARG_STRING, ARG_VALUE, argument_kinds
+from workbench.core.layouts.microkernel import ARG_BUFFER, ARG_STRING, ARG_VALUE, argument_kinds
 from workbench.core.model.catalogue import FunctionSpec, Interface, load_catalogue
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe

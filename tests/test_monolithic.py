@@ -8,7 +8,7 @@ import pytest
 
 from workbench.core.build.pipeline import build
 from workbench.core.inspect.image import inspect_image
-from workbench.core.layouts import glue
+from workbench.core.layouts import monolithic
 from workbench.core.model.catalogue import FunctionSpec, Interface, kernels_dir, load_catalogue
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe, load_recipe
@@ -28,8 +28,8 @@ def _arity(args: str) -> int:
 @pytest.mark.parametrize("name", ["hello-monolithic", "selftest-monolithic"])
 def test_glue_matches_the_interface_descriptions(catalogue, tmp_path, name):
     res = resolve(load_recipe(RECIPES / f"{name}.toml"), catalogue)
-    plan = glue.prepare_monolithic(res, tmp_path, kernels_dir() / "include")
-    crossing = glue.crossing_interfaces(res)
+    plan = monolithic.prepare_monolithic(res, tmp_path, kernels_dir() / "include")
+    crossing = monolithic.crossing_interfaces(res)
     # exactly the interfaces the application (and its libc copy) reach in the kernel
     app = catalogue.components[res.recipe.application]
     assert set(app.requires) - {"libc"} <= set(crossing)
@@ -61,13 +61,13 @@ def test_glue_matches_the_interface_descriptions(catalogue, tmp_path, name):
 def test_varargs_and_structs_cannot_cross():
     iface = Interface(name="log", crossing=True)
     with pytest.raises(WorkbenchError, match="printf_like.*variadic"):
-        glue.check_crossable(iface, FunctionSpec("printf_like", "int",
+        monolithic.check_crossable(iface, FunctionSpec("printf_like", "int",
                                                  [("fmt", "const char *"), ("", "...")]))
     with pytest.raises(WorkbenchError, match="does not fit in a register"):
-        glue.check_crossable(iface, FunctionSpec("by_value", "void", [("s", "struct big")]))
+        monolithic.check_crossable(iface, FunctionSpec("by_value", "void", [("s", "struct big")]))
     with pytest.raises(WorkbenchError, match="call back"):
-        glue.check_crossable(iface, FunctionSpec("bind", "int", [("h", "udp_handler_fn")]))
-    glue.check_crossable(iface, FunctionSpec("ok", "size_t", [("p", "const void *"),
+        monolithic.check_crossable(iface, FunctionSpec("bind", "int", [("h", "udp_handler_fn")]))
+    monolithic.check_crossable(iface, FunctionSpec("ok", "size_t", [("p", "const void *"),
                                                               ("n", "uint64_t")]))
 
 

@@ -6,12 +6,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+from workbench.core import layouts
+from workbench.core.layouts.model import model_layouts
+
 from .common import print_json, resolution_for
 
 
 def cmd_compare(args) -> int:
-    from workbench.core.layouts.model import LAYOUT_ORDER, model_layouts
-    from workbench.core.run.measure import human_bytes, measure_layouts
+    # imported here, not at the top: measuring (pyelftools, QEMU) adds ~25 ms to the start-up
+    # of every command
+    from workbench.core.run.measure import measure_layouts
 
     res = resolution_for(args)
     out = Path(args.out) if args.out else Path.cwd() / "build" / f"{res.recipe.name}-layouts"
@@ -28,6 +32,43 @@ def cmd_compare(args) -> int:
         data["models"] = {m.layout: m.to_dict() for m in models}
         print_json(data)
         return 0
+    columns = [layout.name for layout in layouts.ALL]
+    titles = {layout.name: layout.short_title for layout in layouts.ALL}
+    print(f"recipe {res.recipe.name}: the same components in every layout "
+          f"(toolchain {comp.toolchain})\n")
+    print(f"{'':<24}" + "".join(f"{titles[n]:>18}" for n in columns))
+    print("modelled (from the resolution)")
+    for label, values in [*_modelled_rows(models), (None, {}), *_measured_rows(comp, columns)]:
+        if label is None:
+            print("measured (built and booted in QEMU)")
+            continue
+        print(f"  {label:<22}" + "".join(f"{values.get(n, ''):>18}" for n in columns))
+    print()
+    for note in _notes(comp, columns, titles):
+        print(textwrap.fill(note, 80, subsequent_indent="  ", break_on_hyphens=False))
+    return 0
+
+
+def _modelled_rows(models) -> list[tuple[str, dict[str, str]]]:
+    return [
+        ("protection domains", {m.layout: str(len(m.domains)) for m in models}),
+        ("privileged components", {m.layout: str(len(m.tcb_components)) for m in models}),
+        ("traps on a request", {m.layout: str(m.counts["trap"]) for m in models}),
+        ("IPC on a request", {m.layout: str(m.counts["ipc"]) for m in models}),
+        ("TCB lines of code", {m.layout: f"{m.tcb_lines:,}" for m in models}),
+    ]
+
+
+def _status(m) -> str:
+    if m.boot_error:
+        return "did not boot"
+    if m.status == "stopped" and m.ready_ms is not None:
+        return "ready, stopped"  # an appliance serves until it is stopped
+    return m.status or "—"
+
+
+def _measured_rows(comp, columns: list[str]) -> list[tuple[str, dict[str, str]]]:
+    from workbench.core.inspect.image import human_bytes  # see cmd_compare
 
     def cell(name: str, fn) -> str:
         m = comp.layouts.get(name)
@@ -36,73 +77,46 @@ def cmd_compare(args) -> int:
         value = fn(m)
         return "—" if value is None else value
 
-    def status(m) -> str:
-        if m.boot_error:
-            return "did not boot"
-        if m.status == "stopped" and m.ready_ms is not None:
-            return "ready, stopped"  # an appliance serves until it is stopped
-        return m.status or "—"
-
     def buildable(name: str) -> str:
         m = comp.layouts.get(name)
         return "yes" if m is not None and m.buildable else "no"
 
-    def cycles(name: str):
-        return comp.crossing.cycles_per_call(name) if comp.crossing else None
+    def cycles(name: str) -> str:
+        value = comp.crossing.cycles_per_call(name) if comp.crossing else None
+        return f"{value:g}" if value is not None else "—"
 
-    rows = [
-        ("protection domains", {m.layout: str(len(m.domains)) for m in models}),
-        ("privileged components", {m.layout: str(len(m.tcb_components)) for m in models}),
-        ("traps on a request", {m.layout: str(m.counts["trap"]) for m in models}),
-        ("IPC on a request", {m.layout: str(m.counts["ipc"]) for m in models}),
-        ("TCB lines of code", {m.layout: f"{m.tcb_lines:,}" for m in models}),
-        (None, {}),
-        ("buildable", {n: buildable(n) for n in LAYOUT_ORDER}),
-        ("run status", {n: cell(n, status) for n in LAYOUT_ORDER}),
-        ("image (loadable)", {n: cell(n, lambda m: human_bytes(m.loadable_bytes))
-                              for n in LAYOUT_ORDER}),
-        ("privileged bytes", {n: cell(n, lambda m: human_bytes(m.privileged_bytes))
-                              for n in LAYOUT_ORDER}),
-        ("user-mode bytes", {n: cell(n, lambda m: human_bytes(m.user_bytes))
-                             for n in LAYOUT_ORDER}),
-        ("boot to ready", {n: cell(n, lambda m: m.ready_ms is not None
-                                   and f"{m.ready_ms:.1f} ms" or None) for n in LAYOUT_ORDER}),
-        ("cycles per crossing", {n: f"{cycles(n):g}" if cycles(n) is not None else "—"
-                                 for n in LAYOUT_ORDER}),
+    def ready(m) -> str | None:
+        return f"{m.ready_ms:.1f} ms" if m.ready_ms is not None else None
+
+    measured = [
+        ("run status", _status),
+        ("image (loadable)", lambda m: human_bytes(m.loadable_bytes)),
+        ("privileged bytes", lambda m: human_bytes(m.privileged_bytes)),
+        ("user-mode bytes", lambda m: human_bytes(m.user_bytes)),
+        ("boot to ready", ready),
     ]
-    titles = {"monolithic": "monolithic", "microkernel": "microkernel", "libos": "library OS"}
-    print(f"recipe {res.recipe.name}: the same components in three layouts "
-          f"(toolchain {comp.toolchain})\n")
-    print(f"{'':<24}" + "".join(f"{titles[n]:>18}" for n in LAYOUT_ORDER))
-    print("modelled (from the resolution)")
-    for label, values in rows:
-        if label is None:
-            print("measured (built and booted in QEMU)")
-            continue
-        print(f"  {label:<22}" + "".join(f"{values.get(n, ''):>18}" for n in LAYOUT_ORDER))
+    return [("buildable", {n: buildable(n) for n in columns}),
+            *((label, {n: cell(n, fn) for n in columns}) for label, fn in measured),
+            ("cycles per crossing", {n: cycles(n) for n in columns})]
+
+
+def _notes(comp, columns: list[str], titles: dict[str, str]) -> list[str]:
     notes = []
-    for n in LAYOUT_ORDER:
+    for n in columns:
         m = comp.layouts.get(n)
         if m is not None and not m.buildable:
             notes.append(f"{titles[n]}: not buildable: {m.reason}")
         elif m is not None and m.boot_error:
             notes.append(f"{titles[n]}: did not boot: {m.boot_error}")
-    if comp.crossing is not None and comp.crossing.ratio:
+    cost = comp.crossing
+    if cost is not None and cost.ratio:
         notes.append(f"cycles per crossing: one call of clock_tsc_hz() in crossing-bench, built "
                      f"in each layout (TSC cycles, median of "
-                     f"{len(comp.crossing.samples['libos'])} rounds): a system call costs "
-                     f"{comp.crossing.ratio:.1f}x a plain call")
-        ipc = comp.crossing.ratio_to_libos("microkernel")
-        if ipc:
-            notes.append(f"in the microkernel the same call is a message to the clock server "
-                         f"and its reply: {ipc:.0f}x a plain call")
+                     f"{len(cost.samples[layouts.DEFAULT.name])} rounds): {cost.summary()}")
     elif comp.crossing_error:
         notes.append(f"cycles per crossing not measured: {comp.crossing_error}")
     notes.append("privileged bytes: code and initialised data the image loads into ring 0")
-    print()
-    for note in notes:
-        print(textwrap.fill(note, 80, subsequent_indent="  ", break_on_hyphens=False))
-    return 0
+    return notes
 
 
 def add_commands(sub) -> None:

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from workbench.core import layouts
 from workbench.core.build.generators import run_generators
-from workbench.core.build.linkscript import linker_script
 from workbench.core.build.toolchain import BuildError, Toolchain, get_toolchain
+from workbench.core.inspect.image import inspect_image
+from workbench.core.layouts.base import DomainBuild
 from workbench.core.model.catalogue import Catalogue, Component, kernels_dir, load_catalogue
-from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
-from workbench.core.model.recipe import LAYOUTS, Recipe, load_recipe
+from workbench.core.model.recipe import Recipe, find_recipe, load_recipe
 from workbench.core.model.resolve import Resolution, resolve
 
 BuildEvent = Callable[[str, dict], None]  # (kind, data): "plan", "compile", "cached", "link", "done"
@@ -141,16 +142,6 @@ def header_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.h") if p.is_file())
 
 
-@dataclass
-class DomainBuild:
-    """A ring-3 domain compiled again under names of its own (monolithic, microkernel)."""
-
-    tag: str  # "user", or a microkernel server's "srv_<component>"
-    header: Path  # its rename header, included first in every file (-include)
-    stubs: Path  # its generated stubs, compiled with it
-    stubs_owner: Component  # the layout's glue component, which the stubs are attributed to
-
-
 def object_name(component: str, stem: str, generated: bool = False, tag: str | None = None) -> str:
     """`<component>__<stem>.o` in the kernel, `<tag>.<component>__<stem>.o` in a ring-3 domain:
     the linker script picks each domain's objects by these names."""
@@ -203,57 +194,49 @@ def plan_objects(res: Resolution, out: Path, tc: Toolchain,
 
 
 
-
 def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
           on_event: BuildEvent | None = None, jobs: int | None = None) -> BuildResult:
-    """Build the image of a resolution into `out` (default build/<recipe>)."""
-    from workbench.core.inspect.image import inspect_image  # reads the ELF with pyelftools
+    """Build the image of a resolution into `out` (default build/<recipe>).
 
+    The recipe's layout writes its glue and says what to compile in which domain; the build
+    compiles, asks the layout to check what each domain refers to, links with the layout's
+    linker script and asks it to check the image."""
     t0 = time.perf_counter()
     emit = on_event or (lambda kind, data: None)
     recipe = res.recipe
-    if recipe.layout not in LAYOUTS:  # a Recipe made in code; recipe files are checked on load
-        raise WorkbenchError(f"unknown layout '{recipe.layout}'", file=recipe.path, key="layout",
-                             hint="valid: " + ", ".join(LAYOUTS))
+    # a Recipe made in code may name any layout; recipe files are checked on load
+    layout = layouts.get(recipe.layout, file=recipe.path)
     tc = get_toolchain(toolchain)
     out = Path(out) if out else default_build_dir(recipe)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "obj").mkdir(exist_ok=True)
+    (out / "obj").mkdir(parents=True, exist_ok=True)
+    write_configs(res, out)
+    prepared = layout.prepare(res, out, kernels_dir() / "include")
+    groups = [plan_objects(res, out, tc, g.components, g.domain)
+              for g in prepared.object_groups()]
+    plans = [p for group in groups for p in group]
+    emit("plan", {"objects": len(plans), "components": len(res.components)})
+    counts, warnings = compile_objects(plans, tc, emit, jobs)
+    prepared.check_references(groups)
+    entry = next((c.entry for c in res.components if c.entry), None)
+    image, linked = link(prepared.linker_script(entry), plans, tc, out / f"{recipe.name}.elf",
+                         emit)
+    prepared.check_extent(image)
+    return _result(res, image, tc, plans, counts, linked, warnings, t0, emit)
 
-    mono = micro = None
-    domain_plans: dict[str, list[ObjectPlan]] = {}
+
+def write_configs(res: Resolution, out: Path) -> None:
+    """Each component's config header, then what its generators make from its options."""
     for comp in res.components:
         values = res.options.get(comp.name, {})
         write_if_changed(out / "config" / comp.name / "config.h",
-                          config_header(comp, values, recipe))
-        run_generators(comp, values, recipe, out / "generated" / comp.name)
+                         config_header(comp, values, res.recipe))
+        run_generators(comp, values, res.recipe, out / "generated" / comp.name)
 
-    if recipe.layout == "monolithic":
-        # Two domains: the kernel (everything but the application, plus the glue component)
-        # and the user domain (the application and its own copies of the libraries).
-        from workbench.core.layouts.glue import prepare_monolithic
 
-        include = kernels_dir() / "include"
-        mono = prepare_monolithic(res, out, include)
-        plans = plan_objects(res, out, tc, mono.kernel_components)
-        user_plans = plan_objects(res, out, tc, mono.user_components, DomainBuild(
-            "user", mono.user_header, mono.user_stubs, mono.glue_component))
-        plans += user_plans
-    elif recipe.layout == "microkernel":
-        # The kernel (boot and cpu layers, microkernel-x86), then a ring-3 domain per server
-        # and one for the application, each compiled with its own names.
-        from workbench.core.layouts.microglue import prepare_microkernel
-
-        include = kernels_dir() / "include"
-        micro = prepare_microkernel(res, out, include)
-        plans = plan_objects(res, out, tc, micro.kernel_components)
-        for d in micro.domains:
-            domain_plans[d.tag] = plan_objects(res, out, tc, d.members, DomainBuild(
-                d.tag, d.header, d.stubs, micro.glue_component))
-            plans += domain_plans[d.tag]
-    else:
-        plans = plan_objects(res, out, tc)
-    emit("plan", {"objects": len(plans), "components": len(res.components)})
+def compile_objects(plans: list[ObjectPlan], tc: Toolchain, emit: BuildEvent,
+                    jobs: int | None = None) -> tuple[dict[str, int], list[str]]:
+    """Compile in parallel what the object cache lacks; hard-link the rest from the cache.
+    Returns ({"compiled": n, "cached": n}, compiler warnings); raises every failure as one."""
     store = cache_dir()
     store.mkdir(parents=True, exist_ok=True)
     warnings: list[str] = []
@@ -299,57 +282,37 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
                 first.details += e.details
             first.message = f"{len(errors)} files failed to compile"
         raise errors[0]
+    return counts, warnings
 
-    entry = next((c.entry for c in res.components if c.entry), None)
-    if mono is not None:
-        from workbench.core.build.linkscript import monolithic_linker_script
-        from workbench.core.layouts.glue import check_user_references
 
-        check_user_references(user_plans, [p for p in plans if p not in user_plans])
-        script = monolithic_linker_script(mono.kernel_components, mono.user_owners, entry)
-    elif micro is not None:
-        from workbench.core.build.linkscript import microkernel_linker_script
-        from workbench.core.layouts.glue import check_user_references
-
-        for tag, mine in domain_plans.items():
-            check_user_references(
-                mine, [p for p in plans if p not in mine], f"domain '{tag}'",
-                hint="in the microkernel layout a domain reaches the others only through the "
-                     "interfaces its components require; add the interface to 'requires', or, "
-                     "for a call the compiler generated itself (memcpy, memset), require 'libc'",
-                elsewhere="defined in another domain")
-        script = microkernel_linker_script(
-            micro.kernel_components,
-            [(d.tag, [c.name for c in d.members] + [micro.glue_component.name])
-             for d in micro.domains], entry)
-    else:
-        script = linker_script(res.components, entry)
+def link(script: str, plans: list[ObjectPlan], tc: Toolchain, image: Path,
+         emit: BuildEvent) -> tuple[Path, bool]:
+    """Link the objects with `script` into `image`, unless nothing changed since the last
+    link. Returns (image, whether it was linked now)."""
+    out = image.parent
     script_path = out / "link.ld"
     write_if_changed(script_path, script)
-    objects = [p.obj for p in plans]
-    image = out / f"{recipe.name}.elf"
     link_key = hashlib.sha256(
         "\n".join([script, tc.name, *(f"{p.obj.name}:{p.key}" for p in plans)]).encode()
     ).hexdigest()
     key_file = out / ".link-key"
     gc_file = out / "gc-sections.txt"
-    linked = False
-    if not (image.exists() and key_file.exists() and key_file.read_text() == link_key
+    if (image.exists() and key_file.exists() and key_file.read_text() == link_key
             and gc_file.exists()):
-        emit("link", {"image": str(image)})
-        text = tc.link(objects, script_path, image)
-        gc_file.write_text(text)
-        key_file.write_text(link_key)
-        linked = True
-    if mono is not None:
-        from workbench.core.layouts.glue import check_user_extent
+        return image, False
+    emit("link", {"image": str(image)})
+    text = tc.link([p.obj for p in plans], script_path, image)
+    gc_file.write_text(text)
+    key_file.write_text(link_key)
+    return image, True
 
-        check_user_extent(image)
-    if micro is not None:
-        from workbench.core.layouts.microglue import check_domain_extents
 
-        check_domain_extents(image, micro)
-    dropped_sections = parse_gc_sections(gc_file.read_text(), plans)
+def _result(res: Resolution, image: Path, tc: Toolchain, plans: list[ObjectPlan],
+            counts: dict[str, int], linked: bool, warnings: list[str], t0: float,
+            emit: BuildEvent) -> BuildResult:
+    """The build's result from the linked image, written beside it as a JSON report."""
+    recipe = res.recipe
+    dropped_sections = parse_gc_sections((image.parent / "gc-sections.txt").read_text(), plans)
     dropped = {c.name: 0 for c in res.components}
     for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():
         dropped[comp] = dropped.get(comp, 0) + size
@@ -429,8 +392,6 @@ def build_recipe(recipe_path: str | Path, out: Path | None = None, toolchain: st
                  catalogue: Catalogue | None = None, workspace: Path | None = None,
                  on_event: BuildEvent | None = None) -> BuildResult:
     """Load, resolve and build a recipe (a file, or the name of a built-in one) in one call."""
-    from workbench.core.model.recipe import find_recipe
-
     recipe = load_recipe(find_recipe(recipe_path))
     cat = catalogue or load_catalogue(workspace=workspace)
     return build(resolve(recipe, cat), out, toolchain, on_event)

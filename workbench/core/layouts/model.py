@@ -1,18 +1,11 @@
-"""The same components in three operating-system designs: monolithic, microkernel, library OS.
+"""The same components in every layout, side by side: a model the views can compare.
 
 Components meet only at interfaces, so where each one runs is a free choice. This module turns a
-resolution into a *model* of each layout — data, not drawings — so views can put the three side
-by side and count what separates them:
-
-- **library OS** (the default layout): one protection domain, ring 0. Every call between
-  components, including the application's "system calls", is a plain function call.
-- **monolithic kernel**: the application runs alone in user mode (ring 3); every other component
-  is part of one privileged kernel. A call from the application into the kernel is a *trap*
-  (a system call); calls inside the kernel are plain calls.
-- **microkernel**: only the `boot` and `cpu` layers (address spaces, interrupts, message passing)
-  stay privileged. Every other component becomes its own user-mode *server*; a call from one
-  user-mode domain to another is an *IPC* exchange (request and reply messages, each carried by
-  the kernel).
+resolution into a *model* of each layout — data, not drawings — so views can put the layouts
+side by side and count what separates them. Each layout places the components itself
+(`Layout.place` in its own module: one domain for the library OS, a kernel and a process for
+the monolithic kernel, a small kernel and a server per service for the microkernel); this
+module classifies every call on the request path as a plain call, a trap or an IPC exchange.
 
 Interfaces marked `crossing = false` (such as `libc`) are libraries, not services: a copy is
 linked into every domain that uses one, so calling them never crosses a boundary.
@@ -25,48 +18,22 @@ The trusted computing base (TCB) counted here is the code that runs privileged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from workbench.core.model.catalogue import Component
-from workbench.core.model.resolve import Resolution
+from workbench.core import layouts
+from workbench.core.layouts.base import CROSSING_KINDS, Domain, Layout, is_library
 
-LAYOUT_ORDER = ("monolithic", "microkernel", "libos")
-LAYOUT_TITLES = {
-    "monolithic": "Monolithic kernel",
-    "microkernel": "Microkernel",
-    "libos": "Library OS (unikernel)",
-}
-LAYOUT_NOTES = {
-    "monolithic": "One privileged kernel holds every service; the application traps into it.",
-    "microkernel": "A tiny privileged kernel; services are isolated user-mode servers "
-                   "reached by IPC.",
-    "libos": "The OS is a set of libraries linked with the application: one address space, "
-             "no boundary inside, so a system call is a function call.",
-}
-MICROKERNEL_LAYERS = ("boot", "cpu")
-CROSSING_KINDS = ("call", "trap", "ipc")
+if TYPE_CHECKING:
+    from workbench.core.model.resolve import Resolution
 
+__all__ = ["CROSSING_KINDS", "Domain", "Hop", "LayoutModel", "is_library", "model_layout",
+           "model_layouts", "request_path", "component_bytes", "LAYOUT_ORDER", "LAYOUT_TITLES",
+           "LAYOUT_NOTES"]
 
-@dataclass
-class Domain:
-    """A protection domain: an address space and a privilege level."""
-
-    name: str
-    role: str  # kernel | server | application | image
-    privileged: bool
-    components: list[str] = field(default_factory=list)
-    libraries: list[str] = field(default_factory=list)  # copies of crossing=false providers
-
-    @property
-    def ring(self) -> int:
-        return 0 if self.privileged else 3
-
-    def holds(self, name: str) -> bool:
-        return name in self.components or name in self.libraries
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "role": self.role, "privileged": self.privileged,
-                "ring": self.ring, "components": list(self.components),
-                "libraries": list(self.libraries)}
+# Every layout in display order, with its title and note (the registry's, for the views).
+LAYOUT_ORDER = tuple(layout.name for layout in layouts.ALL)
+LAYOUT_TITLES = {layout.name: layout.title for layout in layouts.ALL}
+LAYOUT_NOTES = {layout.name: layout.note for layout in layouts.ALL}
 
 
 @dataclass
@@ -126,13 +93,6 @@ class LayoutModel:
         }
 
 
-def is_library(comp: Component, res: Resolution) -> bool:
-    """A component that only provides non-crossing interfaces is linked into each user."""
-    ifaces = res.catalogue.interfaces
-    return bool(comp.provides) and all(
-        p in ifaces and not ifaces[p].crossing for p in comp.provides)
-
-
 def application(res: Resolution) -> str:
     return res.recipe.application
 
@@ -160,48 +120,6 @@ def request_path(res: Resolution) -> list[tuple[str, str, str]]:
     if app in graph:
         visit(app)
     return order
-
-
-def _place(res: Resolution, layout: str) -> list[Domain]:
-    comps = res.components
-    app = application(res)
-    libs = [c.name for c in comps if is_library(c, res) and c.name != app]
-    if layout == "libos":
-        return [Domain("unikernel image", "image", True, [c.name for c in comps])]
-    if layout == "monolithic":
-        kernel = Domain("kernel", "kernel", True,
-                        [c.name for c in comps if c.name != app and c.name not in libs])
-        domains = [kernel, Domain(f"{app} process", "application", False, [app])]
-    elif layout == "microkernel":
-        kernel = Domain("microkernel", "kernel", True,
-                        [c.name for c in comps if c.layer in MICROKERNEL_LAYERS
-                         and c.name != app and c.name not in libs])
-        domains = [kernel]
-        for c in comps:
-            if c.name != app and c.name not in libs and c.name not in kernel.components:
-                domains.append(Domain(f"{c.name} server", "server", False, [c.name]))
-        domains.append(Domain(f"{app} process", "application", False, [app]))
-    else:
-        raise ValueError(f"unknown layout {layout!r}")
-    _link_libraries(res, domains, libs)
-    return domains
-
-
-def _link_libraries(res: Resolution, domains: list[Domain], libs: list[str]) -> None:
-    """Give each domain its own copy of every library its members (transitively) use."""
-    providers = res.providers
-    cat = res.catalogue.components
-    for d in domains:
-        changed = True
-        while changed:
-            changed = False
-            for member in d.components + d.libraries:
-                for iface in cat[member].requires:
-                    lib = providers.get(iface)
-                    if lib in libs and lib not in d.libraries:
-                        d.libraries.append(lib)
-                        changed = True
-        d.libraries.sort(key=libs.index)
 
 
 def _hops(res: Resolution, domains: list[Domain]) -> list[Hop]:
@@ -233,10 +151,12 @@ def _hops(res: Resolution, domains: list[Domain]) -> list[Hop]:
     return hops
 
 
-def model_layout(res: Resolution, layout: str, sizes: dict[str, int] | None = None,
+def model_layout(res: Resolution, layout: str | Layout, sizes: dict[str, int] | None = None,
                  measured: dict[str, str] | None = None) -> LayoutModel:
     """One layout of the resolution. `sizes` maps component -> bytes when the image was built."""
-    domains = _place(res, layout)
+    if isinstance(layout, str):
+        layout = layouts.get(layout)
+    domains = layout.place(res)
     tcb: list[str] = []
     for d in domains:
         if d.privileged:
@@ -245,9 +165,9 @@ def model_layout(res: Resolution, layout: str, sizes: dict[str, int] | None = No
     lines = sum(cat[n].lines_of_code() for n in tcb)
     tcb_bytes = sum(sizes.get(n, 0) for n in tcb) if sizes else None
     return LayoutModel(
-        layout=layout,
-        title=LAYOUT_TITLES[layout],
-        note=LAYOUT_NOTES[layout],
+        layout=layout.name,
+        title=layout.title,
+        note=layout.note,
         domains=domains,
         path=_hops(res, domains),
         tcb_components=tcb,
@@ -259,15 +179,15 @@ def model_layout(res: Resolution, layout: str, sizes: dict[str, int] | None = No
 
 def model_layouts(res: Resolution, sizes: dict[str, int] | None = None,
                   measured: dict[str, dict[str, str]] | None = None) -> list[LayoutModel]:
-    """All three layouts in teaching order: monolithic, microkernel, library OS.
+    """Every layout in display order (the registry's: monolithic, microkernel, library OS).
 
     `measured` maps a layout name to numbers measured on a real image of that layout
-    (all three layouts can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
+    (every layout can be built), e.g. {"libos": {"image": "14.2 KiB"}}.
     `measure.measure_layouts(...).measured()` gives these rows for every layout at once:
     status, image, privileged bytes, boot to ready and cycles per crossing.
     """
     measured = measured or {}
-    return [model_layout(res, name, sizes, measured.get(name)) for name in LAYOUT_ORDER]
+    return [model_layout(res, layout, sizes, measured.get(layout.name)) for layout in layouts.ALL]
 
 
 def component_bytes(components: dict[str, dict[str, int]]) -> dict[str, int]:

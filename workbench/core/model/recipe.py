@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core import layouts
+from workbench.core.layouts import DEFAULT_LAYOUT
+from workbench.core.model.catalogue import kernels_dir
 from workbench.core.model.errors import WorkbenchError, did_you_mean
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.manifest import Table, find_line, read_toml, toml_value
+from workbench.core.model.paths import SAFE_NAME, SAFE_NAME_RULE
 
-LAYOUTS = ("libos", "monolithic", "microkernel")
+LAYOUTS = layouts.names()  # the layout registry's, the default first
 MACHINE_NAMES = ("microvm", "pc")
 
 
@@ -19,7 +23,7 @@ class Recipe:
     name: str
     application: str
     summary: str = ""
-    layout: str = "libos"
+    layout: str = DEFAULT_LAYOUT
     machine: str = "microvm"
     providers: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -66,7 +70,7 @@ def load_recipe(path: str | Path) -> Recipe:
     data, text = read_toml(path, "recipe")
     t = Table(data, path, text)
     t.check_keys({"name", "summary", "application", "layout", "machine", "providers", "options"})
-    layout = t.get("layout", str, "libos")
+    layout = t.get("layout", str, DEFAULT_LAYOUT)
     if layout not in LAYOUTS:
         near = did_you_mean(layout, LAYOUTS)
         raise t.error("layout", f"unknown layout '{layout}'" + (f" — {near}" if near else ""),
@@ -87,8 +91,12 @@ def load_recipe(path: str | Path) -> Recipe:
         if not isinstance(values, dict):
             raise options.error(comp, f"options for '{comp}' must be a table [options.{comp}]")
         opts[comp] = dict(values)
+    name = t.get("name", str, path.stem)
+    if not SAFE_NAME.fullmatch(name):
+        raise t.error("name", f"{name!r} cannot be a recipe name: it names the image file",
+                      hint=f"a recipe name is {SAFE_NAME_RULE}")
     return Recipe(
-        name=t.get("name", str, path.stem),
+        name=name,
         summary=t.get("summary", str, ""),
         application=t.get("application", str, what="the application component, e.g. \"hello\""),
         layout=layout,
@@ -110,8 +118,6 @@ def save_recipe(recipe: Recipe, path: str | Path) -> Path:
 
 
 def recipes_dir() -> Path:
-    from workbench.core.model.catalogue import kernels_dir
-
     return kernels_dir() / "recipes"
 
 

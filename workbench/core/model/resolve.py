@@ -15,23 +15,13 @@ from typing import Any
 
 import networkx as nx
 
+from workbench.core import layouts
 from workbench.core.model.catalogue import LAYERS, Catalogue, Component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.recipe import Recipe
 
 ROOT = "image"
 BOOT_INTERFACE = "boot"
-
-# Components a layout adds around the application: the code that makes its boundary. No
-# recipe names them; the layout is the reason they are there.
-LAYOUT_COMPONENTS = {
-    "monolithic": ("syscall-x86", "the monolithic layout runs the application in user mode: "
-                                  "this component enters it and takes its system calls"),
-    "microkernel": ("microkernel-x86", "the microkernel layout runs every service as a server "
-                                       "in its own address space: this component carries the "
-                                       "messages between them"),
-}
-
 
 @dataclass
 class Inclusion:
@@ -143,27 +133,7 @@ def choose_provider(iface: str, recipe: Recipe, cat: Catalogue, needed_by: str) 
 
 
 def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
-    app = cat.components.get(recipe.application)
-    if app is None:
-        near = did_you_mean(recipe.application, [c.name for c in cat.applications()] or cat.components)
-        raise recipe.error(
-            f"unknown application '{recipe.application}'" + (f" — {near}" if near else ""),
-            None, "application",
-            hint="applications: " + valid_list(c.name for c in cat.applications()),
-        )
-    if not app.is_app:
-        raise recipe.error(
-            f"'{app.name}' is a {app.layer} component, not an application",
-            None, "application",
-            hint="applications: " + valid_list(c.name for c in cat.applications()),
-        )
-    for iface in recipe.providers:
-        if iface not in cat.interfaces:
-            near = did_you_mean(iface, cat.interfaces)
-            raise recipe.error(f"unknown interface '{iface}'" + (f" — {near}" if near else ""),
-                               "providers", iface,
-                               hint="interfaces: " + valid_list(cat.interfaces, 40))
-
+    app = _application(recipe, cat)
     included: dict[str, Inclusion] = {}
     providers: dict[str, str] = {}
     graph = nx.DiGraph()
@@ -187,10 +157,12 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
                 "provides 'boot': every image needs an entry point")
         graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
 
-    if recipe.layout in LAYOUT_COMPONENTS:
-        name, why = LAYOUT_COMPONENTS[recipe.layout]
-        comp = cat.component(name, file=recipe.path, key="layout")
-        include(comp, None, ROOT, why)
+    # A layout may add a component around the application: the code that makes its boundary.
+    # No recipe names it; the layout is the reason it is there.
+    layout = layouts.get(recipe.layout, file=recipe.path)
+    if layout.component:
+        comp = cat.component(layout.component, file=recipe.path, key="layout")
+        include(comp, None, ROOT, layout.component_reason)
         graph.add_edge(ROOT, comp.name, interface=f"layout {recipe.layout}")
 
     while queue:
@@ -208,8 +180,45 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
             graph.add_edge(name, provider.name, interface=iface)
             include(provider, iface, name, f"provides '{iface}', required by {name}")
 
-    # A component included for one interface may provide another one whose chosen provider
-    # is a different component: two providers would be linked and their symbols clash.
+    _check_one_provider_each(recipe, cat, included)
+    _check_no_cycle(recipe, graph)
+    options = _check_options(recipe, cat, included)
+    warnings = []
+    for iface, comp in recipe.providers.items():
+        if iface not in providers:
+            warnings.append(f"[providers] {iface} = \"{comp}\" is not used: nothing requires '{iface}'")
+    components = sorted((cat.components[n] for n in included), key=lambda c: (_layer_rank(c), c.name))
+    return Resolution(recipe, cat, components, included, providers, options, graph, warnings)
+
+
+def _application(recipe: Recipe, cat: Catalogue) -> Component:
+    """The recipe's application, once the recipe names only things the catalogue has."""
+    app = cat.components.get(recipe.application)
+    if app is None:
+        near = did_you_mean(recipe.application, [c.name for c in cat.applications()] or cat.components)
+        raise recipe.error(
+            f"unknown application '{recipe.application}'" + (f" — {near}" if near else ""),
+            None, "application",
+            hint="applications: " + valid_list(c.name for c in cat.applications()),
+        )
+    if not app.is_app:
+        raise recipe.error(
+            f"'{app.name}' is a {app.layer} component, not an application",
+            None, "application",
+            hint="applications: " + valid_list(c.name for c in cat.applications()),
+        )
+    for iface in recipe.providers:
+        if iface not in cat.interfaces:
+            near = did_you_mean(iface, cat.interfaces)
+            raise recipe.error(f"unknown interface '{iface}'" + (f" — {near}" if near else ""),
+                               "providers", iface,
+                               hint="interfaces: " + valid_list(cat.interfaces, 40))
+    return app
+
+
+def _check_one_provider_each(recipe: Recipe, cat: Catalogue, included: dict) -> None:
+    """A component included for one interface may provide another one whose chosen provider
+    is a different component: two providers would be linked and their symbols clash."""
     for iface in sorted({i for n in included for i in cat.components[n].provides}):
         linked = sorted(n for n in included if iface in cat.components[n].provides)
         if len(linked) > 1 and iface != "app":
@@ -220,6 +229,8 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
                 hint=f'choose the one you want:  [providers]  {iface} = "{linked[0]}"',
             )
 
+
+def _check_no_cycle(recipe: Recipe, graph: nx.DiGraph) -> None:
     comp_graph = graph.subgraph(n for n in graph if n != ROOT)
     try:
         cycle = nx.find_cycle(comp_graph)
@@ -233,14 +244,6 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
             hint="components may not require each other in a circle; move the shared part into "
                  "its own component behind an interface",
         )
-
-    options = _check_options(recipe, cat, included)
-    warnings = []
-    for iface, comp in recipe.providers.items():
-        if iface not in providers:
-            warnings.append(f"[providers] {iface} = \"{comp}\" is not used: nothing requires '{iface}'")
-    components = sorted((cat.components[n] for n in included), key=lambda c: (_layer_rank(c), c.name))
-    return Resolution(recipe, cat, components, included, providers, options, graph, warnings)
 
 
 def _check_options(recipe: Recipe, cat: Catalogue, included: dict) -> dict[str, dict[str, Any]]:

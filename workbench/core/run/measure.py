@@ -1,9 +1,10 @@
 """Measure one recipe in every layout the workbench can build, and what a crossing costs.
 
-`layouts.py` *models* the three designs from the resolution alone. This module checks the
-model against real images: it builds the learner's recipe as a library OS, as a monolithic
-kernel and as a microkernel (copies of the recipe with only `layout` changed — the learner's
-recipe is never touched), boots each in QEMU and reports, per layout,
+`layouts/model.py` *models* the layouts from the resolution alone. This module checks the
+model against real images: it builds the learner's recipe in every layout of the registry
+(`workbench/core/layouts/`: a library OS, a monolithic kernel, a microkernel; copies of
+the recipe with only `layout` changed — the learner's recipe is never touched), boots each
+in QEMU and reports, per layout,
 
 - **loadable bytes** — what the boot loader reads from the image file;
 - **privileged bytes** — code, read-only data and initialised data of the *kernel* domain
@@ -18,8 +19,8 @@ to call back, which neither the monolithic nor the microkernel layout generates;
 `malloc` returns a pointer a microkernel client could not use) is an entry that says why, not
 an exception.
 
-The **cost per crossing** is measured on the `crossing-bench` application, built in all three
-layouts from the same source: cycles per call of one interface function that does nearly
+The **cost per crossing** is measured on the `crossing-bench` application, built in every
+layout from the same source: cycles per call of one interface function that does nearly
 nothing (`clock_tsc_hz()`), so the call *is* the cost — a `call` in a library OS, a system
 call in a monolithic kernel, a message to the clock server and its reply in a microkernel.
 `benchmarks/crossing.py` uses the same function with more boots.
@@ -33,11 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from workbench.core import layouts
 from workbench.core.inspect.image import human_bytes  # noqa: F401  (re-exported for the CLI)
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe
 
-MEASURED_LAYOUTS = ("libos", "monolithic", "microkernel")
+MEASURED_LAYOUTS = layouts.names()  # built in this order, the default (the baseline) first
+BASELINE = layouts.DEFAULT.name  # crossings are compared with a call in this layout
+LAYOUT_ORDER = tuple(layout.name for layout in layouts.ALL)  # display order
 LOADED_KINDS = ("code", "rodata", "data")
 CROSSING_APP = "crossing-bench"
 # The floor each benchmark reports beside its cycles per call: crossing-bench's empty loop,
@@ -101,21 +105,44 @@ class CrossingCost:
     def loop_cycles(self, layout: str) -> float | None:
         return self.median(layout, 1)
 
-    def ratio_to_libos(self, layout: str) -> float | None:
-        """How many plain calls one crossing of `layout` costs."""
-        lib, other = self.cycles_per_call("libos"), self.cycles_per_call(layout)
+    def ratio_to_baseline(self, layout: str) -> float | None:
+        """How many plain calls (in the baseline layout) one crossing of `layout` costs."""
+        lib, other = self.cycles_per_call(BASELINE), self.cycles_per_call(layout)
         return other / lib if lib and other else None
+
+    ratio_to_libos = ratio_to_baseline  # the name views used before the layout registry
 
     @property
     def ratio(self) -> float | None:
-        """Monolithic over library OS: how many plain calls one system call costs."""
-        return self.ratio_to_libos("monolithic")
+        """The system-call layout over the baseline: how many plain calls one system call
+        costs."""
+        trap = layouts.with_crossing("trap")
+        return self.ratio_to_baseline(trap.name) if trap else None
 
     @property
     def crossing_cycles(self) -> float | None:
-        """What the protection boundary adds to one call."""
-        lib, mono = self.cycles_per_call("libos"), self.cycles_per_call("monolithic")
-        return mono - lib if lib is not None and mono is not None else None
+        """What the protection boundary of a system call adds to one call."""
+        trap = layouts.with_crossing("trap")
+        lib = self.cycles_per_call(BASELINE)
+        other = self.cycles_per_call(trap.name) if trap else None
+        return other - lib if lib is not None and other is not None else None
+
+    def summary(self) -> str:
+        """One line: what a crossing of each layout costs in plain calls, e.g. "a system call
+        costs 6.2× a plain call (335 against 54 cycles), a message to a server and back 250×
+        (13700 cycles)"."""
+        parts = []
+        for layout in layouts.ALL:
+            ratio = self.ratio_to_baseline(layout.name)
+            if layout is layouts.DEFAULT or not ratio:
+                continue
+            cycles = self.cycles_per_call(layout.name)
+            if not parts:
+                parts.append(f"{layout.crossing_words} costs {ratio:.1f}× a plain call "
+                             f"({cycles:g} against {self.cycles_per_call(BASELINE):g} cycles)")
+            else:
+                parts.append(f"{layout.crossing_words} {ratio:.0f}× ({cycles:g} cycles)")
+        return ", ".join(parts)
 
     def to_dict(self) -> dict:
         return {
@@ -128,8 +155,8 @@ class CrossingCost:
                                  "loop_cycles": self.loop_cycles(layout),
                                  "loadable_bytes": self.loadable_bytes.get(layout)}
                         for layout in MEASURED_LAYOUTS},
-            "monolithic_over_libos": self.ratio,
-            "microkernel_over_libos": self.ratio_to_libos("microkernel"),
+            **{f"{layout}_over_{BASELINE}": self.ratio_to_baseline(layout)
+               for layout in MEASURED_LAYOUTS if layout != BASELINE},
             "crossing_cycles": self.crossing_cycles,
         }
 
@@ -145,12 +172,10 @@ class LayoutComparison:
     crossing_error: str | None = None
 
     def measured(self) -> dict[str, dict[str, str]]:
-        """Rows for `layouts.model_layouts(..., measured=...)`: label -> shown value, per layout.
+        """Rows for `layouts.model.model_layouts(..., measured=...)`: label -> shown value, per layout.
 
         A layout that could not be built gets one row saying why.
         """
-        from workbench.core.layouts.model import LAYOUT_ORDER
-
         out: dict[str, dict[str, str]] = {}
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
@@ -176,22 +201,20 @@ class LayoutComparison:
         if cpc is None:
             return {"cycles per crossing": "not measured"} if self.crossing_error else {}
         rows = {"cycles per crossing": f"{cpc:g}"}
-        ratio = self.crossing.ratio_to_libos(name)
-        if name != "libos" and ratio:
-            rows["crossing vs libos"] = f"{ratio:.1f}×"
+        ratio = self.crossing.ratio_to_baseline(name)
+        if name != BASELINE and ratio:
+            rows[f"crossing vs {BASELINE}"] = f"{ratio:.1f}×"
         return rows
 
     def to_dict(self) -> dict:
-        from workbench.core.layouts.model import LAYOUT_ORDER
-
-        layouts = {}
+        rows = {}
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
-            layouts[name] = m.to_dict() if m else {
+            rows[name] = m.to_dict() if m else {
                 "layout": name, "buildable": False, "reason": "not measured"}
             if self.crossing is not None:
-                layouts[name]["cycles_per_crossing"] = self.crossing.cycles_per_call(name)
-        return {"recipe": self.recipe, "toolchain": self.toolchain, "layouts": layouts,
+                rows[name]["cycles_per_crossing"] = self.crossing.cycles_per_call(name)
+        return {"recipe": self.recipe, "toolchain": self.toolchain, "layouts": rows,
                 "crossing": self.crossing.to_dict() if self.crossing else None,
                 "crossing_error": self.crossing_error}
 
