@@ -263,3 +263,36 @@ def test_serve_refuses_websockets_from_other_origins(tmp_path):
     assert "refused a websocket from origin http://evil.example (not this server's own; " \
            "allow it with --allow-origin)" in log
     assert "Traceback" not in log, log[log.find("Traceback"):][:3000]
+
+
+# --------------------------------------------------------------------------- 4. recipes
+
+RULE = ("hint: a recipe name is one file name: 1–64 letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit (no '/', no spaces)")
+
+
+@pytest.mark.parametrize("name", ["../../x", "ABSOLUTE/x", "", "two\nlines", ".hidden", "a b"])
+def test_recipe_name_is_one_safe_file_name(tmp_path, name):
+    if name.startswith("ABSOLUTE"):
+        name = str(tmp_path / "elsewhere" / "x")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    recipe = tmp_path / "deep" / "er" / "mine.toml"
+    recipe.write_text(f'name = {json.dumps(name)}\napplication = "hello"\n')
+    r = run_abuse(tmp_path / "deep" / "er", "build", "mine.toml", "--out", "out")
+    assert r.returncode == 2, r.text
+    assert f"error: mine.toml:1 [name]: {name!r} cannot be a recipe name: it names the image " \
+           "file" in r.stderr
+    assert RULE in r.stderr
+    assert tree(tmp_path) == {"deep", "deep/er", "deep/er/mine.toml", "deep/er/home"}
+
+
+def test_option_value_the_c_code_cannot_hold(tmp_path):
+    (tmp_path / "mine.toml").write_text(
+        'name = "mine"\napplication = "dns"\n\n[options.dns]\nzone = "z.zone"\n\n'
+        '[options.net-ipv4]\naddress = "999.1.2.3"\n')
+    (tmp_path / "z.zone").write_text("$ORIGIN example.org.\n@ 3600 IN A 10.0.0.1\n")
+    r = run_abuse(tmp_path, "build", "mine.toml", "--out", "out")
+    assert r.returncode == 2, r.text
+    assert ("error: mine.toml:8 [options.net-ipv4.address]: option 'address' of net-ipv4: "
+            "'999.1.2.3' is not an IPv4 address; expected an IPv4 address: four numbers from 0 "
+            'to 255, e.g. "10.0.2.15"') in r.stderr

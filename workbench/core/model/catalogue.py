@@ -18,8 +18,9 @@ from workbench.core.model.manifest import Table, read_toml, toml_value
 from workbench.core.model.paths import figure, is_inside
 
 LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
-OPTION_TYPES = ("int", "bool", "string", "choice", "path")
+OPTION_TYPES = ("int", "bool", "string", "choice", "path", "ipv4")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+IPV4 = re.compile(r"(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}")
 SOURCE_LIMIT = 4 << 20  # bytes in one source file: a component is read in one sitting
 SOURCE_SUFFIXES = (".c", ".S", ".s")
 
@@ -59,6 +60,8 @@ class OptionSpec:
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
         if self.type == "path":
             return "a path (relative to the recipe file)"
+        if self.type == "ipv4":
+            return 'an IPv4 address: four numbers from 0 to 255, e.g. "10.0.2.15"'
         return "a string"
 
     def problem(self, value: Any) -> str | None:
@@ -79,6 +82,10 @@ class OptionSpec:
                 return f"{value!r} is not a valid choice; expected {self.valid_text()}" + (
                     f" ({near})" if near else ""
                 )
+        elif self.type == "ipv4":
+            if not isinstance(value, str) or not IPV4.fullmatch(value) or \
+                    any(int(part) > 255 for part in value.split(".")):
+                return f"{value!r} is not an IPv4 address; expected {self.valid_text()}"
         elif self.type in ("string", "path"):
             if not isinstance(value, str):
                 return f"expected a string, got {value!r}"

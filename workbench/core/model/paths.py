@@ -36,14 +36,6 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def safe_file_name(name: str, file=None, key: str = "name", line: int | None = None) -> str:
-    """`name` if it is one harmless file name, else a WorkbenchError stating the rule."""
-    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
-        raise WorkbenchError(f"{name!r} cannot be used as a name", file=file, key=key, line=line,
-                             hint=f"a name is {SAFE_NAME_RULE}")
-    return name
-
-
 def is_inside(path: Path, root: Path) -> bool:
     """Whether `path`, with every symlink followed, stays inside `root` (also resolved)."""
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
