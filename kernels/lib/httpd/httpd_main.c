@@ -28,6 +28,7 @@ struct client {
     struct http_response resp;
     size_t sent; /* bytes of head + body already handed to TCP */
     uint64_t last_active_ns;
+    uint64_t request_start_ns; /* when the first byte of the request being read arrived */
 };
 
 static struct client clients[CLIENTS];
@@ -84,6 +85,8 @@ static void serve(struct client *c, uint64_t now)
             return;
         }
         if (n > 0) {
+            if (c->req_len == 0)
+                c->request_start_ns = now;
             c->req_len += (size_t)n;
             c->last_active_ns = now;
         }
@@ -97,6 +100,9 @@ static void serve(struct client *c, uint64_t now)
             c->responding = 1;
         } else if (now - c->last_active_ns > (uint64_t)CONFIG_HTTPD_IDLE_SECONDS * 1000000000u) {
             drop(c); /* an idle keep-alive connection gives its slot to others */
+        } else if (c->req_len > 0 &&
+                   now - c->request_start_ns > (uint64_t)CONFIG_HTTPD_REQUEST_SECONDS * 1000000000u) {
+            drop(c); /* a request trickling in a byte at a time (slowloris) must not hold a slot */
         }
         return;
     }
@@ -110,18 +116,17 @@ static void serve(struct client *c, uint64_t now)
     serve(c, now); /* start sending at once */
 }
 
+/* Accept only while a client slot is free: a connection left waiting in TCP is taken on a
+ * later turn, when a slot frees, or evicted by TCP if its client does nothing. */
 static void accept_new(uint64_t now)
 {
-    int conn;
-    while ((conn = tcp_accept()) >= 0) {
-        struct client *c = 0;
-        for (int i = 0; i < CLIENTS && !c; i++)
-            if (clients[i].conn < 0)
-                c = &clients[i];
-        if (!c) {
-            tcp_close(conn); /* more connections than client slots: turn this one away */
+    for (int i = 0; i < CLIENTS; i++) {
+        struct client *c = &clients[i];
+        if (c->conn >= 0)
             continue;
-        }
+        int conn = tcp_accept();
+        if (conn < 0)
+            return;
         c->conn = conn;
         c->req_len = 0;
         c->responding = 0;

@@ -78,6 +78,8 @@ struct tcb {
     int retries;
     uint64_t linger_until; /* TIME_WAIT ends */
     uint64_t born_ns;      /* when the SYN arrived */
+    uint64_t heard_ns;     /* when the peer last sent us a byte (or its SYN, or its FIN) */
+    uint16_t generation;   /* bumped each time the slot is reused: part of the number */
 
     size_t snd_head, snd_len; /* send ring: first byte (at snd_una) and count */
     size_t rcv_head, rcv_len; /* receive ring: first unread byte and count */
@@ -87,8 +89,25 @@ struct tcb {
 
 #define TCP_LISTENERS 4
 
+/*
+ * The number the application holds for a connection: the slot in the low 8 bits, the
+ * slot's generation above. When a slot is taken over by another client (see allocate() in
+ * tcp_input.c), the old number stops matching and every call with it fails as "reset".
+ */
+#define TCP_SLOT_BITS 8
+#define TCP_GENERATIONS 0x7fff /* keeps the number a positive int */
+
 extern struct tcb tcp_conns[CONFIG_NET_TCP_CONNECTIONS];
 extern uint16_t tcp_listening[TCP_LISTENERS]; /* ports; 0 = unused slot */
+
+/* A SYN that has no slot yet: what passive open needs to remember of it. */
+struct tcp_syn {
+    uint32_t ip;
+    uint16_t remote_port, local_port;
+    uint32_t seq;
+    uint16_t window, mss;
+    uint64_t since; /* when it first arrived */
+};
 
 /* tcp_output.c */
 void tcp_send_segment(struct tcb *c, uint8_t flags, uint32_t seq, size_t offset, size_t len);
@@ -104,5 +123,14 @@ uint32_t tcp_receive_window(const struct tcb *c);
 /* tcp_input.c */
 void tcp_input(uint32_t src, uint32_t dst, const uint8_t *p, size_t len);
 int tcp_is_listening(uint16_t port);
+struct tcb *tcp_allocate(uint64_t now);
+void tcp_open(struct tcb *c, const struct tcp_syn *s, uint64_t now);
+
+/* tcp_backlog.c */
+void tcp_backlog_syn(struct tcp_syn *s);
+void tcp_backlog_admit(void);
+
+/* tcp_api.c */
+int tcp_number(const struct tcb *c);
 
 #endif

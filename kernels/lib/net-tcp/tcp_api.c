@@ -1,9 +1,11 @@
 /*
  * tcp_api.c — what the application calls: listen, accept, recv, send, close, poll.
  *
- * A connection is named by its slot number. The slot stays reserved while the application
- * holds the number (from tcp_accept to tcp_close), even if the peer resets meanwhile: a
- * number the application still uses must never come to mean another client's connection.
+ * A connection is named by a number made of its slot and the slot's generation (tcb.h). A
+ * slot may be given to a new client while the application still holds the old number — the
+ * peer reset, or the connection was evicted — and the generation makes sure that a number the
+ * application still uses never comes to mean another client's connection: calls with it
+ * fail as they would after a reset, and tcp_close with it does nothing.
  */
 #include "ipv4.h"
 #include "libc.h"
@@ -44,17 +46,24 @@ int tcp_accept(void)
         if (!c->accepted && (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)) {
             c->accepted = 1;
             c->owned = 1;
-            return i;
+            return tcp_number(c);
         }
     }
     return -1;
 }
 
+int tcp_number(const struct tcb *c)
+{
+    return (int)(c - tcp_conns) | (int)c->generation << TCP_SLOT_BITS;
+}
+
 static struct tcb *owned(int conn)
 {
-    if (conn < 0 || conn >= CONFIG_NET_TCP_CONNECTIONS || !tcp_conns[conn].owned)
+    int slot = conn & ((1 << TCP_SLOT_BITS) - 1);
+    if (conn < 0 || slot >= CONFIG_NET_TCP_CONNECTIONS)
         return 0;
-    return &tcp_conns[conn];
+    struct tcb *c = &tcp_conns[slot];
+    return c->owned && tcp_number(c) == conn ? c : 0;
 }
 
 int tcp_recv(int conn, void *buf, size_t cap)
@@ -118,5 +127,6 @@ int tcp_poll(void)
 {
     int frames = ipv4_poll();
     tcp_timers();
+    tcp_backlog_admit();
     return frames;
 }

@@ -44,25 +44,46 @@ static struct tcb *find(uint32_t ip, uint16_t rport, uint16_t lport)
 }
 
 /*
- * A slot for a new connection: a free one; failing that, the one lingering longest in
- * TIME_WAIT; failing that, the oldest half-open one (SYN_RECEIVED). The last rule is the
- * defence against a SYN flood — a stream of SYNs from addresses that never complete the
- * handshake would otherwise hold every slot until their SYN-ACK timers give up, and real
- * clients would be turned away.
+ * A connection may be evicted when it holds a slot while nothing is happening on it: no byte
+ * of ours is waiting to be sent or acknowledged, no byte of the peer's is waiting for the
+ * application, and the peer has been silent for `evict_after_ms`. That covers a half-open
+ * connection (a SYN flood, or a client that vanished), a client that connected and sent
+ * nothing, one that trickles a request a byte at a time (slowloris), a keep-alive connection
+ * between requests, and a close the peer never finishes (FIN_WAIT_2).
  */
-static struct tcb *allocate(void)
+static int evictable(const struct tcb *c, uint64_t now)
 {
-    struct tcb *lingering = 0, *half_open = 0;
+    return c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT && c->snd_len == 0 &&
+           c->rcv_len == 0 && now - c->heard_ns >= (uint64_t)CONFIG_NET_TCP_EVICT_AFTER_MS * 1000000u;
+}
+
+/*
+ * A slot for a new connection: a free one; failing that, the one lingering longest in
+ * TIME_WAIT; failing that, the evictable connection whose peer has been silent longest (it is
+ * told so with RST). NULL when every slot is busy: the SYN then waits (tcp_backlog.c).
+ *
+ * The trade-off: a client that is slow but honest (a request typed by hand, a phone on a bad
+ * link) may lose its connection when the table is full — in exchange, no group of clients can
+ * hold every slot by doing nothing. The age limit keeps a crowd of new connections from
+ * evicting each other before their requests arrive.
+ */
+struct tcb *tcp_allocate(uint64_t now)
+{
+    struct tcb *lingering = 0, *idle = 0;
     for (int i = 0; i < CONFIG_NET_TCP_CONNECTIONS; i++) {
         struct tcb *c = &tcp_conns[i];
-        if (c->state == TCP_CLOSED && !c->owned)
-            return c;
+        if (c->state == TCP_CLOSED)
+            return c; /* an application still holding its old number is told apart by generation */
         if (c->state == TCP_TIME_WAIT && (!lingering || c->linger_until < lingering->linger_until))
             lingering = c;
-        if (c->state == TCP_SYN_RECEIVED && (!half_open || c->born_ns < half_open->born_ns))
-            half_open = c;
+        else if (evictable(c, now) && (!idle || c->heard_ns < idle->heard_ns))
+            idle = c;
     }
-    return lingering ? lingering : half_open;
+    if (lingering)
+        return lingering;
+    if (idle)
+        tcp_send_reset(idle->remote_ip, idle->local_port, idle->remote_port, idle->snd_nxt, 0, 0);
+    return idle;
 }
 
 /* The peer's MSS option, or 536, the size every host must accept (RFC 879). */
@@ -88,29 +109,29 @@ static uint16_t parse_mss(const uint8_t *opt, size_t len)
     return 536;
 }
 
-static void passive_open(uint32_t src, uint16_t sport, uint16_t dport, uint32_t seq,
-                         uint16_t win, const uint8_t *opt, size_t optlen)
+/* Passive open: the SYN `s` gets slot `c`, and its SYN-ACK goes out. */
+void tcp_open(struct tcb *c, const struct tcp_syn *s, uint64_t now)
 {
-    struct tcb *c = allocate();
-    if (!c)
-        return; /* full: stay silent, the client will retry its SYN */
+    uint16_t generation = (uint16_t)((c->generation + 1) & TCP_GENERATIONS);
     memset(c, 0, offsetof(struct tcb, sndbuf)); /* the buffers need no clearing */
-    c->remote_ip = src;
-    c->remote_port = sport;
-    c->local_port = dport;
+    c->generation = generation;
+    c->heard_ns = now;
+    c->remote_ip = s->ip;
+    c->remote_port = s->remote_port;
+    c->local_port = s->local_port;
     /* RFC 6528 wants initial sequence numbers hard to guess; clock bits mixed with a counter
      * are a teaching-sized stand-in for its keyed hash. */
-    c->iss = (uint32_t)(clock_ns() * 2654435761u) + (iss_counter += 64000);
+    c->iss = (uint32_t)(now * 2654435761u) + (iss_counter += 64000);
     c->snd_una = c->iss;
     c->snd_nxt = c->snd_max = c->iss + 1;
-    c->snd_wnd = win;
-    c->mss = parse_mss(opt, optlen);
-    c->rcv_nxt = seq + 1; /* the SYN takes one sequence number */
+    c->snd_wnd = s->window;
+    c->mss = s->mss;
+    c->rcv_nxt = s->seq + 1; /* the SYN takes one sequence number */
     c->rto_ns = (uint64_t)CONFIG_NET_TCP_RTO_MS * 1000000u;
     c->state = TCP_SYN_RECEIVED;
-    c->born_ns = clock_ns();
+    c->born_ns = now;
     tcp_send_segment(c, TCP_SYN | TCP_ACK, c->iss, 0, 0);
-    c->rto_deadline = clock_ns() + c->rto_ns;
+    c->rto_deadline = now + c->rto_ns;
 }
 
 /* Step 3: an acknowledgement of bytes we sent (and maybe of our FIN). */
@@ -204,6 +225,8 @@ static void segment(struct tcb *c, uint8_t flags, uint32_t seq, uint32_t ack, ui
             return;
         }
     }
+    if (n > 0 || (flags & TCP_FIN))
+        c->heard_ns = clock_ns(); /* a sign of life; a bare ACK is not (see evictable) */
     int all_in = 1, must_ack = 0;
     int receiving = c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 ||
                     c->state == TCP_FIN_WAIT_2;
@@ -252,7 +275,9 @@ void tcp_input(uint32_t src, uint32_t dst, const uint8_t *p, size_t len)
     if (flags & TCP_RST)
         return; /* never answer a reset with a reset */
     if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && tcp_is_listening(dport)) {
-        passive_open(src, sport, dport, seq, win, p + TCP_HEADER_LEN, hlen - TCP_HEADER_LEN);
+        struct tcp_syn syn = {src, sport, dport, seq, win,
+                              parse_mss(p + TCP_HEADER_LEN, hlen - TCP_HEADER_LEN), 0};
+        tcp_backlog_syn(&syn);
         return;
     }
     if (flags & TCP_ACK)

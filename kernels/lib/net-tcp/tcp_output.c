@@ -22,6 +22,9 @@
 
 #define RTO_MAX_NS 4000000000ull
 #define TIME_WAIT_NS 1000000000ull /* 2 x MSL would be minutes; the link is virtual and local */
+/* Our FIN is acknowledged but the peer never sends its own: give up after this long (Linux's
+ * tcp_fin_timeout is 60 s). Without a limit such a peer would hold its slot forever. */
+#define FIN_WAIT_2_NS 5000000000ull
 
 static uint8_t seg[TCP_HEADER_LEN + 4 + TCP_OUR_MSS];
 
@@ -172,6 +175,10 @@ void tcp_timers(void)
         struct tcb *c = &tcp_conns[i];
         if (c->state == TCP_TIME_WAIT && now >= c->linger_until)
             tcp_release(c);
+        else if (c->state == TCP_FIN_WAIT_2 && now - c->heard_ns >= FIN_WAIT_2_NS) {
+            tcp_send_reset(c->remote_ip, c->local_port, c->remote_port, c->snd_nxt, 0, 0);
+            tcp_release(c);
+        }
         else if (c->state != TCP_CLOSED && c->rto_deadline && now >= c->rto_deadline)
             expire(c, now);
     }

@@ -1,0 +1,121 @@
+"""The appliances under load, as a classroom loads them: clients that hold connections and send
+nothing or a byte a second, a crowd arriving at once, a burst of junk, and nobody at all.
+
+Smaller than `benchmarks/net.py`, and with generous bounds: these tests say that the server
+stays reachable and cheap, the benchmark says how fast it is.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import socket
+import threading
+import time
+import urllib.request
+
+import dns.message
+import dns.query
+import pytest
+
+from .conftest import appliance_fixture, process_pids
+
+pytestmark = pytest.mark.qemu
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    yield from appliance_fixture("httpd", [("tcp", 80)], tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def dns_server(tmp_path_factory):
+    yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)
+
+
+def get(app, path="/", timeout=10.0) -> int:
+    url = f"http://127.0.0.1:{app.port('tcp', 80)}{path}"
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        r.read()
+        return r.status
+
+
+def connect(app, timeout=10.0) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", app.port("tcp", 80)), timeout=timeout)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc/PID/stat."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the file)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def qemu_pid(app) -> int:
+    pids = process_pids(str(app.image), "qemu-system-x86_64")
+    assert len(pids) == 1, pids
+    return pids[0]
+
+
+# --------------------------------------------------------------------------- lock-out
+
+def test_idle_and_slowloris_clients_do_not_lock_others_out(web):
+    idle = [connect(web) for _ in range(20)]
+    slow = [connect(web) for _ in range(6)]
+    stop = threading.Event()
+
+    def trickle(s: socket.socket) -> None:
+        request = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 1000
+        for byte in request:
+            if stop.wait(1.0):
+                return
+            try:
+                s.send(bytes([byte]))
+            except OSError:
+                return  # the server gave up on us: that is the point
+
+    threads = [threading.Thread(target=trickle, args=(s,), daemon=True) for s in slow]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1.5)  # every hostile connection is established and silent by now
+        t0 = time.monotonic()
+        assert get(web, timeout=10) == 200
+        assert time.monotonic() - t0 < 2.0
+    finally:
+        stop.set()
+        for s in idle + slow:
+            s.close()
+        for t in threads:
+            t.join(5)
+
+
+def test_fifty_clients_at_once_are_all_answered(web):
+    with concurrent.futures.ThreadPoolExecutor(50) as pool:
+        statuses = list(pool.map(lambda _: get(web, timeout=30), range(50)))
+    assert statuses == [200] * 50
+
+
+# --------------------------------------------------------------------------- bursts
+
+def test_query_after_a_burst_of_junk_is_answered(dns_server):
+    port = dns_server.port("udp", 53)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(400):
+            s.sendto(b"\xff" * (12 + i % 40), ("127.0.0.1", port))
+    q = dns.message.make_query("www.example.org", "A")
+    r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+    assert r.answer
+
+
+# --------------------------------------------------------------------------- idle cost
+
+@pytest.mark.parametrize("which", ["dns_server", "web"])
+def test_an_idle_appliance_costs_almost_no_cpu(which, request):
+    app = request.getfixturevalue(which)
+    pid = qemu_pid(app)
+    time.sleep(1.0)  # let earlier tests' connections finish and close
+    before, t0 = cpu_seconds(pid), time.monotonic()
+    time.sleep(5.0)
+    share = (cpu_seconds(pid) - before) / (time.monotonic() - t0)
+    assert share < 0.10, f"QEMU used {share:.0%} of a core while the appliance was idle"
