@@ -5,6 +5,15 @@
  * integer. Everything is non-blocking and driven by tcp_poll(): the application's loop calls it,
  * then asks each connection for received bytes and offers bytes to send. The stack keeps the
  * bytes it sent until the peer acknowledges them and sends them again when a timer runs out.
+ *
+ * Connection numbers are opaque non-negative ints (a slot and its generation), not small
+ * indexes: keep them as they are, and test `conn >= 0` for "valid". When every slot is taken,
+ * the stack evicts a connection on which nothing is happening (nothing to send, nothing
+ * unread, peer silent for the `evict_after_ms` option) and gives its slot to a new client; the
+ * old number then behaves as a reset connection (tcp_recv and tcp_send return -1, tcp_close does
+ * nothing). Read what has arrived promptly: unread bytes protect a connection from eviction.
+ * An application that limits how long a request may take (httpd's request_seconds) closes
+ * slow clients itself.
  */
 #ifndef WB_TCP_H
 #define WB_TCP_H
