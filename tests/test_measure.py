@@ -124,7 +124,7 @@ def test_cli_compare_table(tmp_path):
     r = run_cli("compare", "dns", "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert "not buildable: function udp_bind" in r.stdout
-    assert "message to the clock server" in r.stdout
+    assert "message to a server and back" in r.stdout
     assert all(len(line) <= 80 for line in r.stdout.splitlines())
 
 
