@@ -296,3 +296,46 @@ def test_option_value_the_c_code_cannot_hold(tmp_path):
     assert ("error: mine.toml:8 [options.net-ipv4.address]: option 'address' of net-ipv4: "
             "'999.1.2.3' is not an IPv4 address; expected an IPv4 address: four numbers from 0 "
             'to 255, e.g. "10.0.2.15"') in r.stderr
+
+
+# --------------------------------------------------------------------------- 6. builds at once
+
+def test_builds_at_once_all_succeed(tmp_path):
+    """Two builds of one recipe into one folder, and a third into another, all at once, with an
+    empty object cache: all succeed, and a fourth build then finds every object cached."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WB_HOME": str(tmp_path / "home"), "WB_CACHE": str(tmp_path / "cache")}
+    outs = ["out/a", "out/a", "out/b"]
+    procs = [subprocess.Popen([sys.executable, "-m", "workbench", "build", "selftest", "--out", o,
+                               "--json"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for o in outs]
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
+    for code, out, err in results:
+        assert code == 0 and "Traceback" not in err, err
+        assert json.loads(out)["image"].endswith("selftest.elf")
+    again = json.loads(run_cli("build", "selftest", "--out", "out/c", "--json", cwd=tmp_path,
+                               env=env).stdout)
+    assert again["compiled"] == 0 and again["cached"] > 0
+    leftovers = [p for p in tree(tmp_path) if p.endswith((".tmp.o", ".part"))]
+    assert not leftovers
+
+
+# --------------------------------------------------------------------------- 5. memory
+
+def test_recipe_that_cannot_fit_the_machine_memory(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p>hi</p>\n")
+    (tmp_path / "big.toml").write_text(
+        'name = "big"\napplication = "httpd"\n\n[options.httpd]\nsite = "site"\n\n'
+        '[options.net-tcp]\nconnections = 256\nsend_buffer = 1048576\n')
+    r = run_abuse(tmp_path, "build", "big.toml", "--out", "out", may_write=("out",))
+    assert r.returncode == 2, r.text
+    assert "error: big.toml [options.net-tcp]: the image needs 25" in r.stderr
+    assert "MiB of memory (it ends at address 0x" in r.stderr
+    assert "but machine 'microvm' has 128.0 MiB" in r.stderr
+    assert "  net-tcp: 25" in r.stderr
+    assert ("hint: make net-tcp's memory smaller in [options.net-tcp]: connections = 256, "
+            "send_buffer = 1048576") in r.stderr
+    assert not (tmp_path / "out" / "big.elf").exists()  # nothing left to boot by mistake

@@ -10,6 +10,7 @@ import tomllib
 import pytest
 
 from tests.conftest import KERNELS, qemu_pids, run_cli
+from workbench.core.learn import dnsclient
 from workbench.core.learn import grading as G
 from workbench.core.model.catalogue import load_component
 from workbench.core.model.errors import WorkbenchError
@@ -133,7 +134,7 @@ def test_bad_exercise_file_names_the_key(tmp_path, old, new, words):
 
 
 def test_timeout_scale_must_be_a_positive_number(monkeypatch):
-    from workbench.core.learn.lessons import timeout_scale
+    from workbench.core.learn.material import timeout_scale
 
     monkeypatch.setenv("WB_TIMEOUT_SCALE", "2.5")
     assert timeout_scale() == 2.5
@@ -207,14 +208,14 @@ def test_cli_grade_bad_manifest_in_workspace(tmp_path, _private_home):
 
 
 def test_hand_built_question_names_and_compressed_queries():
-    assert G._wire_name("a*64 example org .") == bytes([64]) + b"a" * 64 + b"\x07example\x03org\x00"
-    assert G._wire_name("@14 @12") == b"\xc0\x0e\xc0\x0c"
+    assert dnsclient.wire_name("a*64 example org .") == bytes([64]) + b"a" * 64 + b"\x07example\x03org\x00"
+    assert dnsclient.wire_name("@14 @12") == b"\xc0\x0e\xc0\x0c"
     ex = G.find_exercise("name-decoding")
     by_name = {c.name: c for c in ex.checks}
-    loop = G._dns_wire(by_name["pointer-loop"].queries[0], ident=7)
+    loop = dnsclient.query_wire(by_name["pointer-loop"].queries[0], ident=7)
     assert loop[:2] == b"\x00\x07" and loop[12:14] == b"\xc0\x0c" and len(loop) == 12 + 2 + 4
     # dnspython writes the additional records' owner names as pointers back into the question
-    wire = G._dns_wire(by_name["compressed"].queries[0])
+    wire = dnsclient.query_wire(by_name["compressed"].queries[0])
     assert wire.count(b"\xc0\x0c") >= 1 and b"\x03ns1\xc0" in wire
 
 

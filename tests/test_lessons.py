@@ -12,6 +12,7 @@ from rich.cells import cell_len
 
 from tests.conftest import REPO, run_cli
 from workbench.core.learn import lessons as L
+from workbench.core.learn.textrender import wrap_text
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
@@ -77,7 +78,7 @@ def test_figures_named_by_lessons_exist():
 
 def test_wrap_text_counts_wide_characters_as_two_cells():
     text = "日本語の文章はスペースがなくても八十桁で折り返されなければなりません。" * 4
-    lines = L.wrap_text(text, 30)
+    lines = wrap_text(text, 30)
     assert all(cell_len(ln) <= 30 for ln in lines)
     assert "".join(lines) == text
     assert not any(ln.startswith("。") for ln in lines)

@@ -12,7 +12,7 @@ import sys
 from workbench.core.model.errors import WorkbenchError
 
 from . import build, catalogue, compare, learn, run, ui
-from .common import EXIT_USER_ERROR, _print_json
+from .common import EXIT_USER_ERROR, print_json
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return fn(args) or 0
     except WorkbenchError as e:
         if getattr(args, "json", False):
-            _print_json(e.to_dict())
+            print_json(e.to_dict())
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

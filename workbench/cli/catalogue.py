@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .common import _catalogue, _print_json, _resolution
+from .common import catalogue_for, print_json, resolution_for
 
 
 def cmd_components(args) -> int:
-    cat = _catalogue(args)
+    cat = catalogue_for(args)
     comps = sorted(cat.components.values(), key=lambda c: (c.layer, c.name))
     if args.json:
-        _print_json([{"name": c.name, "layer": c.layer, "summary": c.summary,
+        print_json([{"name": c.name, "layer": c.layer, "summary": c.summary,
                       "provides": c.provides, "requires": c.requires,
                       "lines_of_code": c.lines_of_code(), "origin": c.origin} for c in comps])
         return 0
@@ -24,11 +24,11 @@ def cmd_components(args) -> int:
 
 
 def cmd_show(args) -> int:
-    cat = _catalogue(args)
+    cat = catalogue_for(args)
     if args.name not in cat.components and args.name in cat.interfaces:
         i = cat.interfaces[args.name]
         if args.json:
-            _print_json({"interface": i.name, "summary": i.summary, "default": i.default,
+            print_json({"interface": i.name, "summary": i.summary, "default": i.default,
                          "providers": [c.name for c in cat.providers_of(i.name)],
                          "functions": [f.prototype() for f in i.functions]})
             return 0
@@ -44,7 +44,7 @@ def cmd_show(args) -> int:
         return 0
     c = cat.component(args.name)
     if args.json:
-        _print_json({"name": c.name, "layer": c.layer, "summary": c.summary,
+        print_json({"name": c.name, "layer": c.layer, "summary": c.summary,
                      "description": c.description, "provides": c.provides,
                      "requires": c.requires, "sources": c.sources,
                      "options": {k: vars(o) for k, o in c.options.items()},
@@ -65,9 +65,9 @@ def cmd_show(args) -> int:
 
 
 def cmd_resolve(args) -> int:
-    res = _resolution(args)
+    res = resolution_for(args)
     if args.json:
-        _print_json(res.to_dict())
+        print_json(res.to_dict())
         return 0
     print(f"recipe {res.recipe.name}: application {res.recipe.application}, layout "
           f"{res.recipe.layout}, machine {res.recipe.machine}")

@@ -6,14 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.core.learn.lessons import (
+    answer_hash,
+    check_step,
+    describe,
+    find_lesson,
+    lesson_status,
+    load_lessons,
+    render_lesson,
+)
+from workbench.core.learn.material import default_workspace
+from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 
-from .common import _print_json
+from .common import print_json
 
 
 def _lesson_lang(args, progress) -> str:
-    from workbench.core.learn.progress import LANGUAGES, current_language
-
     lang = getattr(args, "lang", None)
     if lang and lang not in LANGUAGES:
         raise WorkbenchError(f"unknown language '{lang}'", key="--lang",
@@ -22,24 +31,19 @@ def _lesson_lang(args, progress) -> str:
 
 
 def _progress():
-    from workbench.core.learn.progress import Progress
-
     p = Progress.load()
     if p.notice:
         print(f"warning: {p.notice}", file=sys.stderr)
     return p
 
 
-def _lesson_workspace(args) -> Path:
-    from workbench.core.learn.grading import default_workspace
-
+def _workspace(args) -> Path:
+    """`--workspace`, else the learner's workspace (WB_WORKSPACE or the data folder's)."""
     ws = getattr(args, "workspace", None)
     return Path(ws) if ws else default_workspace()
 
 
 def cmd_lessons(args) -> int:
-    from workbench.core.learn.lessons import lesson_status, load_lessons
-
     progress = _progress()
     lang = _lesson_lang(args, progress)
     lessons = load_lessons()
@@ -48,10 +52,10 @@ def cmd_lessons(args) -> int:
         done, total = lesson_status(les, progress)
         rows.append({"name": les.name, "title": les.title_in(lang), "done": done, "steps": total})
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return 0
     w = max((len(r["name"]) for r in rows), default=4)
-    print(("作業フォルダ: " if lang == "ja" else "your workspace: ") + str(_lesson_workspace(args)))
+    print(("作業フォルダ: " if lang == "ja" else "your workspace: ") + str(_workspace(args)))
     for r in rows:
         mark = "done" if r["done"] == r["steps"] else f"{r['done']}/{r['steps']}"
         print(f"{r['name']:<{w}}  {mark:>5}  {r['title']}")
@@ -59,8 +63,6 @@ def cmd_lessons(args) -> int:
 
 
 def cmd_lesson_show(args) -> int:
-    from workbench.core.learn.lessons import describe, find_lesson, render_lesson
-
     progress = _progress()
     lang = _lesson_lang(args, progress)
     les = find_lesson(args.name)
@@ -68,24 +70,22 @@ def cmd_lesson_show(args) -> int:
         data = describe(les, lang)
         data["text"] = les.text(lang)
         data["done"] = progress.done_steps(les.name)
-        _print_json(data)
+        print_json(data)
         return 0
     sys.stdout.write(render_lesson(les, lang, progress, width=args.width))
     return 0
 
 
 def cmd_lesson_check(args) -> int:
-    from workbench.core.learn.lessons import check_step, find_lesson
-
     progress = _progress()
     lang = _lesson_lang(args, progress)
     les = find_lesson(args.name)
     step, result = check_step(les, progress, step_id=args.step, answer=args.answer,
-                              workspace=_lesson_workspace(args), lang=lang,
+                              workspace=_workspace(args), lang=lang,
                               toolchain=args.toolchain)
     nxt = les.current_step(progress)
     if args.json:
-        _print_json({"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
+        print_json({"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
                      "hint": step.hint_in(lang) if step and not result.passed else None,
                      "next": nxt.id if nxt else None})
         return 0 if result.status != "fail" else 1
@@ -109,8 +109,6 @@ def cmd_lesson_check(args) -> int:
 
 
 def cmd_lesson_lang(args) -> int:
-    from workbench.core.learn.progress import LANGUAGES
-
     progress = _progress()
     if args.language not in LANGUAGES:
         raise WorkbenchError(f"unknown language '{args.language}'", key="language",
@@ -122,8 +120,6 @@ def cmd_lesson_lang(args) -> int:
 
 
 def cmd_lesson_reset(args) -> int:
-    from workbench.core.learn.lessons import find_lesson
-
     progress = _progress()
     les = find_lesson(args.name)
     progress.reset_lesson(les.name)
@@ -133,8 +129,6 @@ def cmd_lesson_reset(args) -> int:
 
 
 def cmd_lesson_hash(args) -> int:
-    from workbench.core.learn.lessons import answer_hash, find_lesson
-
     les = find_lesson(args.name)
     les.step(args.step)
     print(answer_hash(les.name, args.step, args.answer))
@@ -142,13 +136,14 @@ def cmd_lesson_hash(args) -> int:
 
 
 def cmd_exercise_list(args) -> int:
+    # imported here: grading (with resolution and dnspython) adds 89 ms to `workbench lessons`
     from workbench.core.learn.grading import list_exercises
 
     progress = _progress()
     lang = _lesson_lang(args, progress)
     exercises = list_exercises()
     if args.json:
-        _print_json([{"name": e.name, "component": e.component, "difficulty": e.difficulty,
+        print_json([{"name": e.name, "component": e.component, "difficulty": e.difficulty,
                       "title": e.title_in(lang), "points": e.total,
                       "best": progress.exercises.get(e.name, {}).get("best")} for e in exercises])
         return 0
@@ -160,17 +155,11 @@ def cmd_exercise_list(args) -> int:
     return 0
 
 
-def _exercise_workspace(args) -> Path:
-    from workbench.core.learn.grading import default_workspace
-
-    return Path(args.workspace) if getattr(args, "workspace", None) else default_workspace()
-
-
 def cmd_exercise_start(args) -> int:
-    from workbench.core.learn.grading import find_exercise, start_exercise
+    from workbench.core.learn.grading import find_exercise, start_exercise  # see cmd_exercise_list
 
     ex = find_exercise(args.name)
-    folder, copied = start_exercise(ex, _exercise_workspace(args))
+    folder, copied = start_exercise(ex, _workspace(args))
     if not copied:
         print(f"{folder} already exists: your work there was left untouched")
     else:
@@ -182,12 +171,12 @@ def cmd_exercise_start(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from workbench.core.learn.grading import find_exercise, format_report, grade
+    from workbench.core.learn.grading import find_exercise, format_report, grade  # see cmd_exercise_list
 
     progress = _progress()
     lang = _lesson_lang(args, progress)
     ex = find_exercise(args.name)
-    ws = _exercise_workspace(args)
+    ws = _workspace(args)
     say = None if args.json else (lambda text: print(f"  {text}", file=sys.stderr))
     try:
         report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
@@ -201,7 +190,7 @@ def cmd_grade(args) -> int:
         progress.record_grade(ex.name, report.score, report.total)
         unsaved = progress.try_save()
     if args.json:
-        _print_json({**report.to_dict(), "progress_not_saved": unsaved})
+        print_json({**report.to_dict(), "progress_not_saved": unsaved})
     else:
         print(format_report(report))
     if unsaved:

@@ -21,6 +21,8 @@ from typing import Any, Callable
 
 from workbench.core import layouts
 from workbench.core.build.generators import run_generators
+from workbench.core.build.lock import output_lock, private_name
+from workbench.core.build.memory import check_fits_memory
 from workbench.core.build.toolchain import BuildError, Toolchain, get_toolchain
 from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts.base import DomainBuild
@@ -208,20 +210,22 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
     layout = layouts.get(recipe.layout, file=recipe.path)
     tc = get_toolchain(toolchain)
     out = Path(out) if out else default_build_dir(recipe)
-    (out / "obj").mkdir(parents=True, exist_ok=True)
-    write_configs(res, out)
-    prepared = layout.prepare(res, out, kernels_dir() / "include")
-    groups = [plan_objects(res, out, tc, g.components, g.domain)
-              for g in prepared.object_groups()]
-    plans = [p for group in groups for p in group]
-    emit("plan", {"objects": len(plans), "components": len(res.components)})
-    counts, warnings = compile_objects(plans, tc, emit, jobs)
-    prepared.check_references(groups)
-    entry = next((c.entry for c in res.components if c.entry), None)
-    image, linked = link(prepared.linker_script(entry), plans, tc, out / f"{recipe.name}.elf",
-                         emit)
-    prepared.check_extent(image)
-    return _result(res, image, tc, plans, counts, linked, warnings, t0, emit)
+    with output_lock(out, lambda text: emit("wait", {"message": text})):
+        (out / "obj").mkdir(parents=True, exist_ok=True)
+        write_configs(res, out)
+        prepared = layout.prepare(res, out, kernels_dir() / "include")
+        groups = [plan_objects(res, out, tc, g.components, g.domain)
+                  for g in prepared.object_groups()]
+        plans = [p for group in groups for p in group]
+        emit("plan", {"objects": len(plans), "components": len(res.components)})
+        counts, warnings = compile_objects(plans, tc, emit, jobs)
+        prepared.check_references(groups)
+        entry = next((c.entry for c in res.components if c.entry), None)
+        image, linked = link(prepared.linker_script(entry), plans, tc,
+                             out / f"{recipe.name}.elf", emit)
+        prepared.check_extent(image)
+        check_fits_memory(res, image)
+        return _result(res, image, tc, plans, counts, linked, warnings, t0, emit)
 
 
 def write_configs(res: Resolution, out: Path) -> None:
@@ -255,14 +259,15 @@ def compile_objects(plans: list[ObjectPlan], tc: Toolchain, emit: BuildEvent,
             emit("cached", {"component": p.component, "source": str(p.source)})
             return
         emit("compile", {"component": p.component, "source": str(p.source)})
-        tmp = p.obj.with_suffix(".tmp.o")
+        tmp = private_name(p.obj, ".tmp.o")
         text = tc.compile(p.source, tmp, p.flags)
         if text:
             warnings.append(text)
         os.replace(tmp, p.obj)
         try:
-            shutil.copyfile(p.obj, cached.with_suffix(".part"))
-            os.replace(cached.with_suffix(".part"), cached)
+            part = private_name(cached, ".part")
+            shutil.copyfile(p.obj, part)
+            os.replace(part, cached)
         except OSError:
             pass
         counts["compiled"] += 1

@@ -21,6 +21,7 @@ a teacher tests an exercise.
 A run with `forwards` is booted as an appliance instead: once it is ready, every check of
 that run that names a `client` talks to it from the host (all queries during the one boot),
 then the run is stopped and its console and telemetry are scored like any other run's.
+The DNS client those checks use is in `dnsclient.py`.
 
 Only the exercise's own component is taken from the workspace: a learner who has started two
 exercises in one workspace is graded on one at a time.
@@ -35,13 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from workbench.core.learn.lessons import _lang_table, lessons_dir, timeout_scale
+from workbench.core.build.toolchain import BuildError
+from workbench.core.layouts import DEFAULT_LAYOUT
+from workbench.core.learn.dnsclient import DnsQuery, ask, query_wire
+from workbench.core.learn.material import lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import home_dir
 from workbench.core.model.catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.manifest import Table, read_toml
 from workbench.core.model.recipe import LAYOUTS, MACHINE_NAMES, Recipe
+from workbench.core.model.resolve import resolve
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 
@@ -61,21 +66,7 @@ class TestRun:
     providers: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     forwards: list[tuple[str, int]] = field(default_factory=list)  # (proto, guest port)
-    layout: str = "libos"
-
-
-@dataclass
-class DnsQuery:
-    """One query a `client = "dns"` check sends, and what the answer must be."""
-    name: str = ""               # presentation form, e.g. "www.example.org."
-    type: str = "A"
-    wire_name: str = ""          # instead of name: the question name built by hand (see below)
-    additional: list[str] = field(default_factory=list)  # records "NAME TTL CLASS TYPE DATA"
-    rcode: str = "NOERROR"
-    response: list[str] = field(default_factory=list)    # regexes on the response as text
-
-    def describe(self) -> str:
-        return f"{self.wire_name!r} (built by hand)" if self.wire_name else f"{self.name} {self.type}"
+    layout: str = DEFAULT_LAYOUT
 
 
 @dataclass
@@ -149,7 +140,7 @@ def load_exercise(directory: Path) -> Exercise:
         machine = rt.get("machine", str, "microvm")
         if machine not in MACHINE_NAMES:
             raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
-        layout = rt.get("layout", str, "libos")
+        layout = rt.get("layout", str, DEFAULT_LAYOUT)
         if layout not in LAYOUTS:
             raise rt.error("layout", f"unknown layout '{layout}'", hint="valid: " + ", ".join(LAYOUTS))
         runs[rname] = TestRun(rname, rt.get("application", str), machine,
@@ -173,11 +164,11 @@ def load_exercise(directory: Path) -> Exercise:
             raise ct.error("run", f"check '{name}' names unknown run '{run}'" + (f" — {near}" if near else ""),
                            hint="runs: " + valid_list(runs))
         check = GradeCheck(name, ct.get("points", int), run, Expectation.from_table(ct),
-                           _lang_table(ct, "description", False), ct.get("client", str, None))
+                           lang_table(ct, "description", False), ct.get("client", str, None))
         if check.client is not None or "queries" in ct.data:
             _load_client(ct, check, runs[run])
         checks.append(check)
-    ex = Exercise(directory.name, _lang_table(t, "title"), _lang_table(t, "summary", False),
+    ex = Exercise(directory.name, lang_table(t, "title"), lang_table(t, "summary", False),
                   component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
                   directory)
     if not ex.starter.is_dir():
@@ -230,7 +221,7 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
             raise qt.error("additional", "a query with a hand-built 'wire_name' cannot have "
                            "'additional' records (their compression would point into it)")
         try:
-            _dns_wire(query)  # every mistake in the description shows now, not while grading
+            query_wire(query)  # every mistake in the description shows now, not while grading
         except ValueError as e:
             raise qt.error(None, f"queries[{i}] of check '{check.name}': {e}",
                            hint="name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
@@ -255,14 +246,6 @@ def find_exercise(name: str, root: Path | None = None) -> Exercise:
     near = did_you_mean(name, names)
     raise WorkbenchError(f"no exercise '{name}'" + (f" — {near}" if near else ""),
                          hint="exercises: " + (valid_list(names) or "none"))
-
-
-def default_workspace() -> Path:
-    """Where a learner's recipes and exercise work live: WB_WORKSPACE, else <home>/workspace."""
-    import os
-
-    env = os.environ.get("WB_WORKSPACE")
-    return Path(env) if env else home_dir() / "workspace"
 
 
 # --------------------------------------------------------------------------- starting
@@ -297,129 +280,12 @@ def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
     return target, True
 
 
-# --------------------------------------------------------------------------- the DNS client
-
-def _wire_name(text: str) -> bytes:
-    """A question name built token by token, to send what no well-behaved client would:
-    `www` a label, `a*64` a label of 64 a's (its length byte reads as a reserved label type),
-    `@12` a compression pointer to offset 12 (where the question starts), `.` the final zero."""
-    out = bytearray()
-    for tok in text.split():
-        if tok == ".":
-            out.append(0)
-        elif tok.startswith("@"):
-            if not tok[1:].isdigit() or int(tok[1:]) >= 0x4000:
-                raise ValueError(f"bad pointer {tok!r} in wire_name: @ and an offset below 16384")
-            off = int(tok[1:])
-            out += bytes([0xC0 | off >> 8, off & 0xFF])
-        else:
-            m = re.fullmatch(r"(.+)\*(\d+)", tok)
-            label = (m.group(1) * int(m.group(2)) if m else tok).encode("ascii", "replace")
-            if len(label) > 255:
-                raise ValueError(f"label {tok!r} in wire_name is longer than a length byte can say")
-            out.append(len(label))
-            out += label
-    return bytes(out)
-
-
-_PLACEHOLDER = "q.invalid."  # 11 bytes on the wire; wire_name replaces it
-
-
-def _dns_wire(q: DnsQuery, ident: int = 0) -> bytes:
-    """The query as bytes, built by dnspython (names in additional records compressed)."""
-    import dns.exception
-    import dns.message
-    import dns.rcode
-    import dns.rdatatype
-    import dns.rrset
-
-    try:
-        dns.rcode.from_text(q.rcode)
-    except dns.exception.DNSException:
-        raise ValueError(f"unknown rcode {q.rcode!r}; for example NOERROR, FORMERR, NXDOMAIN, "
-                         "NOTIMP, REFUSED") from None
-    try:
-        dns.rdatatype.from_text(q.type)
-    except dns.exception.DNSException:
-        raise ValueError(f"unknown record type {q.type!r}; for example A, AAAA, MX, TXT") from None
-    try:
-        msg = dns.message.make_query(q.name or _PLACEHOLDER, q.type)
-        msg.id = ident
-        for text in q.additional:
-            parts = text.split(None, 4)
-            if len(parts) != 5 or not parts[1].isdigit():
-                raise ValueError(f"additional record {text!r}: expected NAME TTL CLASS TYPE DATA")
-            name, ttl, rdclass, rdtype, data = parts
-            msg.additional.append(dns.rrset.from_text(name, int(ttl), rdclass, rdtype, data))
-        wire = msg.to_wire()
-    except dns.exception.DNSException as e:
-        raise ValueError(str(e) or type(e).__name__) from None
-    if q.wire_name:
-        skip = len(_PLACEHOLDER) + 1
-        wire = wire[:12] + _wire_name(q.wire_name) + wire[12 + skip:]
-    return wire
-
-
-def _exchange(wire: bytes, port: int, timeout: float, tries: int = 2) -> bytes | None:
-    """Send a query to 127.0.0.1:port; the reply with the same ID, or None. UDP may lose a
-    datagram, so ask again like a resolver does."""
-    import socket
-    import time
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        for _ in range(tries):
-            sock.sendto(wire, ("127.0.0.1", port))
-            deadline = time.monotonic() + timeout
-            while (left := deadline - time.monotonic()) > 0:
-                sock.settimeout(left)
-                try:
-                    data, _ = sock.recvfrom(65535)
-                except OSError:  # timed out (or the port went away)
-                    break
-                if data[:2] == wire[:2]:
-                    return data
-    return None
-
-
-def _ask_dns(check: GradeCheck, port: int, timeout: float, first_id: int) -> tuple[list[str], str]:
-    """Send the check's queries in order; (problems, what was asked and answered)."""
-    import dns.exception
-    import dns.message
-    import dns.rcode
-
-    problems: list[str] = []
-    log: list[str] = []
-    for i, q in enumerate(check.queries, 1):
-        what = f"query {i} ({q.describe()})"
-        log.append(f";; {what}, expecting {q.rcode.upper()}")
-        reply = _exchange(_dns_wire(q, (first_id + i) & 0xFFFF), port, timeout)
-        if reply is None:
-            problems.append(f"{what}: no answer (the server dropped it, or stopped answering)")
-            log.append(";; no answer\n")
-            continue
-        try:
-            msg = dns.message.from_wire(reply)
-        except dns.exception.DNSException as e:
-            got = dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 4 else "nothing readable"
-            problems.append(f"{what}: answered {got} (expected {q.rcode.upper()}) in a message "
-                            f"that is not valid DNS: {e}")
-            log.append(f";; unreadable answer ({e}): {reply.hex()}\n")
-            continue
-        text = msg.to_text()
-        log.append(text + "\n")
-        got = dns.rcode.to_text(msg.rcode())
-        if got != q.rcode.upper():
-            problems.append(f"{what}: answered {got}, expected {q.rcode.upper()}")
-        for rx in q.response:
-            if not re.search(rx, text, re.M):
-                problems.append(f"{what}: no line of the answer matches {rx!r}")
-    return problems, "\n".join(log)
-
+# --------------------------------------------------------------------------- appliances
 
 def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout: float):
     """Boot an appliance once, run every client check of this run against it, stop it.
     Returns (RunResult or None, {check: (problems, client transcript)}, why it never ran)."""
-    from workbench.core.run.appliance import Appliance
+    from workbench.core.run.appliance import Appliance  # QEMU's machinery: see _build_and_boot
 
     app = Appliance(image, run.forwards, machine=run.machine, watchdog=timeout)
     answers: dict[str, tuple[list[str], str]] = {}
@@ -428,7 +294,7 @@ def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout:
         app.start(ready_timeout=timeout)
         port = app.port("udp", next(g for p, g in run.forwards if p == "udp"))
         for n, check in enumerate(c for c in checks if c.client):
-            answers[check.name] = _ask_dns(check, port, 1.5 * timeout_scale(), n * 256)
+            answers[check.name] = ask(check.queries, port, 1.5 * timeout_scale(), n * 256)
     except WorkbenchError:  # never became ready: that is the learner's result
         trouble = f"the appliance did not become ready within {timeout:g} s"
     finally:
@@ -523,17 +389,36 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
 
 
+@dataclass
+class _TestRuns:
+    """What building and booting an exercise's test runs gave."""
+    results: dict[str, Any] = field(default_factory=dict)  # run -> RunResult, BuildError or None
+    build_errors: dict[str, dict] = field(default_factory=dict)  # run -> BuildError.to_dict()
+    info: dict[str, dict] = field(default_factory=dict)  # run -> status, timings
+    answers: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # check -> client problems, transcript
+    troubles: dict[str, str] = field(default_factory=dict)  # run -> why its appliance never answered
+
+
 def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = None,
           toolchain: str = "zig", lang: str = "en",
           on_progress: Callable[[str], None] | None = None) -> GradeReport:
     """Build and boot every test run of `ex`; score its checks. Learner mistakes never raise."""
-    from workbench.core.build.pipeline import build
-    from workbench.core.build.toolchain import BuildError
-    from workbench.core.model.resolve import resolve
-    from workbench.core.run.qemu import boot_image_sync
-
     say = on_progress or (lambda text: None)
     cat, graded, source = grading_catalogue(ex, workspace)
+    out_dir = _fresh_out_dir(ex, workspace, out_dir)
+    tests = _TestRuns()
+    for run in ex.runs.values():
+        if any(c.run == run.name for c in ex.checks):
+            _build_and_boot(ex, run, cat, out_dir, toolchain, say, tests)
+    outcomes = [_score(ex, check, tests, out_dir, lang) for check in ex.checks]
+    report = GradeReport(ex.name, ex.component, graded, source, outcomes, tests.build_errors,
+                         tests.info, out_dir)
+    atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+def _fresh_out_dir(ex: Exercise, workspace: Path | None, out_dir: Path | None) -> Path:
+    """The folder for this grading's builds and transcripts, without the last one's transcripts."""
     if out_dir is None:
         base = Path(workspace) / ".grade" if workspace is not None else home_dir() / "grades"
         out_dir = base / ex.name
@@ -541,81 +426,88 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.transcript.txt"):
         old.unlink()
+    return out_dir
 
-    results: dict[str, Any] = {}
-    build_errors: dict[str, dict] = {}
-    runs_info: dict[str, dict] = {}
-    answers: dict[str, tuple[list[str], str]] = {}  # check -> client problems, transcript
-    troubles: dict[str, str] = {}  # run -> why its appliance never answered
-    needed = [r for r in ex.runs.values() if any(c.run == r.name for c in ex.checks)]
-    for run in needed:
-        recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
-                        summary=f"test run '{run.name}' of exercise {ex.name}",
-                        machine=run.machine, layout=run.layout, providers=dict(run.providers),
-                        options={k: dict(v) for k, v in run.options.items()},
-                        path=ex.directory / "exercise.toml")
-        say(f"build {run.name}")
-        try:
-            res = resolve(recipe, cat)
-            built = build(res, out_dir / "build" / run.name, toolchain)
-        except BuildError as e:
-            build_errors[run.name] = e.to_dict()
-            results[run.name] = e
-            continue
-        say(f"boot  {run.name}")
-        if run.forwards:
-            result, run_answers, trouble = _serve_and_ask(
-                run, built.image, [c for c in ex.checks if c.run == run.name],
-                run.timeout * timeout_scale())
-            answers.update(run_answers)
-            if trouble:
-                troubles[run.name] = trouble
-        else:
-            result = boot_image_sync(built.image, machine=run.machine,
-                                     timeout=run.timeout * timeout_scale())
-        results[run.name] = result
-        if result is not None:
-            runs_info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
-                                   "duration_ms": round(result.duration_ms, 1),
-                                   "image_bytes": built.loadable_bytes}
 
-    outcomes = []
-    for check in ex.checks:
-        r = results.get(check.run)
-        problems: list[str] = []
-        transcript_text = ""
-        if isinstance(r, BuildError):
-            problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
-            transcript_text = r.output
-        elif r is None:
-            problems.append(troubles.get(check.run, f"the test kernel '{check.run}' did not run"))
-        else:
-            if check.client and check.run in troubles:
-                problems.append(troubles[check.run])
-            telemetry = "\n".join(rec.raw for rec in r.telemetry)
-            console = r.console.replace("\r\n", "\n")
-            problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
-            client_problems, client_text = answers.get(check.name, ([], ""))
-            if check.client and check.run not in troubles:
-                problems.extend(client_problems)
-            transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
-                               f"--- telemetry ---\n{telemetry}\n")
-            if check.client:
-                transcript_text += f"--- {check.client} client ---\n{client_text}\n"
-        passed = not problems
-        transcript = None
-        if not passed:
-            transcript = out_dir / f"{_slug(check.name)}.transcript.txt"
-            header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
-            header += "".join(f"problem: {p}\n" for p in problems)
-            atomic_write_text(transcript, header + "\n" + transcript_text)
-        desc = check.description.get(lang) or check.description.get("en", "")
-        outcomes.append(CheckOutcome(check.name, check.points, check.points if passed else 0,
-                                     passed, check.run, problems, transcript, desc))
-    report = GradeReport(ex.name, ex.component, graded, source, outcomes, build_errors,
-                         runs_info, out_dir)
-    atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
-    return report
+def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, toolchain: str,
+                    say: Callable[[str], None], tests: _TestRuns) -> None:
+    """Build one test kernel and boot it (as an appliance its clients talk to, if it forwards
+    ports); what happened goes into `tests`."""
+    # imported here: the build and QEMU machinery add 22 ms to the TUI's first frame, which
+    # lists the exercises without grading one
+    from workbench.core.build.pipeline import build
+    from workbench.core.run.qemu import boot_image_sync
+
+    recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
+                    summary=f"test run '{run.name}' of exercise {ex.name}",
+                    machine=run.machine, layout=run.layout, providers=dict(run.providers),
+                    options={k: dict(v) for k, v in run.options.items()},
+                    path=ex.directory / "exercise.toml")
+    say(f"build {run.name}")
+    try:
+        res = resolve(recipe, cat)
+        built = build(res, out_dir / "build" / run.name, toolchain)
+    except BuildError as e:
+        tests.build_errors[run.name] = e.to_dict()
+        tests.results[run.name] = e
+        return
+    say(f"boot  {run.name}")
+    if run.forwards:
+        result, answers, trouble = _serve_and_ask(
+            run, built.image, [c for c in ex.checks if c.run == run.name],
+            run.timeout * timeout_scale())
+        tests.answers.update(answers)
+        if trouble:
+            tests.troubles[run.name] = trouble
+    else:
+        result = boot_image_sync(built.image, machine=run.machine,
+                                 timeout=run.timeout * timeout_scale())
+    tests.results[run.name] = result
+    if result is not None:
+        tests.info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
+                                "duration_ms": round(result.duration_ms, 1),
+                                "image_bytes": built.loadable_bytes}
+
+
+def _score(ex: Exercise, check: GradeCheck, tests: _TestRuns, out_dir: Path,
+           lang: str) -> CheckOutcome:
+    """One check's outcome; a failed check keeps its transcript in a file."""
+    problems, transcript_text = _check_problems(check, tests)
+    passed = not problems
+    transcript = None
+    if not passed:
+        transcript = out_dir / f"{_slug(check.name)}.transcript.txt"
+        header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
+        header += "".join(f"problem: {p}\n" for p in problems)
+        atomic_write_text(transcript, header + "\n" + transcript_text)
+    desc = check.description.get(lang) or check.description.get("en", "")
+    return CheckOutcome(check.name, check.points, check.points if passed else 0,
+                        passed, check.run, problems, transcript, desc)
+
+
+def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str]:
+    """(what is wrong, the transcript to keep) for one check, from its run's result."""
+    r = tests.results.get(check.run)
+    problems: list[str] = []
+    if isinstance(r, BuildError):
+        problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
+        return problems, r.output
+    if r is None:
+        problems.append(tests.troubles.get(check.run, f"the test kernel '{check.run}' did not run"))
+        return problems, ""
+    if check.client and check.run in tests.troubles:
+        problems.append(tests.troubles[check.run])
+    telemetry = "\n".join(rec.raw for rec in r.telemetry)
+    console = r.console.replace("\r\n", "\n")
+    problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
+    client_problems, client_text = tests.answers.get(check.name, ([], ""))
+    if check.client and check.run not in tests.troubles:
+        problems.extend(client_problems)
+    transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
+                       f"--- telemetry ---\n{telemetry}\n")
+    if check.client:
+        transcript_text += f"--- {check.client} client ---\n{client_text}\n"
+    return problems, transcript_text
 
 
 def format_report(report: GradeReport) -> str:

@@ -25,37 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.learn.material import default_workspace, lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language, home_dir
+from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown, wrap_text
+from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml
+from workbench.core.model.recipe import load_recipe, recipes_dir
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 
 CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz")
 SCREENS = ("graph", "memory", "compare", "run")
 LESSON_DIR_RE = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
-TEXT_WIDTH = 80
-
-
-def lessons_dir() -> Path:
-    """The lessons/ folder beside the package (WB_LESSONS overrides)."""
-    env = os.environ.get("WB_LESSONS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "lessons"
-
-
-def timeout_scale() -> float:
-    """Slow machines (or a class of thirty on one server) set WB_TIMEOUT_SCALE=3."""
-    try:
-        value = float(os.environ.get("WB_TIMEOUT_SCALE", "1") or 1)
-    except ValueError:
-        raise WorkbenchError(f"WB_TIMEOUT_SCALE={os.environ['WB_TIMEOUT_SCALE']!r} is not a number",
-                             key="WB_TIMEOUT_SCALE", hint="a positive number, e.g. 2.5") from None
-    if value <= 0:
-        raise WorkbenchError("WB_TIMEOUT_SCALE must be positive", key="WB_TIMEOUT_SCALE",
-                             hint="a positive number, e.g. 2.5")
-    return value
 
 
 def answer_hash(lesson: str, step: str, answer: str) -> str:
@@ -144,23 +126,6 @@ class Lesson:
 
 # --------------------------------------------------------------------------- loading
 
-def _lang_table(t: Table, key: str, required: bool = True) -> dict[str, str]:
-    value = t.data.get(key)
-    if value is None:
-        if required:
-            raise t.error(None, f"missing key '{key}'", hint=f'{key}.en = "..." and {key}.ja = "..."')
-        return {}
-    if isinstance(value, str):
-        return {"en": value}
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise t.error(key, f"'{key}' must be text per language", hint=f'{key}.en = "..."  {key}.ja = "..."')
-    unknown = set(value) - set(LANGUAGES)
-    if unknown:
-        raise t.error(key, f"unknown language '{sorted(unknown)[0]}' in '{key}'",
-                      hint="languages: " + ", ".join(LANGUAGES))
-    return dict(value)
-
-
 def _load_check(t: Table) -> Check:
     t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
                   "options", "dropped", *EXPECT_KEYS, "timeout", "forwards",
@@ -198,7 +163,7 @@ def _load_check(t: Table) -> Check:
     if kind == "size" and c.max_bytes is None and c.max_memory_bytes is None:
         raise t.error(None, "a size check needs max_bytes or max_memory_bytes")
     if kind == "quiz":
-        c.question = _lang_table(t, "question")
+        c.question = lang_table(t, "question")
         raw = t.get("choices", dict, {})
         for lang, items in raw.items():
             if lang not in LANGUAGES or not isinstance(items, list) or not items:
@@ -235,13 +200,13 @@ def load_lesson(directory: Path) -> Lesson:
         if screen is not None and screen not in SCREENS:
             raise st.error("screen", f"unknown screen '{screen}'", hint="valid: " + ", ".join(SCREENS))
         check = _load_check(Table(st.get("check", dict), path, text, "steps.check"))
-        steps.append(Step(sid, _lang_table(st, "title"), _lang_table(st, "hint", False), check,
+        steps.append(Step(sid, lang_table(st, "title"), lang_table(st, "hint", False), check,
                           screen, st.get("focus", str, None)))
     for lang in LANGUAGES:
         if not (directory / f"{lang}.md").exists():
             raise WorkbenchError(f"lesson text {lang}.md is missing", file=directory)
-    return Lesson(directory.name, int(m.group(1)), m.group(2), _lang_table(t, "title"),
-                  _lang_table(t, "summary", False), steps, directory)
+    return Lesson(directory.name, int(m.group(1)), m.group(2), lang_table(t, "title"),
+                  lang_table(t, "summary", False), steps, directory)
 
 
 def load_lessons(root: Path | None = None) -> list[Lesson]:
@@ -299,12 +264,8 @@ class SkipCheck(Exception):
 
 def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
     """The recipe a step names: the learner's file in the workspace first, else a built-in one."""
-    from workbench.core.model.recipe import recipes_dir
-
     name = check.recipe or ""
     file_name = name if name.endswith(".toml") else f"{name}.toml"
-    from workbench.core.learn.grading import default_workspace
-
     ws = ctx.workspace or default_workspace()
     for cand in (ws / file_name, ws / "recipes" / file_name):
         if cand.is_file():
@@ -329,22 +290,20 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
 
 
 def _resolution(check: Check, ctx: CheckContext):
-    from workbench.core.model.catalogue import load_catalogue
-    from workbench.core.model.recipe import load_recipe
+    # imported here, like the build and QEMU below: resolution (networkx) adds 72 ms to
+    # `workbench lessons`, the build 90 ms and QEMU's machinery 25 ms; only checks use them
     from workbench.core.model.resolve import resolve
 
     path = find_step_recipe(check, ctx)
     key = ("res", str(path))
     if key not in ctx.cache:
-        from workbench.core.learn.grading import default_workspace
-
         ws = ctx.workspace or default_workspace()
         ctx.cache[key] = resolve(load_recipe(path), load_catalogue(workspace=ws if ws.is_dir() else None))
     return ctx.cache[key]
 
 
 def _build(check: Check, ctx: CheckContext):
-    from workbench.core.build.pipeline import build
+    from workbench.core.build.pipeline import build  # see _resolution
 
     res = _resolution(check, ctx)
     key = ("build", str(res.recipe.path))
@@ -410,6 +369,7 @@ def _check_size(c: Check, ctx: CheckContext) -> CheckResult:
 
 def _query_guest(c: Check, port: int) -> str:
     """Talk to the guest from the host while it runs; the answer is appended to the output."""
+    # imported here: 25 ms on `workbench lessons`, for the few steps that query a guest
     import subprocess
     import urllib.request
 
@@ -427,7 +387,7 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
     timeout = c.timeout * timeout_scale()
     client_output = ""
     if c.client:
-        from workbench.core.run.appliance import Appliance
+        from workbench.core.run.appliance import Appliance  # see _resolution
 
         # "udp:53" (or "udp:HOST:53"): the guest port; a free host port is chosen each time
         proto, guest = c.forwards[0].split(":")[0], int(c.forwards[0].split(":")[-1])
@@ -446,7 +406,7 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
             return CheckResult("fail", ctx.text("the appliance did not run: " + client_output,
                                                 "アプライアンスが動きませんでした: " + client_output))
     else:
-        from workbench.core.run.qemu import boot_image_sync
+        from workbench.core.run.qemu import boot_image_sync  # see _resolution
 
         run = boot_image_sync(result.image, machine=result.recipe.machine, timeout=timeout)
     problems = [_describe_mismatch(m, ctx) for m in c.expect.mismatches(run, client_output)]
@@ -487,7 +447,7 @@ def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
 
 def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
     """Run one step's check. A learner's mistake (bad recipe, compile error) is a fail, not a crash."""
-    from workbench.core.build.toolchain import BuildError
+    from workbench.core.build.toolchain import BuildError  # 5 ms on `workbench lessons`
 
     c = step.check
     try:
@@ -536,216 +496,6 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
 
 
 # --------------------------------------------------------------------------- rendering
-
-# Line breaking for Japanese (kinsoku): these may not begin a line ...
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…),.:;!?%")
-# ... and these may not end one.
-_NO_LINE_END = set("（「『【〔〈《‘“(")
-
-
-def _units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words, single wide characters, spaces."""
-    return re.findall(r" +|[\x21-\x7e]+|.", text)
-
-
-def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """Greedy wrap to `width` terminal cells; wide characters count two and may break
-    anywhere, except before closing punctuation or after opening brackets."""
-    from rich.cells import cell_len
-
-    units = _units(text)
-    lines: list[str] = []
-    cur = first
-    prefix_len = cell_len(first)
-    i = 0
-    while i < len(units):
-        u = units[i]
-        # keep a unit together with the punctuation that must follow it
-        group = u
-        while i + 1 < len(units) and (units[i + 1][:1] in _NO_LINE_START
-                                      or (group[-1] in _NO_LINE_END and not units[i + 1].isspace())):
-            i += 1
-            group += units[i]
-        i += 1
-        if cell_len(cur) + cell_len(group) > width and cell_len(cur) > prefix_len:
-            lines.append(cur.rstrip())
-            cur, prefix_len = rest, cell_len(rest)
-            group = group.lstrip(" ")
-        if group.isspace() and cell_len(cur) == prefix_len:
-            continue
-        while cell_len(cur) + cell_len(group) > width and len(group) > 1:
-            # one word longer than a line: fold it
-            cut = len(group)
-            while cut > 1 and cell_len(cur) + cell_len(group[:cut]) > width:
-                cut -= 1
-            lines.append(cur + group[:cut])
-            cur, prefix_len, group = rest, cell_len(rest), group[cut:]
-        cur += group
-    lines.append(cur.rstrip())
-    return lines
-
-
-_NO_SPACE_AFTER = set("、。，．：；（「『")
-
-
-def _is_wide(ch: str) -> bool:
-    from rich.cells import cell_len
-
-    return bool(ch) and cell_len(ch) == 2
-
-
-def _inline_text(token, lang: str) -> str:
-    """An inline token's children as plain text (emphasis and code marks dropped)."""
-    out = ""
-    children = token.children or []
-    for j, t in enumerate(children):
-        if t.type in ("text", "code_inline"):
-            out += t.content
-        elif t.type == "softbreak":
-            nxt = next((c.content for c in children[j + 1:] if c.content), "")
-            if not (_is_wide(out[-1:]) and _is_wide(nxt[:1])) and out[-1:] not in _NO_SPACE_AFTER:
-                out += " "
-        elif t.type == "hardbreak":
-            out += "\n"
-        elif t.type == "image":
-            alt = "".join(c.content for c in (t.children or [])) or t.content
-            word = "図" if lang == "ja" else "figure"
-            out += f"[{word}: {alt} — {t.attrs.get('src', '')}]"
-    return out
-
-
-_BLOCK_START = re.compile(r"^\s*([#|>!]|[-*+] |\d+[.)] |```|$)")
-
-
-def join_wide_lines(text: str) -> str:
-    """Join soft-wrapped lines of Japanese prose, for Markdown viewers that would put a space
-    at each line break (right between English words, wrong between Japanese characters)."""
-    out: list[str] = []
-    fenced = False
-    for line in text.splitlines():
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            out.append(line)
-            continue
-        prev = out[-1] if out else ""
-        if (not fenced and prev.strip() and not prev.lstrip().startswith(("|", "#", "```"))
-                and not _BLOCK_START.match(line)):
-            body = line.strip()
-            wide = _is_wide(prev[-1:]) and _is_wide(body[:1]) or prev[-1:] in _NO_SPACE_AFTER
-            out[-1] = prev.rstrip() + ("" if wide else " ") + body
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(text: str, width: int = TEXT_WIDTH, lang: str = "en") -> str:
-    """Lesson Markdown as plain terminal text at `width` cells (wide characters count two).
-
-    A small renderer of our own rather than rich's: Japanese has no spaces between words,
-    so lines must break between characters while respecting the rules of kinsoku.
-    """
-    from markdown_it import MarkdownIt
-    from rich.cells import cell_len
-
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    out: list[str] = []
-    indent: list[str] = []  # prefixes of the open list items
-    counters: list[int | None] = []
-    pending_bullet: str | None = None
-    table: list[list[str]] | None = None
-    row: list[str] = []
-
-    def blank() -> None:
-        if out and out[-1] != "":
-            out.append("")
-
-    for tok in tokens:
-        base = "".join(indent)
-        if tok.type == "heading_open":
-            blank()
-        elif tok.type == "inline" and table is not None:
-            row.append(_inline_text(tok, lang))
-        elif tok.type == "inline":
-            content = _inline_text(tok, lang)
-            if pending_bullet is not None:
-                first, rest = base[: -len(pending_bullet)] + pending_bullet, base
-                pending_bullet = None
-            else:
-                first = rest = base
-            for para in content.split("\n"):
-                out.extend(wrap_text(para, width, first, rest))
-                first = rest
-        elif tok.type == "heading_close":
-            title = out[-1].strip()
-            if tok.tag == "h1":
-                out.append("=" * min(width, cell_len(title)))
-            elif tok.tag == "h2":
-                out.append("-" * min(width, cell_len(title)))
-            out.append("")
-        elif tok.type == "paragraph_close" and not indent:
-            out.append("")
-        elif tok.type in ("bullet_list_open", "ordered_list_open"):
-            counters.append(int(tok.attrs.get("start", 1)) if tok.type == "ordered_list_open" else None)
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            counters.pop()
-            if not counters:
-                out.append("")
-        elif tok.type == "list_item_open":
-            n = counters[-1]
-            if n is None:
-                pending_bullet = "  • "
-            else:
-                pending_bullet = f"{n:>3}. "
-                counters[-1] = n + 1
-            indent.append(" " * len(pending_bullet))
-        elif tok.type == "list_item_close":
-            indent.pop()
-        elif tok.type in ("fence", "code_block"):
-            blank()
-            for ln in tok.content.rstrip("\n").split("\n"):
-                out.append((base + "    " + ln).rstrip())
-            out.append("")
-        elif tok.type == "hr":
-            out.extend(["-" * width, ""])
-        elif tok.type == "table_open":
-            table = []
-        elif tok.type == "tr_open":
-            row = []
-        elif tok.type == "tr_close" and table is not None:
-            table.append(row)
-        elif tok.type == "table_close" and table is not None:
-            out.extend(_render_table(table, width))
-            out.append("")
-            table = None
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def _render_table(rows: list[list[str]], width: int) -> list[str]:
-    """Columns sized to their content; the last column wraps if the table is too wide."""
-    from rich.cells import cell_len
-
-    ncol = max(len(r) for r in rows)
-    rows = [r + [""] * (ncol - len(r)) for r in rows]
-    widths = [max(cell_len(r[c]) for r in rows) for c in range(ncol)]
-    gap = 2
-    fixed = sum(widths[:-1]) + gap * (ncol - 1) + 1
-    widths[-1] = max(8, min(widths[-1], width - fixed))
-    lines = []
-    for k, r in enumerate(rows):
-        cells = [wrap_text(r[c], widths[c]) for c in range(ncol)]
-        height = max(len(c) for c in cells)
-        for h in range(height):
-            parts = []
-            for c in range(ncol):
-                text = cells[c][h] if h < len(cells[c]) else ""
-                parts.append(text + " " * (widths[c] - cell_len(text)))
-            lines.append((" " + (" " * gap).join(parts)).rstrip())
-        if k == 0:
-            lines.append(" " + "─" * min(width - 1, sum(widths) + gap * (ncol - 1)))
-    return lines
-
 
 def step_lines(lesson: Lesson, progress: Progress, lang: str) -> list[str]:
     done = set(progress.done_steps(lesson.name))

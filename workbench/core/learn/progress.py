@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_data_dir
+
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.paths import kind_of
@@ -42,8 +44,6 @@ def home_dir() -> Path:
     env = os.environ.get("WB_HOME")
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("unikernel-workbench"))
 
 

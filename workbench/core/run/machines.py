@@ -49,6 +49,9 @@ class Machine:
     virtio_mmio_base: int = 0
     virtio_mmio_slots: int = 0
     virtio_mmio_stride: int = 0
+    # RAM the runner gives the machine (QEMU's -m): the image, with its heap, stacks and
+    # buffers, must end below it (checked at build)
+    memory_mib: int = 128
 
     def virtio_mmio_addresses(self) -> list[int]:
         return [self.virtio_mmio_base + i * self.virtio_mmio_stride
@@ -67,6 +70,7 @@ class Machine:
             "io_ports": [{"name": n, "first": a, "last": b} for n, a, b in self.io_ports],
             "has_virtio_mmio": self.has_virtio_mmio,
             "net_device": self.net_device,
+            "memory_mib": self.memory_mib,
         }
 
 

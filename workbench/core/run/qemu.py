@@ -24,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import atexit
 import codecs
+import ctypes
+import ctypes
 import inspect as _inspect
 import logging
 import os
@@ -32,6 +34,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,8 +213,6 @@ def _death_signal_preexec() -> Callable[[], None] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         prctl = libc.prctl
     except (OSError, AttributeError):
@@ -251,7 +252,7 @@ class QemuRun:
         timeout: float | None = 10.0,
         forwards=(),
         network: bool = False,
-        memory_mb: int = 128,
+        memory_mb: int | None = None,  # default: the machine's memory_mib
         on_event: Callable[[RunEvent], Any] | None = None,
         accel: str | None = None,
         extra_args=(),
@@ -262,7 +263,7 @@ class QemuRun:
         self.timeout = timeout if timeout and timeout > 0 else None
         self.forwards = [f if isinstance(f, Forward) else parse_forward(str(f)) for f in forwards]
         self.network = network or bool(self.forwards)
-        self.memory_mb = int(memory_mb)
+        self.memory_mb = int(memory_mb or self.machine.memory_mib)
         self.on_event = on_event
         # TCG (pure emulation) by default: the same everywhere, KVM or not. "kvm:tcg" asks for
         # KVM and falls back to TCG; WB_ACCEL sets the default.
@@ -806,8 +807,6 @@ async def boot_image(image, **kw) -> RunResult:
 
 def boot_image_sync(image, **kw) -> RunResult:
     """`boot_image` for code that is not async. SIGTERM ends the run cleanly, like Ctrl-C."""
-    import threading
-
     async def main() -> RunResult:
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()

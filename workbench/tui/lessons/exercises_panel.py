@@ -34,13 +34,8 @@ from textual.widget import Widget
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.core.learn.grading import (
-    Exercise,
-    default_workspace,
-    grade,
-    list_exercises,
-    start_exercise,
-)
+from workbench.core.learn.grading import Exercise, grade, list_exercises, start_exercise
+from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 

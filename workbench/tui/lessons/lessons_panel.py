@@ -29,12 +29,12 @@ from workbench.core.learn.lessons import (
     CheckResult,
     Lesson,
     check_step,
-    join_wide_lines,
     lesson_status,
     load_lessons,
     step_lines,
 )
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
+from workbench.core.learn.textrender import join_wide_lines
 from workbench.core.model.errors import WorkbenchError
 
 LABELS = {

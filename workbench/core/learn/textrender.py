@@ -1,0 +1,254 @@
+"""Lesson Markdown as plain terminal text, in English and Japanese.
+
+A small renderer of our own rather than rich's: Japanese has no spaces between words, so lines
+must break between characters while respecting the rules of kinsoku (no closing punctuation at
+the start of a line, no opening bracket at its end), and wide characters take two cells.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+
+TEXT_WIDTH = 80
+
+# Line breaking for Japanese (kinsoku): these may not begin a line ...
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…),.:;!?%")
+# ... and these may not end one.
+_NO_LINE_END = set("（「『【〔〈《‘“(")
+# No space is put after these where a soft line break joins two lines.
+_NO_SPACE_AFTER = set("、。，．：；（「『")
+_BLOCK_START = re.compile(r"^\s*([#|>!]|[-*+] |\d+[.)] |```|$)")
+
+
+def _units(text: str) -> list[str]:
+    """Split text into unbreakable units: ASCII words, single wide characters, spaces."""
+    return re.findall(r" +|[\x21-\x7e]+|.", text)
+
+
+def _is_wide(ch: str) -> bool:
+    return bool(ch) and cell_len(ch) == 2
+
+
+def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Greedy wrap to `width` terminal cells; wide characters count two and may break
+    anywhere, except before closing punctuation or after opening brackets."""
+    units = _units(text)
+    lines: list[str] = []
+    cur = first
+    prefix_len = cell_len(first)
+    i = 0
+    while i < len(units):
+        u = units[i]
+        # keep a unit together with the punctuation that must follow it
+        group = u
+        while i + 1 < len(units) and (units[i + 1][:1] in _NO_LINE_START
+                                      or (group[-1] in _NO_LINE_END and not units[i + 1].isspace())):
+            i += 1
+            group += units[i]
+        i += 1
+        if cell_len(cur) + cell_len(group) > width and cell_len(cur) > prefix_len:
+            lines.append(cur.rstrip())
+            cur, prefix_len = rest, cell_len(rest)
+            group = group.lstrip(" ")
+        if group.isspace() and cell_len(cur) == prefix_len:
+            continue
+        while cell_len(cur) + cell_len(group) > width and len(group) > 1:
+            # one word longer than a line: fold it
+            cut = len(group)
+            while cut > 1 and cell_len(cur) + cell_len(group[:cut]) > width:
+                cut -= 1
+            lines.append(cur + group[:cut])
+            cur, prefix_len, group = rest, cell_len(rest), group[cut:]
+        cur += group
+    lines.append(cur.rstrip())
+    return lines
+
+
+def join_wide_lines(text: str) -> str:
+    """Join soft-wrapped lines of Japanese prose, for Markdown viewers that would put a space
+    at each line break (right between English words, wrong between Japanese characters)."""
+    out: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        prev = out[-1] if out else ""
+        if (not fenced and prev.strip() and not prev.lstrip().startswith(("|", "#", "```"))
+                and not _BLOCK_START.match(line)):
+            body = line.strip()
+            wide = _is_wide(prev[-1:]) and _is_wide(body[:1]) or prev[-1:] in _NO_SPACE_AFTER
+            out[-1] = prev.rstrip() + ("" if wide else " ") + body
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(text: str, width: int = TEXT_WIDTH, lang: str = "en") -> str:
+    """Lesson Markdown as plain terminal text at `width` cells (wide characters count two)."""
+    # imported here: markdown-it adds 15 ms to `workbench lessons`, which renders no text
+    from markdown_it import MarkdownIt
+
+    page = _Page(width, lang)
+    for tok in MarkdownIt("commonmark").enable("table").parse(text):
+        handler = getattr(page, f"_on_{tok.type}", None)
+        if handler is not None:
+            handler(tok)
+    return page.text()
+
+
+def _inline_text(token, lang: str) -> str:
+    """An inline token's children as plain text (emphasis and code marks dropped)."""
+    out = ""
+    children = token.children or []
+    for j, t in enumerate(children):
+        if t.type in ("text", "code_inline"):
+            out += t.content
+        elif t.type == "softbreak":
+            nxt = next((c.content for c in children[j + 1:] if c.content), "")
+            if not (_is_wide(out[-1:]) and _is_wide(nxt[:1])) and out[-1:] not in _NO_SPACE_AFTER:
+                out += " "
+        elif t.type == "hardbreak":
+            out += "\n"
+        elif t.type == "image":
+            alt = "".join(c.content for c in (t.children or [])) or t.content
+            word = "図" if lang == "ja" else "figure"
+            out += f"[{word}: {alt} — {t.attrs.get('src', '')}]"
+    return out
+
+
+class _Page:
+    """One text being laid out: the lines so far and the blocks still open. Each Markdown
+    token of interest has a method `_on_<token type>`; the others change nothing."""
+
+    def __init__(self, width: int, lang: str) -> None:
+        self.width, self.lang = width, lang
+        self.out: list[str] = []
+        self.indent: list[str] = []  # prefixes of the open list items
+        self.counters: list[int | None] = []  # per open list: the next number, None for bullets
+        self.pending_bullet: str | None = None  # the bullet the next line of text starts with
+        self.table: list[list[str]] | None = None  # the rows of the table being read
+        self.row: list[str] = []
+
+    def text(self) -> str:
+        while self.out and self.out[-1] == "":
+            self.out.pop()
+        return "\n".join(self.out) + "\n"
+
+    def _blank(self) -> None:
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    # ---------------------------------------------------------------- text and headings
+
+    def _on_inline(self, tok) -> None:
+        if self.table is not None:
+            self.row.append(_inline_text(tok, self.lang))
+            return
+        base = "".join(self.indent)
+        if self.pending_bullet is not None:
+            first, rest = base[: -len(self.pending_bullet)] + self.pending_bullet, base
+            self.pending_bullet = None
+        else:
+            first = rest = base
+        for para in _inline_text(tok, self.lang).split("\n"):
+            self.out.extend(wrap_text(para, self.width, first, rest))
+            first = rest
+
+    def _on_heading_open(self, tok) -> None:
+        self._blank()
+
+    def _on_heading_close(self, tok) -> None:
+        title = self.out[-1].strip()
+        if tok.tag == "h1":
+            self.out.append("=" * min(self.width, cell_len(title)))
+        elif tok.tag == "h2":
+            self.out.append("-" * min(self.width, cell_len(title)))
+        self.out.append("")
+
+    def _on_paragraph_close(self, tok) -> None:
+        if not self.indent:
+            self.out.append("")
+
+    def _on_fence(self, tok) -> None:
+        self._blank()
+        base = "".join(self.indent)
+        for ln in tok.content.rstrip("\n").split("\n"):
+            self.out.append((base + "    " + ln).rstrip())
+        self.out.append("")
+
+    _on_code_block = _on_fence
+
+    def _on_hr(self, tok) -> None:
+        self.out.extend(["-" * self.width, ""])
+
+    # ---------------------------------------------------------------- lists
+
+    def _on_bullet_list_open(self, tok) -> None:
+        self.counters.append(int(tok.attrs.get("start", 1)) if tok.type == "ordered_list_open"
+                             else None)
+
+    _on_ordered_list_open = _on_bullet_list_open
+
+    def _on_bullet_list_close(self, tok) -> None:
+        self.counters.pop()
+        if not self.counters:
+            self.out.append("")
+
+    _on_ordered_list_close = _on_bullet_list_close
+
+    def _on_list_item_open(self, tok) -> None:
+        n = self.counters[-1]
+        if n is None:
+            self.pending_bullet = "  • "
+        else:
+            self.pending_bullet = f"{n:>3}. "
+            self.counters[-1] = n + 1
+        self.indent.append(" " * len(self.pending_bullet))
+
+    def _on_list_item_close(self, tok) -> None:
+        self.indent.pop()
+
+    # ---------------------------------------------------------------- tables
+
+    def _on_table_open(self, tok) -> None:
+        self.table = []
+
+    def _on_tr_open(self, tok) -> None:
+        self.row = []
+
+    def _on_tr_close(self, tok) -> None:
+        if self.table is not None:
+            self.table.append(self.row)
+
+    def _on_table_close(self, tok) -> None:
+        if self.table is not None:
+            self.out.extend(_render_table(self.table, self.width))
+            self.out.append("")
+            self.table = None
+
+
+def _render_table(rows: list[list[str]], width: int) -> list[str]:
+    """Columns sized to their content; the last column wraps if the table is too wide."""
+    ncol = max(len(r) for r in rows)
+    rows = [r + [""] * (ncol - len(r)) for r in rows]
+    widths = [max(cell_len(r[c]) for r in rows) for c in range(ncol)]
+    gap = 2
+    fixed = sum(widths[:-1]) + gap * (ncol - 1) + 1
+    widths[-1] = max(8, min(widths[-1], width - fixed))
+    lines = []
+    for k, r in enumerate(rows):
+        cells = [wrap_text(r[c], widths[c]) for c in range(ncol)]
+        height = max(len(c) for c in cells)
+        for h in range(height):
+            parts = []
+            for c in range(ncol):
+                text = cells[c][h] if h < len(cells[c]) else ""
+                parts.append(text + " " * (widths[c] - cell_len(text)))
+            lines.append((" " + (" " * gap).join(parts)).rstrip())
+        if k == 0:
+            lines.append(" " + "─" * min(width - 1, sum(widths) + gap * (ncol - 1)))
+    return lines
