@@ -22,8 +22,20 @@
 
 #include <stdint.h>
 
-#define VQ_SIZE 64 /* entries per queue; a power of two no larger than the device's maximum */
+#include "config.h"
+
+/*
+ * Entries per queue: a power of two no larger than the device's maximum (QEMU: 256). The
+ * receive queue is also where a burst waits while the appliance catches up: every frame that
+ * does not fit waits in QEMU and in the host's socket buffer instead, and once that is full
+ * the host drops datagrams — the next good query among them.
+ */
+#define VQ_SIZE CONFIG_VIRTIO_NET_QUEUE_SIZE
 #define VQ_ALIGN 4096
+_Static_assert((VQ_SIZE & (VQ_SIZE - 1)) == 0, "queue_size must be a power of two");
+
+/* Legacy devices find the used ring at the first VQ_ALIGN boundary after the available ring. */
+#define VQ_FIRST_PART (((16 * VQ_SIZE + 6 + 2 * VQ_SIZE) + VQ_ALIGN - 1) / VQ_ALIGN * VQ_ALIGN)
 
 #define VQ_DESC_F_NEXT 1
 #define VQ_DESC_F_WRITE 2 /* the device writes into this buffer */
@@ -57,8 +69,8 @@ struct vq_used {
 };
 
 /*
- * The memory of one queue in the legacy layout: descriptors and the available ring in the
- * first page, the used ring on the next page boundary. The modern layout allows any
+ * The memory of one queue in the legacy layout: descriptors and the available ring first,
+ * the used ring on the next page boundary. The modern layout allows any
  * addresses, so the same memory serves both.
  */
 struct vq_memory {
@@ -67,7 +79,7 @@ struct vq_memory {
             struct vq_desc desc[VQ_SIZE];
             struct vq_avail avail;
         };
-        uint8_t first_page[VQ_ALIGN];
+        uint8_t first_part[VQ_FIRST_PART];
     };
     struct vq_used used;
 } __attribute__((aligned(VQ_ALIGN)));
