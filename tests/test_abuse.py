@@ -339,3 +339,70 @@ def test_recipe_that_cannot_fit_the_machine_memory(tmp_path):
     assert ("hint: make net-tcp's memory smaller in [options.net-tcp]: connections = 256, "
             "send_buffer = 1048576") in r.stderr
     assert not (tmp_path / "out" / "big.elf").exists()  # nothing left to boot by mistake
+
+
+# --------------------------------------------------------------------------- 1. site folder
+
+SECRET = b"root:$6$not-for-the-web$:19000:0:99999:7:::\n"
+
+
+def _site_recipe(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>hi</p>\n")
+    (tmp_path / "web.toml").write_text(
+        'name = "web"\napplication = "httpd"\n\n[options.httpd]\nsite = "site"\n')
+    return site
+
+
+def _nothing_leaked(tmp_path: Path) -> None:
+    for p in (tmp_path / "out").rglob("*") if (tmp_path / "out").exists() else ():
+        if p.is_file() and not p.is_symlink():
+            assert SECRET not in p.read_bytes(), f"the host file reached {p}"
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_site_symlink_out_of_the_site(tmp_path, kind):
+    site = _site_recipe(tmp_path)
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "shadow").write_bytes(SECRET)
+    link = site / ("shadow.txt" if kind == "file" else "etc")
+    link.symlink_to(host / "shadow" if kind == "file" else host)
+    r = run_abuse(tmp_path, "build", "web.toml", "--out", "out", may_write=("out",))
+    assert r.returncode == 2, r.text
+    assert f"error: site/{link.name}: site/{link.name} leads to " \
+           f"{host / 'shadow' if kind == 'file' else host}, outside the site folder" in r.stderr
+    assert "hint: the site serves only regular files inside its folder" in r.stderr
+    _nothing_leaked(tmp_path)
+
+
+def test_site_fifo_is_refused(tmp_path):
+    site = _site_recipe(tmp_path)
+    os.mkfifo(site / "pipe.txt")
+    r = run_abuse(tmp_path, "build", "web.toml", "--out", "out", may_write=("out",), timeout=60)
+    assert r.returncode == 2, r.text
+    assert "error: site/pipe.txt: the site file site/pipe.txt is a FIFO (named pipe), not a " \
+           "regular file" in r.stderr
+
+
+def test_site_file_bigger_than_the_guest_allows(tmp_path):
+    site = _site_recipe(tmp_path)
+    with open(site / "huge.bin", "wb") as f:  # 1 GiB, sparse
+        f.truncate(1 << 30)
+    r = run_abuse(tmp_path, "build", "web.toml", "--out", "out", may_write=("out",), timeout=60)
+    assert r.returncode == 2, r.text
+    assert ("error: site/huge.bin: the site file site/huge.bin is 1,073,741,824 bytes "
+            "(1024.0 MiB); the limit is 67,108,864 bytes (64.0 MiB)") in r.stderr
+    assert "hint: the limit is half of the guest's 128 MiB of memory; the rest is the " \
+           "server's" in r.stderr
+
+
+def test_site_manifest_asking_for_too_many_generated_bytes(tmp_path):
+    site = _site_recipe(tmp_path)
+    (site / "site.toml").write_text("".join(
+        f'[[generated]]\npath = "f{i}.bin"\nbytes = 67108864\n\n' for i in range(100)))
+    r = run_abuse(tmp_path, "build", "web.toml", "--out", "out", may_write=("out",), timeout=60)
+    assert r.returncode == 2, r.text
+    assert "error: site/site.toml:3 [generated.bytes]: the generated files would make the site " \
+           "larger than 67,108,864 bytes (64.0 MiB)" in r.stderr, r.stderr

@@ -47,11 +47,11 @@ def figure(n: int) -> str:
 
 
 def read_regular(path: Path, limit: int, what: str, key: str | None = None,
-                 file=None, line: int | None = None) -> bytes:
+                 file=None, line: int | None = None, why: str | None = None) -> bytes:
     """The bytes of `path`, which must be a regular file of at most `limit` bytes.
 
     A FIFO, a device (`/dev/zero`) or a folder is refused without reading from it; so is a
-    file over the limit, before it is read."""
+    file over the limit, before it is read (`why` says where the limit comes from)."""
     where = dict(file=file if file is not None else path, key=key, line=line)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -64,7 +64,7 @@ def read_regular(path: Path, limit: int, what: str, key: str | None = None,
                                  hint=f"name a regular file of at most {figure(limit)}", **where)
         if st.st_size > limit:
             raise WorkbenchError(f"the {what} {path} is {figure(st.st_size)}; the limit is "
-                                 f"{figure(limit)}", **where)
+                                 f"{figure(limit)}", hint=why, **where)
         data = f.read(limit + 1)
     if len(data) > limit:
         raise WorkbenchError(f"the {what} {path} grew past the limit of {figure(limit)} "

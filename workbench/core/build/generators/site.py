@@ -23,6 +23,7 @@ test can compute the expected checksum without storing the file.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -32,6 +33,8 @@ from typing import Any
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
 from workbench.core.model.manifest import Table, read_toml
+from workbench.core.model.paths import figure, is_inside, read_regular
+from workbench.core.run.machines import MICROVM
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -56,6 +59,9 @@ CONTENT_TYPES = {
 DEFAULT_TYPE = "application/octet-stream"
 MANIFEST = "site.toml"
 MAX_FILES = 4096
+SITE_LIMIT = MICROVM.memory_mib // 2 << 20  # bytes of files: half the guest's memory
+SITE_LIMIT_WHY = (f"the limit is half of the guest's {MICROVM.memory_mib} MiB of memory; "
+                  "the rest is the server's")
 _URL_SAFE = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
 
 
@@ -94,7 +100,23 @@ def _check_url(url: str, where: Path, line: int | None = None) -> None:
             hint="use letters, digits and . _ - ~ in file and folder names (no spaces)")
 
 
-def _generated(folder: Path) -> list[SiteFile]:
+def _read_site_file(p: Path, folder: Path) -> bytes:
+    """A file of the site: a regular file whose real path is inside the site folder."""
+    if not is_inside(p, folder):
+        raise WorkbenchError(f"{p} leads to {os.path.realpath(p)}, outside the site folder",
+                             file=p, hint="the site serves only regular files inside its "
+                                          "folder: copy the file in instead of linking to it")
+    return read_regular(p, SITE_LIMIT, "site file", why=SITE_LIMIT_WHY)
+
+
+def _check_total(total: int, where: Path) -> None:
+    if total > SITE_LIMIT:
+        raise WorkbenchError(
+            f"the site holds more than {figure(SITE_LIMIT)} (at {figure(total)} with this file)",
+            file=where, hint=SITE_LIMIT_WHY)
+
+
+def _generated(folder: Path, room: int = SITE_LIMIT) -> list[SiteFile]:
     manifest = folder / MANIFEST
     if not manifest.is_file():
         return []
@@ -112,6 +134,10 @@ def _generated(folder: Path) -> list[SiteFile]:
         size = e.get("bytes", int, what="size of the generated file")
         if not 0 <= size <= 64 * 1024 * 1024:
             raise e.error("bytes", f"bytes = {size} is out of range", hint="0 to 67108864 (64 MiB)")
+        room -= size
+        if room < 0:
+            raise e.error("bytes", f"the generated files would make the site larger than "
+                                   f"{figure(SITE_LIMIT)}", hint=SITE_LIMIT_WHY)
         seed = e.get("seed", str, url)
         ctype = e.get("type", str, content_type(url))
         files.append(SiteFile(url, ctype, generated_bytes(seed, size), f"{MANIFEST}: {url}",
@@ -126,17 +152,21 @@ def collect_site(folder: str | Path) -> list[SiteFile]:
         raise WorkbenchError("the site must be a folder of files", file=folder,
                              hint="point the option at a folder holding index.html")
     files: dict[str, SiteFile] = {}
+    total = 0
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+        if any(part.startswith(".") for part in rel.parts) or (p.is_dir() and not p.is_symlink()):
             continue  # hidden files (and folders) are never served
         if rel.as_posix() == MANIFEST:
             continue
         url = "/" + rel.as_posix()
         _check_url(url, p)
-        files[url] = SiteFile(url, content_type(p.name), p.read_bytes(), rel.as_posix(),
+        data = _read_site_file(p, folder)
+        total += len(data)
+        _check_total(total, p)
+        files[url] = SiteFile(url, content_type(p.name), data, rel.as_posix(),
                               int(p.stat().st_mtime))
-    for g in _generated(folder):
+    for g in _generated(folder, SITE_LIMIT - total):
         if g.path in files:
             raise WorkbenchError(f"{g.path} is both a file and a generated entry",
                                  file=folder / MANIFEST, hint="remove one of them")
