@@ -168,8 +168,8 @@ def bench_graph(kernels: Path, runs: int) -> dict:
     from workbench.core.model.catalogue import load_catalogue
     from workbench.core.model.recipe import load_recipe
     from workbench.core.model.resolve import resolve
-    from workbench.tui.graph_grid import build_grid
-    from workbench.tui.widgets.graph_view import GraphView
+    from workbench.tui.graph.graph_view import GraphView
+    from workbench.tui.graph.grid import build_grid
 
     cat = load_catalogue(kernels)
     res = resolve(load_recipe(kernels / "recipes" / "hello.toml"), cat)
@@ -201,8 +201,8 @@ def bench_graph(kernels: Path, runs: int) -> dict:
 async def bench_console(lines: int = 20_000) -> dict:
     from workbench.core.run.qemu import RunEvent
     from workbench.tui.app import WorkbenchApp
-    from workbench.tui.screens.run import RunPane
-    from workbench.tui.widgets.console_view import ConsoleView
+    from workbench.tui.run.console_view import ConsoleView
+    from workbench.tui.run.pane import RunPane
 
     app = WorkbenchApp()
     gaps: list[float] = []

@@ -19,10 +19,10 @@ from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.recipe import find_recipe, load_recipe
 from workbench.core.model.resolve import resolve
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.screens.run import RunPane
-from workbench.tui.widgets.console_view import ConsoleView
-from workbench.tui.widgets.graph_view import GraphView
-from workbench.tui.widgets.run_status import RunStatus
+from workbench.tui.graph.graph_view import GraphView
+from workbench.tui.run.console_view import ConsoleView
+from workbench.tui.run.pane import RunPane
+from workbench.tui.run.run_status import RunStatus
 
 from .pilot import async_test, wait_for
 

@@ -19,10 +19,10 @@ import pytest
 from workbench.core.learn.grading import list_exercises
 from workbench.core.learn.lessons import answer_hash, find_lesson, load_lessons
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.screens.lessons import LessonsPane
-from workbench.tui.widgets.exercises_panel import ExercisesPanel, editor_command
-from workbench.tui.widgets.graph_view import GraphView
-from workbench.tui.widgets.lessons_panel import LessonsPanel
+from workbench.tui.graph.graph_view import GraphView
+from workbench.tui.lessons.exercises_panel import ExercisesPanel, editor_command
+from workbench.tui.lessons.lessons_panel import LessonsPanel
+from workbench.tui.lessons.pane import LessonsPane
 
 from .pilot import async_test, wait_for
 from .terminal import HAVE_TERMINAL, WORKBENCH, press_until, tmux, wait_screen

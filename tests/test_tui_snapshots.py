@@ -40,7 +40,7 @@ async def settle(pilot) -> None:
     """Wait for the graph worker, stop every cursor from blinking, let the screen settle."""
     from textual.widgets import Input
 
-    from workbench.tui.widgets.graph_view import GraphView
+    from workbench.tui.graph.graph_view import GraphView
 
     app = pilot.app
     for _ in range(200):

@@ -18,32 +18,39 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from workbench.core.inspect.graph import export, layout
+from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
 from workbench.core.model.errors import ToolMissing, WorkbenchError
 
+from .assemble.pane import AssemblePane
 from .commands import WorkbenchCommands
+from .compare.pane import ComparePane
+from .dialogs.help import HelpScreen
+from .dialogs.path_dialog import PathDialog
+from .graph.graph_view import GraphView
+from .graph.grid import build_grid
+from .graph.pane import GraphPane
+from .lessons.exercises_panel import ExercisesPanel
+from .lessons.lessons_panel import LessonsPanel
+from .lessons.pane import LessonsPane
+from .memory.pane import MemoryPane
 from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderChosen
-from .screens.assemble import AssemblePane
-from .screens.compare import ComparePane
-from .screens.dialogs import PathDialog
-from .screens.graph import GraphPane
-from .screens.help import HelpScreen
-from .screens.lessons import LessonsPane
-from .screens.memory import MemoryPane
-from .screens.run import RunPane
+from .pane import Pane
+from .run.pane import RunPane
 from .session import Session
-from .widgets.exercises_panel import ExercisesPanel
-from .widgets.graph_view import GraphView
-from .widgets.lessons_panel import LessonsPanel
 from .widgets.totals_bar import TotalsBar
 
-SCREENS = [
-    ("assemble", "Assemble", "Choose providers and options; see what is included and why"),
-    ("graph", "Graph", "The dependency graph of the image"),
-    ("memory", "Memory", "Where every byte of the built image lives"),
-    ("compare", "Compare", "The recipe as monolithic kernel, microkernel and library OS"),
-    ("run", "Run", "Build, boot in QEMU, watch the console"),
-    ("lessons", "Lessons", "Guided lessons and graded exercises"),
+# (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
+SCREENS: list[tuple[str, str, str, type[Pane]]] = [
+    ("assemble", "Assemble", "Choose providers and options; see what is included and why",
+     AssemblePane),
+    ("graph", "Graph", "The dependency graph of the image", GraphPane),
+    ("memory", "Memory", "Where every byte of the built image lives", MemoryPane),
+    ("compare", "Compare", "The recipe as monolithic kernel, microkernel and library OS",
+     ComparePane),
+    ("run", "Run", "Build, boot in QEMU, watch the console", RunPane),
+    ("lessons", "Lessons", "Guided lessons and graded exercises", LessonsPane),
 ]
 RUN_TIMEOUT_S = 30.0
 SCREEN_KEYS = Binding.Group("screens", compact=True)
@@ -73,7 +80,7 @@ class WorkbenchApp(App):
         # carry the same numbers.
         *[Binding(str(i + 1), f"show_screen('{sid}')", title, id=f"screen-{sid}",
                   group=SCREEN_KEYS)
-          for i, (sid, title, _) in enumerate(SCREENS)],
+          for i, (sid, title, _, _) in enumerate(SCREENS)],
     ]
 
     def __init__(self, recipe: str | Path | None = None, workspace: Path | None = None,
@@ -91,16 +98,9 @@ class WorkbenchApp(App):
     def compose(self) -> ComposeResult:
         yield TotalsBar(id="totals")
         with TabbedContent(id="tabs", initial="assemble"):
-            for i, (sid, title, _) in enumerate(SCREENS):
+            for i, (sid, title, _, pane) in enumerate(SCREENS):
                 with TabPane(f"{i + 1} {title}", id=sid):
-                    if sid == "lessons":
-                        yield LessonsPane(workspace=self.session.workspace,
-                                          toolchain=self.session.toolchain, id="lessons-pane")
-                        continue
-                    yield {
-                        "assemble": AssemblePane, "graph": GraphPane, "memory": MemoryPane,
-                        "compare": ComparePane, "run": RunPane,
-                    }[sid](id=f"{sid}-pane")
+                    yield pane.for_session(self.session, id=f"{sid}-pane")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -119,6 +119,10 @@ class WorkbenchApp(App):
         """The workbench's own screen, even while a dialog or the palette is on top."""
         return self.screen_stack[0] if self.screen_stack else self.screen
 
+    def pane(self, sid: str) -> Pane:
+        """The pane of screen `sid` ("assemble", "graph", ...)."""
+        return self.main.query_one(f"#{sid}-pane")
+
     @property
     def assemble(self) -> AssemblePane:
         return self.main.query_one(AssemblePane)
@@ -134,13 +138,9 @@ class WorkbenchApp(App):
     def refresh_views(self) -> None:
         if not self.screen_stack or not self.main.query(TotalsBar):
             return  # the app is closing: nothing to refresh
-        s = self.session
-        self.main.query_one(TotalsBar).refresh_from(s)
-        if s.catalogue is not None:
-            self.assemble.refresh_from(s)
-        self.main.query_one(ComparePane).refresh_from(s)
-        self.main.query_one(MemoryPane).refresh_from(s)
-        self.main.query_one(GraphPane).session = s
+        self.main.query_one(TotalsBar).refresh_from(self.session)
+        for sid, *_ in SCREENS:
+            self.pane(sid).refresh_from(self.session)
         self.update_graph()
 
     # ------------------------------------------------------------------ session changes
@@ -203,10 +203,6 @@ class WorkbenchApp(App):
 
     @work(thread=True, exclusive=True, group="graph")
     def _layout_graph(self, res) -> None:
-        from workbench.core.inspect.graph import layout
-
-        from .graph_grid import build_grid
-
         try:
             nodes, edges, _ = layout(res)
         except ToolMissing as e:
@@ -245,8 +241,6 @@ class WorkbenchApp(App):
                          done)
 
     def export_graph(self, path: str) -> Path | None:
-        from workbench.core.inspect.graph import export
-
         s = self.session
         out = Path(path).expanduser()
         fmt = out.suffix.lstrip(".") or "svg"
@@ -281,20 +275,9 @@ class WorkbenchApp(App):
         self._focus_pane(event.pane.id)
 
     def _focus_pane(self, sid: str | None) -> None:
-        if sid != self.main.query_one("#tabs", TabbedContent).active:
+        if sid is None or sid != self.main.query_one("#tabs", TabbedContent).active:
             return  # another screen was chosen meanwhile
-        if sid == "lessons":
-            self.lessons_pane.focus_default()
-            return
-        target = {
-            "assemble": "#catalogue", "graph": "#graph-view", "memory": "#map-b",
-            "compare": "#compare-pane", "run": "#console",
-        }.get(sid or "")
-        if target:
-            try:
-                self.main.query_one(target).focus()
-            except Exception:
-                pass
+        self.pane(sid).focus_default()
 
     def action_help(self) -> None:
         sections = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
@@ -422,8 +405,8 @@ class WorkbenchApp(App):
 
     @work(exclusive=True, group="run")
     async def _run_flow(self, boot: bool) -> None:
+        # here, not at the top: importing the build pipeline adds about 14 ms to start-up
         from workbench.core.build.pipeline import build
-        from workbench.core.inspect.image import inspect_image
 
         s = self.session
         res = s.resolution
@@ -458,6 +441,7 @@ class WorkbenchApp(App):
             await self._boot(result.image, res)
 
     async def _boot(self, image: Path, res) -> None:
+        # here, not at the top: importing the QEMU runner adds about 10 ms to start-up
         from workbench.core.run.qemu import QemuRun
 
         pane = self.run_pane
@@ -527,7 +511,7 @@ class WorkbenchApp(App):
         """(title, help, callback) for every action; the command palette lists them all."""
         s = self.session
         out: list[tuple[str, str, object]] = []
-        for sid, title, help_text in SCREENS:
+        for sid, title, help_text, _ in SCREENS:
             out.append((f"Go to {title}", help_text,
                         lambda sid=sid: self.action_show_screen(sid)))
         out += [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from ..messages import OptionChanged
@@ -90,8 +91,8 @@ class OptionsForm(Vertical):
     def _error(self, key: str, problem: str | None) -> None:
         try:
             self.query_one(f"#err-{key}", Static).update(f"✗ {problem}" if problem else "")
-        except Exception:
-            pass
+        except NoMatches:
+            pass  # the form was rebuilt for another component meanwhile
 
     def _submit(self, key: str, value) -> None:
         spec = self.specs.get(key)

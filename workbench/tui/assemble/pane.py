@@ -7,15 +7,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label
 
-from ..widgets.catalogue_tree import CatalogueTree
-from ..widgets.component_detail import ComponentDetail
-from ..widgets.options_form import OptionsForm
-from ..widgets.provider_picker import ProviderPicker
-from ..widgets.resolution_view import ResolutionView
+from ..pane import Pane
 from ..widgets.source_view import SourceView
+from .catalogue_tree import CatalogueTree
+from .component_detail import ComponentDetail
+from .options_form import OptionsForm
+from .provider_picker import ProviderPicker
+from .resolution_view import ResolutionView
 
 
-class AssemblePane(Vertical):
+class AssemblePane(Pane, Vertical):
+    FOCUS = "#catalogue"
     BINDINGS = [
         Binding("s", "toggle_source", "Source", id="assemble-source"),
     ]
@@ -42,6 +44,8 @@ class AssemblePane(Vertical):
             yield SourceView(id="assemble-source")
 
     def refresh_from(self, session) -> None:
+        if session.catalogue is None:
+            return
         self.query_one(CatalogueTree).refresh_from(session)
         self.query_one(ProviderPicker).refresh_from(session)
         self.query_one(ResolutionView).refresh_from(session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Label, Select
 
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
@@ -59,7 +60,7 @@ class ProviderPicker(Vertical):
         for iface, provs, chosen in rows:
             try:
                 sel = self.query_one(f"#provider-{iface}", Select)
-            except Exception:
+            except NoMatches:
                 continue
             if chosen in provs and sel.value != chosen:
                 sel.value = chosen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.core.model.errors import WorkbenchError
 
@@ -51,8 +51,8 @@ class ResolutionView(OptionList):
         if highlighted:
             try:
                 self.highlighted = self.get_option_index(highlighted)
-            except Exception:
-                pass
+            except OptionDoesNotExist:
+                pass  # the component highlighted before is no longer included
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -21,8 +21,9 @@ from textual.worker import get_current_worker
 from workbench.core.layouts.model import component_bytes, model_layouts
 from workbench.core.run.measure import MeasureCancelled, measure_layouts
 
+from ..pane import Pane
 from ..session import human_bytes
-from ..widgets.layout_column import LayoutColumn
+from .layout_column import LayoutColumn
 
 # Summary rows filled from the measurement: (label, key in a model's `measured` rows)
 MEASURED_ROWS = [
@@ -63,7 +64,7 @@ def summary_table(models) -> Table:
     return t
 
 
-class ComparePane(VerticalScroll):
+class ComparePane(Pane, VerticalScroll):
     BINDINGS = [Binding("m", "measure", "Measure layouts", id="compare-measure")]
     DEFAULT_CSS = """
     ComparePane #compare-progress-bar { display: none; }

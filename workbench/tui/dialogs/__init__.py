@@ -1,1 +1,1 @@
-"""The six workbench screens (tab panes), the help screen and the dialogs."""
+"""Modal screens over the workbench: the path dialog (open, save, export) and the help screen."""

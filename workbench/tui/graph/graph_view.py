@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from workbench.core.inspect.graph import LAYER_COLOURS
 
-from ..graph_grid import GraphGrid, line_char
+from .grid import GraphGrid, line_char
 
 EDGE = Style(color="#6c757d")
 EDGE_UP = Style(color="#4ea8de", bold=True)

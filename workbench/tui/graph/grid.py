@@ -61,6 +61,62 @@ class GraphGrid:
                 return b.name
         return None
 
+    # ---------------------------------------------------------------- drawing edges
+
+    def mark(self, row: int, col: int, bits: int, edge: int) -> None:
+        cell = self.cells.setdefault((row, col), [0, set()])
+        cell[0] |= bits
+        cell[1].add(edge)
+
+    def vline(self, col: int, r0: int, r1: int, edge: int) -> None:
+        if r0 == r1:
+            return
+        lo, hi = min(r0, r1), max(r0, r1)
+        for r in range(lo, hi + 1):
+            self.mark(r, col, (N if r > lo else 0) | (S if r < hi else 0), edge)
+
+    def hline(self, row: int, c0: int, c1: int, edge: int) -> None:
+        if c0 == c1:
+            return
+        lo, hi = min(c0, c1), max(c0, c1)
+        for c in range(lo, hi + 1):
+            self.mark(row, c, (W if c > lo else 0) | (E if c < hi else 0), edge)
+
+    def index_rows(self) -> None:
+        """Which columns of each row carry an edge, for drawing one row at a time."""
+        for (r, c) in self.cells:
+            self.rows.setdefault(r, []).append(c)
+        for r in self.rows:
+            self.rows[r].sort()
+
+
+@dataclass
+class Ranks:
+    """The nodes Graphviz put at the same height, and how points become columns."""
+
+    ys: list[int]  # the height of each rank in points, top first
+    of_y: dict[int, int]  # height -> rank
+    members: dict[int, list]  # rank -> its nodes, left to right
+    scale: float = 1.0  # columns per point
+    shift: int = 0  # columns added after scaling, so the leftmost box starts at column 1
+
+    @classmethod
+    def of_nodes(cls, nodes) -> Ranks:
+        ys = sorted({round(n.y) for n in nodes})
+        of_y = {y: i for i, y in enumerate(ys)}
+        members: dict[int, list] = {}
+        for n in nodes:
+            members.setdefault(of_y[round(n.y)], []).append(n)
+        for row in members.values():
+            row.sort(key=lambda n: n.x)
+        return cls(ys, of_y, members)
+
+    def rank(self, node) -> int:
+        return self.of_y[round(node.y)]
+
+    def column(self, x: float) -> int:
+        return round(x * self.scale) + self.shift
+
 
 def _x_at(points: list[tuple[float, float]], y: float) -> float | None:
     """Where the edge's polyline crosses the height y (linear between control points)."""
@@ -74,131 +130,124 @@ def _x_at(points: list[tuple[float, float]], y: float) -> float | None:
 
 
 def build_grid(nodes, edges, labels: dict[str, str] | None = None) -> GraphGrid:
-    """A grid from `graph.layout()`'s NodeBox and EdgeLine lists."""
+    """A grid from `graph.layout()`'s NodeBox and EdgeLine lists: boxes placed rank by rank,
+    then every edge routed between them."""
     labels = labels or {}
     if not nodes:
         return GraphGrid(0, 0, {}, [])
-    # Ranks: nodes Graphviz put at the same height.
-    ys = sorted({round(n.y) for n in nodes})
-    rank_of_y = {y: i for i, y in enumerate(ys)}
+    ranks = Ranks.of_nodes(nodes)
     widths = {n.name: len(labels.get(n.name, n.name)) + 4 for n in nodes}
-    # Scale x so that neighbours within a rank keep at least two columns between their boxes.
-    # The smallest scale that keeps every rank free of overlaps; Graphviz spaces nodes for
-    # proportional fonts, which is wider than a terminal needs.
+    ranks.scale = _scale(ranks, widths)
+    boxes = _place_boxes(nodes, ranks, labels, widths)
+    width = max(b.x + b.w for b in boxes.values()) + 2
+    height = max(b.y + b.h for b in boxes.values()) + 1
+    grid = GraphGrid(width, height, boxes, [])
+    _route_edges(grid, edges, ranks)
+    grid.index_rows()
+    return grid
+
+
+def _scale(ranks: Ranks, widths: dict[str, int]) -> float:
+    """The smallest scale that keeps at least two columns between neighbours in every rank.
+
+    Graphviz spaces nodes for proportional fonts, which is wider than a terminal needs.
+    """
     scale = 1.0 / (POINTS_PER_COL * 3)
-    by_rank: dict[int, list] = {}
-    for n in nodes:
-        by_rank.setdefault(rank_of_y[round(n.y)], []).append(n)
-    for members in by_rank.values():
-        members.sort(key=lambda n: n.x)
+    for members in ranks.members.values():
         for a, b in zip(members, members[1:]):
             need = (widths[a.name] + widths[b.name]) / 2 + 2
             dx = max(b.x - a.x, 1.0)
             scale = max(scale, need / dx)
+    return scale
+
+
+def _place_boxes(nodes, ranks: Ranks, labels: dict[str, str],
+                 widths: dict[str, int]) -> dict[str, Box]:
+    """A box per node at its scaled position; sets `ranks.shift`."""
     boxes: dict[str, Box] = {}
     for n in nodes:
         w = widths[n.name]
-        r = rank_of_y[round(n.y)]
-        boxes[n.name] = Box(n.name, labels.get(n.name, n.name), round(n.x * scale - w / 2),
+        r = ranks.rank(n)
+        boxes[n.name] = Box(n.name, labels.get(n.name, n.name), round(n.x * ranks.scale - w / 2),
                             r * (BOX_H + GAP), w, BOX_H, r)
-    # Keep the graph rank order of Graphviz but also no overlaps after rounding.
-    for members in by_rank.values():
+    # Keep the rank order of Graphviz but also no overlaps after rounding.
+    for members in ranks.members.values():
         prev_end = None
         for n in members:
             b = boxes[n.name]
             if prev_end is not None and b.x < prev_end + 2:
                 b.x = prev_end + 2
             prev_end = b.x + b.w
-    shift = 1 - min(b.x for b in boxes.values())
+    ranks.shift = 1 - min(b.x for b in boxes.values())
     for b in boxes.values():
-        b.x += shift
-    width = max(b.x + b.w for b in boxes.values()) + 2
-    height = max(b.y + b.h for b in boxes.values()) + 1
-    grid = GraphGrid(width, height, boxes, [])
-    rank_rows = {i: i * (BOX_H + GAP) for i in range(len(ys))}
+        b.x += ranks.shift
+    return boxes
 
-    def mark(row: int, col: int, bits: int, edge: int) -> None:
-        cell = grid.cells.setdefault((row, col), [0, set()])
-        cell[0] |= bits
-        cell[1].add(edge)
 
-    def vline(col: int, r0: int, r1: int, edge: int) -> None:
-        if r0 == r1:
-            return
-        lo, hi = min(r0, r1), max(r0, r1)
-        for r in range(lo, hi + 1):
-            bits = (N if r > lo else 0) | (S if r < hi else 0)
-            mark(r, col, bits, edge)
+def _ports(boxes: dict[str, Box], edges: list) -> tuple[dict[int, int], dict[int, int]]:
+    """(exit column, entry column) of each edge, keyed by id(edge).
 
-    def hline(row: int, c0: int, c1: int, edge: int) -> None:
-        if c0 == c1:
-            return
-        lo, hi = min(c0, c1), max(c0, c1)
-        for c in range(lo, hi + 1):
-            bits = (W if c > lo else 0) | (E if c < hi else 0)
-            mark(row, c, bits, edge)
-
-    # Spread the exits along the bottom of a box and the entries along the top, in the order of
-    # the other end's x, so parallel edges do not share one column.
-    real = [e for e in edges if e.tail in boxes and e.head in boxes]
+    The exits are spread along the bottom of a box and the entries along the top, in the
+    order of the other end's x, so parallel edges do not share one column.
+    """
     outs: dict[str, list] = {}
     ins: dict[str, list] = {}
-    for e in real:
+    for e in edges:
         outs.setdefault(e.tail, []).append(e)
         ins.setdefault(e.head, []).append(e)
 
-    def port(box: Box, items: list, key) -> dict[int, int]:
+    def spread(box: Box, items: list, key) -> dict[int, int]:
         items = sorted(items, key=key)
         usable = max(box.w - 2, 1)
-        out = {}
-        for i, e in enumerate(items):
-            out[id(e)] = box.x + 1 + (usable * (2 * i + 1)) // (2 * len(items))
-        return out
+        return {id(e): box.x + 1 + (usable * (2 * i + 1)) // (2 * len(items))
+                for i, e in enumerate(items)}
 
     exits: dict[int, int] = {}
     entries: dict[int, int] = {}
     for name, items in outs.items():
-        exits.update(port(boxes[name], items, lambda e: boxes[e.head].cx))
+        exits.update(spread(boxes[name], items, lambda e: boxes[e.head].cx))
     for name, items in ins.items():
-        entries.update(port(boxes[name], items, lambda e: boxes[e.tail].cx))
-    order_in_rank = {}
-    for members in by_rank.values():
-        for i, n in enumerate(members):
-            order_in_rank[n.name] = i
+        entries.update(spread(boxes[name], items, lambda e: boxes[e.tail].cx))
+    return exits, entries
 
+
+def _route_edges(grid: GraphGrid, edges, ranks: Ranks) -> None:
+    real = [e for e in edges if e.tail in grid.boxes and e.head in grid.boxes]
+    exits, entries = _ports(grid.boxes, real)
+    order_in_rank = {n.name: i for members in ranks.members.values()
+                     for i, n in enumerate(members)}
     for idx, e in enumerate(real):
         grid.edges.append((e.tail, e.head, e.label))
-        t, h = boxes[e.tail], boxes[e.head]
-        col = exits[id(e)]
-        row = t.y + t.h  # first row under the tail box
         lane = order_in_rank.get(e.tail, 0) % LANES
-        if h.rank <= t.rank:  # not expected from a top-to-bottom layout: draw a plain hook
-            end_col = entries[id(e)]
-            vline(col, row - 1, row + lane, idx)
-            hline(row + lane, col, end_col, idx)
-            continue
-        for k in range(t.rank + 1, h.rank):
-            lane_row = rank_rows[k - 1] + BOX_H + lane
-            x = _x_at(e.points, ys[k]) if e.points else None
-            pass_col = round(x * scale) + shift if x is not None else col
-            vline(col, row, lane_row, idx)
-            hline(lane_row, col, pass_col, idx)
-            col = pass_col
-            row = lane_row
-        lane_row = rank_rows[h.rank - 1] + BOX_H + lane
-        end_col = entries[id(e)]
-        vline(col, row, lane_row, idx)
-        hline(lane_row, col, end_col, idx)
-        vline(end_col, lane_row, h.y - 1, idx)
-        if lane_row == h.y - 1:
-            mark(lane_row, end_col, S, idx)
-        grid.arrows.setdefault((h.y - 1, end_col), set()).add(idx)
-        mark(t.y + t.h - 1, exits[id(e)], 0, idx)  # the exit point on the box border
-    for (r, c) in grid.cells:
-        grid.rows.setdefault(r, []).append(c)
-    for r in grid.rows:
-        grid.rows[r].sort()
-    return grid
+        _route_edge(grid, idx, e, exits[id(e)], entries[id(e)], lane, ranks)
+
+
+def _route_edge(grid: GraphGrid, idx: int, e, exit_col: int, end_col: int, lane: int,
+                ranks: Ranks) -> None:
+    """Down out of the tail, through the gaps of every rank skipped, into the head's top."""
+    t, h = grid.boxes[e.tail], grid.boxes[e.head]
+    col = exit_col
+    row = t.y + t.h  # first row under the tail box
+    if h.rank <= t.rank:  # not expected from a top-to-bottom layout: draw a plain hook
+        grid.vline(col, row - 1, row + lane, idx)
+        grid.hline(row + lane, col, end_col, idx)
+        return
+    for k in range(t.rank + 1, h.rank):
+        lane_row = (k - 1) * (BOX_H + GAP) + BOX_H + lane
+        x = _x_at(e.points, ranks.ys[k]) if e.points else None
+        pass_col = ranks.column(x) if x is not None else col
+        grid.vline(col, row, lane_row, idx)
+        grid.hline(lane_row, col, pass_col, idx)
+        col = pass_col
+        row = lane_row
+    lane_row = (h.rank - 1) * (BOX_H + GAP) + BOX_H + lane
+    grid.vline(col, row, lane_row, idx)
+    grid.hline(lane_row, col, end_col, idx)
+    grid.vline(end_col, lane_row, h.y - 1, idx)
+    if lane_row == h.y - 1:
+        grid.mark(lane_row, end_col, S, idx)
+    grid.arrows.setdefault((h.y - 1, end_col), set()).add(idx)
+    grid.mark(t.y + t.h - 1, exit_col, 0, idx)  # the exit point on the box border
 
 
 def line_char(bits: int) -> str:

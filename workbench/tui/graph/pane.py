@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from workbench.core.inspect.graph import LAYER_COLOURS
 
-from ..widgets.graph_view import GraphView
+from ..pane import Pane
+from .graph_view import GraphView
 
 
 def legend() -> Text:
@@ -29,7 +30,8 @@ def legend() -> Text:
     return t
 
 
-class GraphPane(Vertical):
+class GraphPane(Pane, Vertical):
+    FOCUS = "#graph-view"
     BINDINGS = [
         Binding("e", "app.export_graph", "Export", id="graph-export"),
     ]
@@ -46,6 +48,9 @@ class GraphPane(Vertical):
                 yield Static("", id="graph-info")
                 yield Static(legend(), id="graph-legend")
         yield Static("", id="graph-status")
+
+    def refresh_from(self, session) -> None:
+        self.session = session
 
     def set_message(self, text: Text | str) -> None:
         self.query_one("#graph-status", Static).update(text)

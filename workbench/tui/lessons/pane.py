@@ -16,11 +16,12 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import OptionList, TabbedContent, TabPane
 
-from ..widgets.exercises_panel import ExercisesPanel
-from ..widgets.lessons_panel import LessonsPanel
+from ..pane import Pane
+from .exercises_panel import ExercisesPanel
+from .lessons_panel import LessonsPanel
 
 
-class LessonsPane(Vertical):
+class LessonsPane(Pane, Vertical):
     # One key, t, goes to the other tab; the footer names where it goes.
     BINDINGS = [
         Binding("t", "show_tab('exercises')", "Exercises", id="lessons-show-exercises"),
@@ -50,6 +51,10 @@ class LessonsPane(Vertical):
                                      progress=lessons.progress, toolchain=self.toolchain,
                                      id="exercises")
 
+    @classmethod
+    def for_session(cls, session, **kwargs) -> LessonsPane:
+        return cls(workspace=session.workspace, toolchain=session.toolchain, **kwargs)
+
     @property
     def lessons(self) -> LessonsPanel:
         return self.query_one(LessonsPanel)
@@ -57,9 +62,6 @@ class LessonsPane(Vertical):
     @property
     def exercises(self) -> ExercisesPanel:
         return self.query_one(ExercisesPanel)
-
-    def refresh_from(self, session) -> None:
-        pass
 
     # ------------------------------------------------------------------ tabs and focus
 

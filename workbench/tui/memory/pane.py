@@ -8,9 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
+from ..pane import Pane
 from ..session import human_bytes
-from ..widgets.memory_map import MemoryMap
-from ..widgets.symbol_table import SymbolTable
+from .memory_map import MemoryMap
+from .symbol_table import SymbolTable
 
 
 def size_diff(a, b) -> Text:
@@ -33,7 +34,8 @@ def size_diff(a, b) -> Text:
     return t
 
 
-class MemoryPane(Vertical):
+class MemoryPane(Pane, Vertical):
+    FOCUS = "#map-b"
     BINDINGS = [
         Binding("p", "pin", "Pin as A", id="memory-pin"),
         Binding("l", "scale", "Log/linear", id="memory-scale"),

@@ -16,17 +16,20 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, ProgressBar
 
 from ..messages import ShowSource
-from ..widgets.boot_timeline import BootTimeline
-from ..widgets.build_log import BuildLog
-from ..widgets.console_view import ConsoleView
-from ..widgets.diagnostic_list import DiagnosticList
-from ..widgets.run_status import RunStatus
+from ..pane import Pane
+from ..session import human_bytes
 from ..widgets.source_view import SourceView
+from .boot_timeline import BootTimeline
+from .build_log import BuildLog
+from .console_view import ConsoleView
+from .diagnostic_list import DiagnosticList
+from .run_status import RunStatus
 
 FLUSH_INTERVAL = 1 / 30
 
 
-class RunPane(Vertical):
+class RunPane(Pane, Vertical):
+    FOCUS = "#console"
     BINDINGS = [
         Binding("i", "focus_input", "Type to guest", id="run-input"),
         Binding("c", "clear_console", "Clear", id="run-clear"),
@@ -105,8 +108,6 @@ class RunPane(Vertical):
 
     def build_done(self, result) -> None:
         log = self.query_one(BuildLog)
-        from ..session import human_bytes
-
         log.line(f"image {result.image} — {human_bytes(result.loadable_bytes)} loadable, "
                  f"{result.compiled} compiled, {result.cached} from cache", "green")
         dropped = sum(result.dropped.values())

@@ -1,1 +1,1 @@
-"""One widget per file; each is a view over core data and posts small messages."""
+"""Widgets more than one screen uses: the source pane (with its lexers) and the totals bar."""

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Select, Static
 
-from ..lexers import lexer_for
+from .lexers import lexer_for
 
 MAX_BYTES = 512 * 1024
 

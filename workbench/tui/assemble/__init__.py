@@ -1,0 +1,1 @@
+"""Assemble screen: the catalogue, the layout and providers, options, the live resolution."""

@@ -1,0 +1,1 @@
+"""Compare screen: the recipe as monolithic kernel, microkernel and library OS, measured on demand."""

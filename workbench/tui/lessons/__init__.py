@@ -1,0 +1,1 @@
+"""Lessons screen: the guided lessons and the graded exercises, as two tabs."""

@@ -1,0 +1,42 @@
+"""What every screen of the workbench is: a pane in one of the app's tabs.
+
+A pane is told about the session (`refresh_from`) when the recipe, the resolution or the last
+build changes, and takes the focus when its tab is shown (`focus_default`). The app keeps no
+table of panes: it asks each one.
+
+`Pane` is a mixin, listed first: `class GraphPane(Pane, Vertical)`. Textual styles a widget by
+its first Textual base class, so each pane keeps the container it is built on (a `Vertical`, a
+`VerticalScroll`) with that container's style and keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+
+if TYPE_CHECKING:
+    from .session import Session
+
+
+class Pane:
+    """A screen of the workbench: shown in a tab, refreshed from the session, focused on view."""
+
+    FOCUS: str | None = None
+    """The selector of the widget to focus when the pane is shown (None: the pane itself)."""
+
+    @classmethod
+    def for_session(cls, session: Session, **kwargs) -> Pane:
+        """The pane for the app's session (panes that need more than the id override this)."""
+        return cls(**kwargs)
+
+    def refresh_from(self, session: Session) -> None:
+        """Show what changed in the session (the recipe, its resolution, the last build)."""
+
+    def focus_default(self) -> None:
+        """Put the focus where work on this screen starts."""
+        try:
+            target = self.query_one(self.FOCUS) if self.FOCUS else self
+        except NoMatches:
+            return
+        target.focus()

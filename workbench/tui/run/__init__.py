@@ -1,0 +1,1 @@
+"""Run screen: build progress and errors, the QEMU console, status and the boot timeline."""
