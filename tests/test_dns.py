@@ -171,3 +171,36 @@ def test_dig(server, args, status, answer):
         assert "OPT PSEUDOSECTION" not in proc.stdout
     else:
         assert "EDNS: version: 0" in proc.stdout
+
+
+def test_a_delegation_gets_a_referral_with_glue(server):
+    resp = ask(server, "host.sub.example.org", "A", edns=0)
+    assert resp.rcode() == dns.rcode.NOERROR and not resp.answer
+    assert not resp.flags & dns.flags.AA  # the child zone is not ours to answer for
+    ns = [rr for rr in resp.authority if rr.rdtype == dns.rdatatype.NS]
+    assert ns and str(ns[0].name) == "sub.example.org."
+    glue = [rd.to_text() for rr in resp.additional if rr.rdtype == dns.rdatatype.A for rd in rr]
+    assert "192.0.2.153" in glue
+
+
+def test_a_wildcard_answers_missing_names_and_an_existing_name_blocks_it(server):
+    resp = ask(server, "Anything.WILD.example.org", "A")
+    assert resp.flags & dns.flags.AA and rrset_values(resp, "A") == ["192.0.2.42"]
+    assert str(resp.answer[0].name).lower() == "anything.wild.example.org."
+    assert rrset_values(ask(server, "fixed.wild.example.org", "A"), "A") == ["192.0.2.43"]
+    nodata = ask(server, "fixed.wild.example.org", "TXT")  # exists: no wildcard for it
+    assert nodata.rcode() == dns.rcode.NOERROR and not nodata.answer
+
+
+def test_a_cname_chain_is_followed_to_the_end(server):
+    resp = ask(server, "alias.example.org", "A")
+    owners = [str(rr.name) for rr in resp.answer]
+    assert owners == ["alias.example.org.", "web.example.org.", "www.example.org."]
+    assert rrset_values(resp, "A") == expected("www.example.org", "A")
+
+
+def test_mx_answers_carry_the_mail_servers_address(server):
+    resp = ask(server, "example.org", "MX", edns=0)
+    extra = {str(rr.name): [rd.to_text() for rd in rr] for rr in resp.additional
+             if rr.rdtype == dns.rdatatype.A}
+    assert extra.get("mail.example.org.") == ["192.0.2.25"]

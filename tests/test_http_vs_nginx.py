@@ -30,10 +30,10 @@ from pathlib import Path
 import pytest
 
 from workbench.core.build.generators.site import collect_site
-from workbench.core.build.pipeline import build_recipe
-from workbench.core.run.appliance import Appliance, free_port
+from workbench.core.run.appliance import free_port
 
 from .conftest import RECIPES
+from .reference import stop_process, with_appliance
 
 pytestmark = [pytest.mark.qemu,
               pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
@@ -104,13 +104,7 @@ class Nginx:
         raise RuntimeError("nginx did not open its port")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -131,15 +125,9 @@ def exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
 
 def both(site: Path, recipe: Path, tmp_path_factory):
     """Boot the appliance built from recipe and start nginx on the same site; stop both after."""
-    built = build_recipe(recipe, tmp_path_factory.mktemp("httpd-build"))
     nginx = Nginx(site, tmp_path_factory.mktemp("nginx"))
-    app = Appliance(built.image, [("tcp", 80)])
-    try:
-        app.start(ready_timeout=30)
+    for app in with_appliance(recipe, [("tcp", 80)], nginx, tmp_path_factory):
         yield app.port("tcp", 80), nginx.port
-    finally:
-        app.stop()
-        nginx.stop()
 
 
 # ---- the requests ----

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from workbench.core.build.generators.zonefile import load_zone, name_to_wire, parse_zone, zone_to_c
+from workbench.core.build.generators.zonefile import load_zone, name_to_wire, parse_zone
+from workbench.core.build.generators.zonetables import ZoneTables, zone_report, zone_to_c
 from workbench.core.model.errors import WorkbenchError
 
 from .conftest import RECIPES
@@ -122,8 +123,8 @@ def test_soa_without_ttl_uses_its_minimum():
      "@ IN SOA ns h 2 2 3 4 5\n", 5, ["second SOA"]),
     ("$ORIGIN example.org.\n$TTL 6x\n", 2, ["not a TTL"]),
     ("$ORIGIN example.org.\n@ IN SOA ns h 1 2 3 4 5\n", 2, ["no NS"]),
-    ("$ORIGIN example.org.\n$TTL 60\n@ IN SOA ns h 1 2 3 4 5\n@ IN NS ns\n*.x IN A 192.0.2.1\n",
-     5, ["wildcard"]),
+    ("$ORIGIN example.org.\n$TTL 60\n@ IN SOA ns h 1 2 3 4 5\n@ IN NS ns\n*.x IN NS ns.x\n",
+     5, ["wildcard cannot delegate", "*.x.example.org."]),
     ("$ORIGIN example.org.\n$TTL 60\n@ IN SOA ns h 1 2 3 4 5\n@ IN NS ns\n  ) \n", 5, ["')'"]),
 ])
 def test_bad_zones_name_the_line_and_what_is_valid(text, line, words):
@@ -164,3 +165,53 @@ def test_a_bad_zone_fails_the_build_with_its_line(tmp_path):
     with pytest.raises(WorkbenchError) as info:
         build_recipe(missing, tmp_path / "out2")
     assert "nope.zone" in info.value.message and "relative to the recipe" in info.value.hint
+
+
+TABLES_ZONE = """\
+    www      IN A     192.0.2.80
+    alias    IN CNAME web
+    web      IN CNAME www
+    @        IN MX    10 mail
+    mail     IN A     192.0.2.25
+    lost     IN MX    10 host.sub
+    sub      IN NS    ns.sub
+    ns.sub   IN A     192.0.2.153
+    x.sub    IN TXT   "hidden below the cut"
+    *.wild   IN A     192.0.2.42
+    *.wild   IN AAAA  2001:db8::42
+    fixed.wild IN A   192.0.2.43
+    @        IN MX    20 any.wild
+    """
+
+
+def test_tables_mark_delegations_wildcards_and_additional_targets():
+    t = ZoneTables(zone(TABLES_ZONE))
+    at = t.index
+    sub = at["sub.example.org."]
+    assert t.cut[sub] == sub and t.cut[at["ns.sub.example.org."]] == sub
+    assert t.cut[at["www.example.org."]] == -1 and t.cut[0] == -1  # the apex NS is no cut
+    assert t.wildcard[at["wild.example.org."]] == at["*.wild.example.org."]
+    assert "wild.example.org." in t.nodes  # an empty non-terminal: it blocks "*.example.org"
+    targets = {e.target: e for e in t.extras}
+    assert targets["mail.example.org."].node == at["mail.example.org."]
+    assert targets["ns.sub.example.org."].glue  # glue: sent with referrals only
+    assert targets["any.wild.example.org."].node == at["*.wild.example.org."]
+    assert "host.sub.example.org." not in targets  # below the cut and without addresses
+    # RRsets are contiguous: the two MX records at the apex sit together
+    apex_types = [r.type for r in t.records[0]]
+    assert apex_types == sorted(apex_types, key=apex_types.index)
+
+
+def test_the_report_explains_each_finding():
+    report = "\n".join(zone_report(ZoneTables(zone(TABLES_ZONE))))
+    assert "delegation sub.example.org.: queries at or below it get a referral" in report
+    assert "wildcard *.wild.example.org.: answers names below wild.example.org." in report
+    assert "CNAME chain alias.example.org. -> web.example.org. -> www.example.org." in report
+    assert "occluded line 14: x.sub.example.org. TXT" in report
+    assert "additional any.wild.example.org.: address records" in report and \
+        "(from the wildcard *.wild.example.org.)" in report
+
+
+def test_cname_loops_are_reported():
+    report = "\n".join(zone_report(ZoneTables(zone("a IN CNAME b\nb IN CNAME a\n"))))
+    assert "a loop" in report

@@ -11,8 +11,9 @@
  * (the 2020 "DNS flag day" value). */
 #define DNS_EDNS_SIZE 1232
 
-/* Build the response to query q (len bytes) in out (cap >= DNS_EDNS_SIZE). Returns the
+/* Build the response to query q (len bytes) in out (cap >= DNS_EDNS_SIZE; 65535 to answer
+ * over TCP in full). tcp: the query came over TCP, so no UDP size limit applies. Returns the
  * response length, or 0 when the message deserves no answer at all. */
-size_t dns_answer(const uint8_t *q, size_t len, uint8_t *out, size_t cap);
+size_t dns_answer(const uint8_t *q, size_t len, uint8_t *out, size_t cap, int tcp);
 
 #endif

@@ -21,7 +21,7 @@ static void on_datagram(uint32_t src_ip, uint16_t src_port, uint16_t dst_port,
                         const uint8_t *data, size_t len)
 {
     queries++;
-    size_t n = dns_answer(data, len, response, sizeof response);
+    size_t n = dns_answer(data, len, response, sizeof response, 0);
     if (n)
         udp_send(src_ip, dst_port, src_port, response, n);
 }

@@ -24,6 +24,7 @@
 #define DNS_TYPE_TXT 16
 #define DNS_TYPE_AAAA 28
 #define DNS_TYPE_OPT 41
+#define DNS_TYPE_DS 43 /* delegation signer: the one type a parent answers for at a cut */
 #define DNS_TYPE_IXFR 251
 #define DNS_TYPE_AXFR 252
 #define DNS_TYPE_ANY 255

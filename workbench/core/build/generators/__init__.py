@@ -20,14 +20,14 @@ from workbench.core.model.catalogue import Component
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe
 
-from . import site, zonefile
+from . import site, zonetables
 
 # name -> function(input_path, out_dir, options) that writes C files into out_dir
 Generator = Callable[[Path, Path, dict[str, Any]], None]
 # The registry: a manifest's `generator = "…"` names one of these. Adding a generator is one
 # module beside this file and one entry here.
 GENERATORS: dict[str, Generator] = {
-    "dns-zone": zonefile.generate,
+    "dns-zone": zonetables.generate,
     "http-site": site.generate,
 }
 

@@ -13,12 +13,13 @@ Supported syntax:
 - TTLs as seconds or with units (`1h30m`, `2d`, `1w`);
 - `;` comments, `( ... )` to continue a record over several lines, quoted strings with `\\"`,
   `\\\\` and `\\DDD` escapes;
-- types SOA, NS, A, AAAA, CNAME, MX, TXT.
+- types SOA, NS, A, AAAA, CNAME, MX, TXT;
+- wildcards (`*.name`, RFC 4592) and delegations (NS records below the apex, with glue).
 
-The generated C (see kernels/lib/dns/zone.h) lists every *node* (an existing name, including
-"empty non-terminals" — names with no records but with names below them, which must answer
-NODATA rather than NXDOMAIN) and, per node, its records with RDATA in wire format; names inside
-RDATA are uncompressed and lower-case, so the server can compress them into each answer.
+This module reads and checks the file; `zonetables.py` turns the checked zone into the tables
+the server looks names up in (every *node* — an existing name, including "empty non-terminals":
+names with no records but with names below them, which must answer NODATA rather than
+NXDOMAIN — with its records, delegation, wildcard and additional targets).
 """
 
 from __future__ import annotations
@@ -29,11 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import idna
+
 from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.paths import read_regular
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 CLASSES = ("IN", "CH", "HS", "CS")
 MAX_TTL = 2**31 - 1
+ZONE_FILE_LIMIT = 16 << 20  # bytes of zone text: far more than the guest can serve
+MAX_TABLE_ENTRIES = 65535  # the appliance counts names and records in 16 bits (dns/zone.h)
 
 _TTL_RE = re.compile(r"^(?:\d+|(?:\d+[wdhms])+)$", re.I)
 _TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -132,6 +138,11 @@ class Zone:
 
 # --------------------------------------------------------------------------- names
 
+def _decimal(text: str) -> bool:
+    """Only ASCII digits: '1²' is not a number here, though str.isdigit() says so."""
+    return text.isascii() and text.isdigit()
+
+
 def split_labels(name: str) -> list[bytes]:
     """'www.example.org.' -> [b'www', b'example', b'org'] (handles \\. and \\DDD escapes)."""
     labels: list[bytes] = []
@@ -140,8 +151,10 @@ def split_labels(name: str) -> list[bytes]:
     while i < len(name):
         ch = name[i]
         if ch == "\\":
-            if i + 3 < len(name) + 0 and name[i + 1:i + 4].isdigit():
-                cur.append(int(name[i + 1:i + 4]) & 0xFF)
+            if i + 3 < len(name) + 0 and _decimal(name[i + 1:i + 4]):
+                if int(name[i + 1:i + 4]) > 255:
+                    raise ValueError(f"escape \\{name[i + 1:i + 4]} is above 255 (one byte)")
+                cur.append(int(name[i + 1:i + 4]))
                 i += 4
                 continue
             if i + 1 < len(name):
@@ -177,96 +190,110 @@ def is_subdomain(name: str, origin: str) -> bool:
 
 # --------------------------------------------------------------------------- tokens
 
+class _Lexer:
+    """Splits a zone file into logical lines; each kind of token is one named step."""
+
+    def __init__(self, text: str, path: Path | None):
+        self.text, self.path = text, path
+        self.i, self.line = 0, 1
+        self.entries: list[Entry] = []
+        self.tokens: list[Token] = []
+        self.depth = 0  # open parentheses: while > 0, line ends do not end the entry
+        self.open_line = 0
+        self.start_line = 1
+        self.blank_owner = False
+
+    def err(self, msg: str, line: int, hint: str | None = None) -> WorkbenchError:
+        return WorkbenchError(msg, file=self.path, line=line, hint=hint)
+
+    def run(self) -> list[Entry]:
+        text, n = self.text, len(self.text)
+        at_line_start = True
+        while self.i < n:
+            ch = text[self.i]
+            if at_line_start and self.depth == 0:
+                self.blank_owner = ch in " \t"  # a blank first column: "same owner as before"
+                self.start_line = self.line
+                at_line_start = False
+            if ch == "\n":
+                self.newline()
+                at_line_start = self.depth == 0
+            elif ch in " \t\r":
+                self.i += 1
+            elif ch == ";":
+                self.comment()
+            elif ch in "()":
+                self.paren(ch)
+            elif ch == '"':
+                self.quoted()
+            else:
+                self.word()
+        if self.depth:
+            raise self.err("'(' is never closed", self.open_line,
+                           "add the matching ')' at the end of the record")
+        self.end_entry()
+        return self.entries
+
+    def end_entry(self) -> None:
+        if self.tokens:
+            self.entries.append(Entry(self.tokens, self.start_line, self.blank_owner))
+        self.tokens = []
+
+    def newline(self) -> None:
+        self.line += 1
+        self.i += 1
+        if self.depth == 0:
+            self.end_entry()
+
+    def comment(self) -> None:
+        while self.i < len(self.text) and self.text[self.i] != "\n":
+            self.i += 1
+
+    def paren(self, ch: str) -> None:
+        if ch == "(":
+            if self.depth == 0:
+                self.open_line = self.line
+            self.depth += 1
+        elif self.depth == 0:
+            raise self.err("')' without a matching '('", self.line,
+                           "parentheses group one record over several lines: ( ... )")
+        else:
+            self.depth -= 1
+        self.i += 1
+
+    def quoted(self) -> None:
+        text, n = self.text, len(self.text)
+        j, buf, tok_line = self.i + 1, [], self.line
+        while True:
+            if j >= n:
+                raise self.err("a quoted string is never closed", tok_line,
+                               'close it with a double quote: "like this"')
+            c = text[j]
+            if c == "\\" and j + 1 < n:
+                buf.append(text[j:j + 2])
+                self.line += text[j + 1] == "\n"
+                j += 2
+                continue
+            if c == '"':
+                break
+            self.line += c == "\n"
+            buf.append(c)
+            j += 1
+        self.tokens.append(Token("".join(buf), tok_line, quoted=True))
+        self.i = j + 1
+
+    def word(self) -> None:
+        text, n = self.text, len(self.text)
+        j = self.i
+        while j < n and text[j] not in ' \t\r\n;()"':
+            j += 2 if text[j] == "\\" and j + 1 < n else 1
+        self.tokens.append(Token(text[self.i:j], self.line))
+        self.i = j
+
+
 def tokenize(text: str, path: Path | None) -> list[Entry]:
     """Split the file into logical lines (parentheses join physical lines)."""
-    entries: list[Entry] = []
-    tokens: list[Token] = []
-    depth = 0
-    open_line = 0
-    line = 1
-    start_line = 1
-    blank_owner = False
-    at_line_start = True
-    i, n = 0, len(text)
-
-    def err(msg: str, ln: int, hint: str | None = None) -> WorkbenchError:
-        return WorkbenchError(msg, file=path, line=ln, hint=hint)
-
-    def end_entry() -> None:
-        nonlocal tokens
-        if tokens:
-            entries.append(Entry(tokens, start_line, blank_owner))
-        tokens = []
-
-    while i < n:
-        ch = text[i]
-        if at_line_start and depth == 0:
-            blank_owner = ch in " \t"
-            start_line = line
-            at_line_start = False
-        if ch == "\n":
-            line += 1
-            i += 1
-            if depth == 0:
-                end_entry()
-                at_line_start = True
-            continue
-        if ch in " \t\r":
-            i += 1
-            continue
-        if ch == ";":
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        if ch == "(":
-            if depth == 0:
-                open_line = line
-            depth += 1
-            i += 1
-            continue
-        if ch == ")":
-            if depth == 0:
-                raise err("')' without a matching '('", line,
-                          "parentheses group one record over several lines: ( ... )")
-            depth -= 1
-            i += 1
-            continue
-        if ch == '"':
-            j = i + 1
-            buf = []
-            tok_line = line
-            while True:
-                if j >= n:
-                    raise err("a quoted string is never closed", tok_line,
-                              'close it with a double quote: "like this"')
-                c = text[j]
-                if c == "\\" and j + 1 < n:
-                    buf.append(text[j:j + 2])
-                    if text[j + 1] == "\n":
-                        line += 1
-                    j += 2
-                    continue
-                if c == '"':
-                    break
-                if c == "\n":
-                    line += 1
-                buf.append(c)
-                j += 1
-            tokens.append(Token("".join(buf), tok_line, quoted=True))
-            i = j + 1
-            continue
-        j = i
-        while j < n and text[j] not in ' \t\r\n;()"':
-            if text[j] == "\\" and j + 1 < n:
-                j += 2
-            else:
-                j += 1
-        tokens.append(Token(text[i:j], line))
-        i = j
-    if depth:
-        raise err("'(' is never closed", open_line, "add the matching ')' at the end of the record")
-    end_entry()
-    return entries
+    return _Lexer(text, path).run()
 
 
 def decode_string(tok: Token, path: Path | None) -> bytes:
@@ -277,13 +304,17 @@ def decode_string(tok: Token, path: Path | None) -> bytes:
     while i < len(s):
         c = s[i]
         if c == "\\" and i + 1 < len(s):
-            if s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3:
+            if _decimal(s[i + 1:i + 4]) and len(s[i + 1:i + 4]) == 3:
                 v = int(s[i + 1:i + 4])
                 if v > 255:
                     raise WorkbenchError(f"escape \\{s[i + 1:i + 4]} is above 255", file=path,
                                          line=tok.line, hint="\\DDD is one byte, 000 to 255")
                 out.append(v)
                 i += 4
+            elif s[i + 1].isdigit():
+                raise WorkbenchError(f"escape \\{s[i + 1:i + 4]} is not \\DDD", file=path,
+                                     line=tok.line, hint="\\DDD is one byte: exactly three "
+                                                         "ASCII digits, 000 to 255")
             else:
                 out += s[i + 1].encode("utf-8")
                 i += 2
@@ -329,9 +360,6 @@ class _Parser:
                 raise self.err("'@' used but no origin is known", tok.line,
                                "put  $ORIGIN example.org.  at the top of the file")
             return self.origin
-        if text == "*" or text.startswith("*."):
-            raise self.err(f"wildcard name '{text}' is not supported by this server", tok.line,
-                           "list the names explicitly")
         absolute = text.endswith(".") and not text.endswith("\\.")
         if not absolute:
             if self.origin is None:
@@ -341,6 +369,7 @@ class _Parser:
             text = text + "." + self.origin if self.origin != "." else text + "."
         if text == ".":
             return "."
+        text = self.ascii_name(text, tok, what)
         try:
             labels = split_labels(text)
         except ValueError as e:
@@ -357,8 +386,20 @@ class _Parser:
                            "a whole name is at most 255 bytes in wire format")
         return text.lower()
 
+    def ascii_name(self, text: str, tok: Token, what: str) -> str:
+        """An internationalised name (日本.example.org.) in its ASCII form (xn--wgv71a…)."""
+        if text.isascii():
+            return text
+        try:
+            return ".".join(idna.encode(label).decode("ascii") if not label.isascii() else label
+                            for label in text.split("."))
+        except idna.IDNAError as e:
+            raise self.err(f"{what} '{tok.text}' is not a valid internationalised name ({e})",
+                           tok.line, "write it in its ASCII form (xn--…) or with letters and "
+                                     "digits IDNA allows") from None
+
     def number(self, tok: Token, what: str, bits: int) -> int:
-        if not tok.text.isdigit() or int(tok.text) >= 2**bits:
+        if not _decimal(tok.text) or int(tok.text) >= 2**bits:
             raise self.err(f"{what} '{tok.text}' is not a number from 0 to {2**bits - 1}", tok.line)
         return int(tok.text)
 
@@ -411,6 +452,10 @@ class _Parser:
                            "valid types: " + ", ".join(sorted(TYPES)))
         type_tok = toks.pop(0)
         rtype = type_tok.text.upper()
+        if rtype not in TYPES and ttl is None and re.fullmatch(r"[-+.\d][\w.]*", rtype):
+            raise self.err(f"'{type_tok.text}' is not a valid TTL", type_tok.line,
+                           f"a TTL is a whole number of seconds from 0 to {MAX_TTL}, or with "
+                           "units w d h m s (1h30m)")
         if rtype not in TYPES:
             raise self.err(f"unsupported record type '{type_tok.text}'", type_tok.line,
                            "valid types: " + ", ".join(sorted(TYPES)))
@@ -468,6 +513,10 @@ class _Parser:
                                    "each string is at most 255 bytes; split it into several "
                                    'quoted strings: "part one" "part two"')
                 strings.append(s)
+            if sum(len(s) + 1 for s in strings) > 65535:
+                raise self.err(f"TXT record of {sum(len(s) + 1 for s in strings)} bytes", line,
+                               "a record's data is at most 65535 bytes (its length is 16 bits); "
+                               "split it into several TXT records")
             return strings
         if rtype == "SOA":
             need(7)
@@ -482,6 +531,7 @@ class _Parser:
 def parse_zone(text: str, path: str | Path | None = None, origin: str | None = None) -> Zone:
     """Parse and check a zone file; a mistake is a WorkbenchError naming file and line."""
     path = Path(path) if path is not None else None
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     if origin is not None and not origin.endswith("."):
         origin += "."
     p = _Parser(path, origin.lower() if origin else None)
@@ -512,6 +562,11 @@ def parse_zone(text: str, path: str | Path | None = None, origin: str | None = N
             continue  # RFC 2181: duplicate records are one record
         seen.add(key)
         unique.append(r)
+    for r in unique:
+        if r.type == "NS" and r.owner.startswith("*."):
+            raise WorkbenchError(f"a wildcard cannot delegate: NS record at {r.owner}", file=path,
+                                 line=r.line, hint="name the child zone: sub IN NS ns.sub "
+                                 "(RFC 4592 §4.2: wildcard NS records have no defined meaning)")
     by_owner: dict[str, list[Record]] = {}
     for r in unique:
         by_owner.setdefault(r.owner, []).append(r)
@@ -527,79 +582,22 @@ def parse_zone(text: str, path: str | Path | None = None, origin: str | None = N
     return Zone(apex, unique, path)
 
 
+def check_table_size(what: str, count: int, path: Path | None) -> None:
+    """Refuse a zone the appliance's tables cannot count, rather than serve part of it."""
+    if count > MAX_TABLE_ENTRIES:
+        raise WorkbenchError(
+            f"the zone has {count:,} {what}; the DNS appliance holds at most "
+            f"{MAX_TABLE_ENTRIES:,}", file=path,
+            hint="its tables count them in 16 bits (kernels/lib/dns/zone.h): split the zone, "
+                 "or delegate part of it to other servers")
+
+
 def load_zone(path: str | Path, origin: str | None = None) -> Zone:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WorkbenchError("zone file not found", file=path) from None
-    except IsADirectoryError:
-        raise WorkbenchError("expected a zone file, found a folder", file=path) from None
+    if not path.exists():
+        raise WorkbenchError("zone file not found", file=path)
+    try:  # a regular file only (never /dev/zero or a FIFO), its size checked before reading
+        text = read_regular(path, ZONE_FILE_LIMIT, "zone file").decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise WorkbenchError(f"zone file is not UTF-8 text ({e.reason})", file=path) from None
     return parse_zone(text, path, origin)
-
-
-# --------------------------------------------------------------------------- C output
-
-def _c_bytes(data: bytes) -> str:
-    rows = [", ".join(f"0x{b:02x}" for b in data[i:i + 12]) for i in range(0, len(data), 12)]
-    return "{\n    " + ",\n    ".join(rows) + ",\n}" if rows else "{0}"
-
-
-def _comment(text: str) -> str:
-    return text.replace("*/", "* /")[:100]
-
-
-def zone_to_c(zone: Zone, source: str = "") -> str:
-    """C source defining zone_nodes, zone_rrs and zone_soa (see kernels/lib/dns/zone.h)."""
-    nodes = zone.nodes()
-    index = {n: i for i, n in enumerate(nodes)}
-    by_node: dict[int, list[Record]] = {i: [] for i in range(len(nodes))}
-    for r in zone.records:
-        by_node[index[r.owner]].append(r)
-    out = [
-        f"/* Generated by the workbench's dns-zone generator from {_comment(source or 'a zone')}.",
-        " * Do not edit: change the zone file and rebuild. */",
-        '#include "zone.h"',
-        "",
-    ]
-    for i, n in enumerate(nodes):
-        out.append(f"static const uint8_t name_{i}[] = {_c_bytes(name_to_wire(n))}; /* {_comment(n)} */")
-    rrs = []
-    k = 0
-    for i in range(len(nodes)):
-        for r in by_node[i]:
-            out.append(f"static const uint8_t rdata_{k}[] = {_c_bytes(r.rdata_wire())}; "
-                       f"/* line {r.line}: {_comment(r.presentation())} */")
-            rrs.append((r, k))
-            k += 1
-    out += ["", "const struct zone_rr zone_rrs[] = {"]
-    for r, k in rrs:
-        out.append(f"    {{{TYPES[r.type]}, {r.ttl}u, {len(r.rdata_wire())}, rdata_{k}}}, "
-                   f"/* {r.type} */")
-    if not rrs:
-        out.append("    {0, 0, 0, 0},")
-    out += ["};", "", "const struct zone_node zone_nodes[] = {"]
-    first = 0
-    for i, n in enumerate(nodes):
-        out.append(f"    {{name_{i}, {first}, {len(by_node[i])}}}, /* {_comment(n)} */")
-        first += len(by_node[i])
-    soa_index = next(i for i, (r, _) in enumerate(rrs) if r.type == "SOA")
-    out += [
-        "};",
-        "",
-        f"const uint16_t zone_node_count = {len(nodes)};",
-        f"const uint16_t zone_rr_count = {len(rrs)};",
-        f"const uint16_t zone_soa = {soa_index};",
-        "",
-    ]
-    return "\n".join(out)
-
-
-def generate(source: Path, out_dir: Path, options: dict[str, Any]) -> None:
-    zone = load_zone(source, options.get("origin") or None)
-    text = zone_to_c(zone, source.name)
-    target = out_dir / "zone.c"
-    if not target.exists() or target.read_text() != text:
-        target.write_text(text)
