@@ -8,7 +8,10 @@ so the zone can change without these tests changing.
 from __future__ import annotations
 
 import shutil
+import socket
+import struct
 import subprocess
+import time
 
 import dns.edns
 import dns.flags
@@ -29,7 +32,7 @@ ZONE = load_zone(RECIPES / "data" / "example.zone")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)
+    yield from appliance_fixture("dns", [("udp", 53), ("tcp", 53)], tmp_path_factory)
 
 
 def ask(server, name, rtype="A", edns=-1, payload=1232, timeout=3.0):
@@ -155,10 +158,12 @@ def test_answers_use_name_compression(server):
     (["www.example.org", "MX"], "NOERROR", None),
     (["example.net", "A"], "REFUSED", None),
     (["www.example.org", "A", "+noedns"], "NOERROR", "192.0.2.80"),
+    (["www.example.org", "AAAA", "+tcp"], "NOERROR", "2001:db8::80"),
 ])
 def test_dig(server, args, status, answer):
     proc = subprocess.run(
-        ["dig", "@127.0.0.1", "-p", str(server.port("udp", 53)), "+tries=3", "+time=2",
+        ["dig", "@127.0.0.1", "-p", str(server.port("tcp" if "+tcp" in args else "udp", 53)),
+         "+tries=3", "+time=2",
          "+norecurse", *args], capture_output=True, text=True, timeout=20)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"status: {status}" in proc.stdout
@@ -204,3 +209,41 @@ def test_mx_answers_carry_the_mail_servers_address(server):
     extra = {str(rr.name): [rd.to_text() for rd in rr] for rr in resp.additional
              if rr.rdtype == dns.rdatatype.A}
     assert extra.get("mail.example.org.") == ["192.0.2.25"]
+
+
+def tcp_exchange(server, wires: list[bytes], timeout=10) -> list[dns.message.Message]:
+    """Send several length-prefixed queries on one connection at once; read as many answers."""
+    with socket.create_connection(("127.0.0.1", server.port("tcp", 53)), timeout=timeout) as s:
+        s.sendall(b"".join(struct.pack("!H", len(w)) + w for w in wires))
+        data, answers = b"", []
+        while len(answers) < len(wires):
+            while len(data) < 2 or len(data) < 2 + struct.unpack("!H", data[:2])[0]:
+                chunk = s.recv(65536)
+                assert chunk, "the server closed the connection before answering every query"
+                data += chunk
+            n = struct.unpack("!H", data[:2])[0]
+            answers.append(dns.message.from_wire(data[2:2 + n]))
+            data = data[2 + n:]
+    return answers
+
+
+def test_several_queries_on_one_tcp_connection_are_answered_in_order(server):
+    names = ["www.example.org", "mail.example.org", "nothing.example.org", "alias.example.org"]
+    queries = [dns.message.make_query(n, "A") for n in names]
+    answers = tcp_exchange(server, [q.to_wire() for q in queries])
+    assert [a.id for a in answers] == [q.id for q in queries]
+    assert rrset_values(answers[0], "A") == expected("www.example.org", "A")
+    assert answers[2].rcode() == dns.rcode.NXDOMAIN
+
+
+def test_a_large_answer_is_not_cut_over_tcp(server):
+    q = dns.message.make_query("example.org", "TXT")
+    assert not tcp_exchange(server, [q.to_wire()])[0].flags & dns.flags.TC
+
+
+def test_an_idle_tcp_connection_is_closed(server):
+    """RFC 7766 §6.2.3: the server closes a connection that stays silent (tcp_idle_seconds)."""
+    with socket.create_connection(("127.0.0.1", server.port("tcp", 53)), timeout=30) as s:
+        start = time.monotonic()
+        assert s.recv(1) == b""  # the server's FIN, without a query ever sent
+        assert 5 < time.monotonic() - start < 25

@@ -193,6 +193,11 @@ def test_fixed_zone_over_udp_answers_as_nsd(fixed):
     assert {"NXDOMAIN", "NOERROR", "NOERROR no-AA", "REFUSED no-AA"} <= set(kinds), kinds
 
 
+def test_fixed_zone_over_tcp_answers_as_nsd(fixed):
+    kinds = compare(fixed, seed=7766, tcp=True)
+    assert not any("TC" in k for k in kinds), kinds  # over TCP nothing is cut at 512 bytes
+
+
 # ---- a zone made up here ----
 
 LABELS = ["a", "b", "c", "www", "mail", "ns", "x1", "deep", "svc", "k-9"]
@@ -251,3 +256,23 @@ def made_up(tmp_path_factory):
 def test_random_zone_over_udp_answers_as_nsd(made_up):
     kinds = compare(made_up, seed=2308)
     assert {"NXDOMAIN", "NOERROR"} <= set(kinds), kinds
+
+
+def test_random_zone_over_tcp_answers_as_nsd(made_up):
+    kinds = compare(made_up, seed=1035, tcp=True)
+    assert {"NXDOMAIN", "NOERROR"} <= set(kinds), kinds
+
+
+def test_a_truncated_answer_is_had_in_full_over_tcp(made_up):
+    """What UDP cuts (TC) arrives whole over TCP, from both servers alike."""
+    zone, cut = made_up["zone"], 0
+    for owner in sorted({r.owner for r in zone.records if r.type == "TXT"}):
+        q = dns.message.make_query(owner, "TXT")
+        small = ask(q, made_up["ours"][0], tcp=False)
+        if small.flags & dns.flags.TC:
+            cut += 1
+            full = ask(q, made_up["ours"][1], tcp=True)
+            assert not full.flags & dns.flags.TC
+            assert section(full.answer) == section(ask(q, made_up["nsd"][1], tcp=True).answer)
+            assert len(full.to_wire()) > 512
+    assert cut, "the random zone should hold an RRset too big for 512 bytes"

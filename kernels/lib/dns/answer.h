@@ -16,4 +16,9 @@
  * response length, or 0 when the message deserves no answer at all. */
 size_t dns_answer(const uint8_t *q, size_t len, uint8_t *out, size_t cap, int tcp);
 
+/* dns_tcp.c: listen for DNS over TCP on port (0, or -1 when TCP cannot listen), and serve
+ * the connections a little on every turn of the loop, after tcp_poll(). */
+int dns_tcp_start(uint16_t port);
+void dns_tcp_poll(void);
+
 #endif
