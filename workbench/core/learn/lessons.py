@@ -28,10 +28,8 @@ from typing import Any
 from workbench.core.learn.material import default_workspace, lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language, home_dir
 from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown, wrap_text
-from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml
-from workbench.core.model.recipe import load_recipe, recipes_dir
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 
@@ -264,6 +262,8 @@ class SkipCheck(Exception):
 
 def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
     """The recipe a step names: the learner's file in the workspace first, else a built-in one."""
+    from workbench.core.model.recipe import recipes_dir  # see _resolution
+
     name = check.recipe or ""
     file_name = name if name.endswith(".toml") else f"{name}.toml"
     ws = ctx.workspace or default_workspace()
@@ -290,8 +290,11 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
 
 
 def _resolution(check: Check, ctx: CheckContext):
-    # imported here, like the build and QEMU below: resolution (networkx) adds 72 ms to
-    # `workbench lessons`, the build 90 ms and QEMU's machinery 25 ms; only checks use them
+    # imported here, like the build and QEMU below: only checks use them, and each would slow
+    # `workbench lessons` down: recipes (with the layout registry) and the catalogue by 25 ms,
+    # resolution (networkx) by 62 ms more, the build by 100 ms, QEMU's machinery by 25 ms
+    from workbench.core.model.catalogue import load_catalogue
+    from workbench.core.model.recipe import load_recipe
     from workbench.core.model.resolve import resolve
 
     path = find_step_recipe(check, ctx)
