@@ -98,7 +98,8 @@ class Nginx:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("nginx did not start: " + self.proc.stderr.read().decode())
+                    raise RuntimeError("nginx did not start: "
+                                       + self.proc.stderr.read().decode()) from None
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("nginx did not open its port")

@@ -276,7 +276,8 @@ def test_cli_reports_a_damaged_progress_file(_private_home):
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("lesson,step", [("09", "query"), ("10", None)])
+@pytest.mark.parametrize("lesson,step", [("09", "query"), ("09", "referral"), ("09", "tcp"),
+                                         ("10", None), ("10", "range"), ("10", "not-modified")])
 def test_network_lesson_steps_talk_to_the_real_appliance(tmp_path, lesson, step):
     les = L.find_lesson(lesson)
     boot_steps = [s for s in les.steps if s.check.kind == "boot" and s.check.client]

@@ -62,6 +62,9 @@ class Check:
     forwards: list[str] = field(default_factory=list)
     client: str | None = None  # "dig" or "http": query the running guest from the host
     query: str = "example.com"  # the name dig asks for
+    args: list[str] = field(default_factory=list)  # dig: its options and type ("+tcp", "TXT");
+    # http: request header lines ("Range: bytes=0-99")
+    path: str = "/"  # the URL path the http client asks for
     max_bytes: int | None = None
     max_memory_bytes: int | None = None
     question: dict[str, str] = field(default_factory=dict)
@@ -127,8 +130,8 @@ class Lesson:
 def _load_check(t: Table) -> Check:
     t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
                   "options", "dropped", *EXPECT_KEYS, "timeout", "forwards",
-                  "client", "query", "max_bytes", "max_memory_bytes", "question", "choices",
-                  "answer_sha256"})
+                  "client", "query", "args", "path", "max_bytes", "max_memory_bytes", "question",
+                  "choices", "answer_sha256"})
     kind = t.get("kind", str)
     if kind not in CHECK_KINDS:
         near = did_you_mean(kind, CHECK_KINDS)
@@ -148,6 +151,8 @@ def _load_check(t: Table) -> Check:
     c.forwards = t.get_str_list("forwards")
     c.client = t.get("client", str, None)
     c.query = t.get("query", str, "example.com")
+    c.args = t.get_str_list("args")
+    c.path = t.get("path", str, "/")
     c.max_bytes = t.get("max_bytes", int, None)
     c.max_memory_bytes = t.get("max_memory_bytes", int, None)
     if c.client not in (None, "dig", "http"):
@@ -374,14 +379,23 @@ def _query_guest(c: Check, port: int) -> str:
     """Talk to the guest from the host while it runs; the answer is appended to the output."""
     # imported here: 25 ms on `workbench lessons`, for the few steps that query a guest
     import subprocess
+    import urllib.error
     import urllib.request
 
     if c.client == "dig":
         out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+time=2", "+tries=2",
-                              c.query, "A"], capture_output=True, text=True, timeout=15)
+                              c.query, *(c.args or ["A"])],
+                             capture_output=True, text=True, timeout=15)
         return out.stdout
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-        head = f"HTTP {r.status}\n" + "".join(f"{k}: {v}\n" for k, v in r.getheaders())
+    headers = dict(line.split(":", 1) for line in c.args if ":" in line)
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{c.path}",
+                                 headers={k.strip(): v.strip() for k, v in headers.items()})
+    try:
+        r = urllib.request.urlopen(req, timeout=5)
+    except urllib.error.HTTPError as e:  # 304, 404, 416: still the server's answer
+        r = e
+    with r:
+        head = f"HTTP {r.status}\n" + "".join(f"{k}: {v}\n" for k, v in r.headers.items())
         return head + "\n" + r.read().decode("utf-8", errors="replace")
 
 

@@ -30,8 +30,7 @@ from typing import Any
 
 from workbench.core.model.files import write_if_changed
 
-from .zonefile import (TYPES, Record, Zone, check_table_size, is_subdomain, load_zone,
-                       name_to_wire)
+from .zonefile import TYPES, Record, Zone, check_table_size, is_subdomain, load_zone, name_to_wire
 
 ADDRESS_TYPES = ("A", "AAAA")
 
@@ -59,7 +58,7 @@ class ZoneTables:
         self.records: dict[int, list[Record]] = {i: [] for i in range(len(self.nodes))}
         for r in zone.records:
             self.records[self.index[r.owner]].append(r)
-        for i, rs in self.records.items():  # group by type, first appearance first (stable)
+        for rs in self.records.values():  # group by type, first appearance first (stable)
             order = list(dict.fromkeys(r.type for r in rs))
             rs.sort(key=lambda r: order.index(r.type))
         self.cut = [self._delegation_above(n) for n in self.nodes]
@@ -110,7 +109,7 @@ class ZoneTables:
     def occluded(self) -> list[Record]:
         """Records below a delegation that no query can reach (glue addresses excepted)."""
         out = []
-        for i, n in enumerate(self.nodes):
+        for i in range(len(self.nodes)):
             c = self.cut[i]
             for r in self.records[i]:
                 at_cut = c == i and r.type == "NS"
