@@ -110,8 +110,6 @@ class CrossingCost:
         lib, other = self.cycles_per_call(BASELINE), self.cycles_per_call(layout)
         return other / lib if lib and other else None
 
-    ratio_to_libos = ratio_to_baseline  # the name views used before the layout registry
-
     @property
     def ratio(self) -> float | None:
         """The system-call layout over the baseline: how many plain calls one system call

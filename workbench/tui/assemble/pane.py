@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label
 
+from workbench.core.layouts import DEFAULT_LAYOUT
+
 from ..pane import Pane
 from ..widgets.source_view import SourceView
 from .catalogue_tree import CatalogueTree
@@ -34,7 +36,7 @@ class AssemblePane(Pane, Vertical):
             with Vertical(id="assemble-middle"):
                 with VerticalScroll(id="assemble-form"):
                     recipe = getattr(self.app, "session", None) and self.app.session.recipe
-                    yield ProviderPicker(layout=recipe.layout if recipe else "libos",
+                    yield ProviderPicker(layout=recipe.layout if recipe else DEFAULT_LAYOUT,
                                          id="providers")
                     yield ComponentDetail(id="component-detail")
                     yield OptionsForm(id="options")

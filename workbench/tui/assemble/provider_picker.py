@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Label, Select
 
+from workbench.core.layouts import DEFAULT_LAYOUT
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
 
 from ..messages import LayoutChosen, ProviderChosen
@@ -23,7 +24,7 @@ class ProviderPicker(Vertical):
     ProviderPicker .provider-unused { color: $text-muted; }
     """
 
-    def __init__(self, layout: str = "libos", **kw) -> None:
+    def __init__(self, layout: str = DEFAULT_LAYOUT, **kw) -> None:
         super().__init__(**kw)
         self._layout_value = layout  # the select starts on the recipe's own layout
         self._rows: tuple = ()

@@ -1,10 +1,10 @@
 """Compare: the recipe as monolithic kernel, microkernel and library OS, side by side.
 
-The columns are the layout *model* (core/layouts.py): domains, crossings, the trusted computing
-base, worked out from the resolution. `m` checks the model against real images: a thread
-worker builds and boots a copy of the recipe in each of the three layouts, and
-the crossing benchmark in all three (core/measure.py); the numbers go into the model's
-`measured` rows.
+The columns are the layout *model* (core/layouts/model.py), one per layout of the registry:
+domains, crossings, the trusted computing base, worked out from the resolution. `m` checks the
+model against real images: a thread worker builds and boots a copy of the recipe in each
+layout, and the crossing benchmark in each (core/run/measure.py); the numbers go into the
+model's `measured` rows.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
+from workbench.core import layouts
 from workbench.core.layouts.model import component_bytes, model_layouts
 from workbench.core.run.measure import MeasureCancelled, measure_layouts
 
@@ -83,8 +84,8 @@ class ComparePane(Pane, VerticalScroll):
         yield Static(self._idle_note(), id="compare-progress")
         yield ProgressBar(id="compare-progress-bar", show_eta=False)
         with Horizontal(id="compare-columns"):
-            for name in ("monolithic", "microkernel", "libos"):
-                yield LayoutColumn(id=f"layout-{name}")
+            for layout in layouts.ALL:
+                yield LayoutColumn(id=f"layout-{layout.name}")
 
     @staticmethod
     def _idle_note() -> Text:
@@ -195,13 +196,7 @@ class ComparePane(Pane, VerticalScroll):
         text.append(f"measured {comparison.recipe}", "bold green")
         cost = comparison.crossing
         if cost is not None and cost.ratio:
-            text.append(f" · a system call costs {cost.ratio:.1f}× a plain call "
-                        f"({cost.cycles_per_call('monolithic'):g} against "
-                        f"{cost.cycles_per_call('libos'):g} cycles)")
-            ipc = cost.ratio_to_libos("microkernel")
-            if ipc:
-                text.append(f", a message to a server and back {ipc:.0f}× "
-                            f"({cost.cycles_per_call('microkernel'):g} cycles)")
+            text.append(f" · {cost.summary()}")
         elif comparison.crossing_error:
             text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
         if not fresh:
