@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.layouts.model import model_layout
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.paths import check_output_file, write_output
 from workbench.core.model.resolve import ROOT, Resolution
@@ -26,7 +27,7 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
     Edge labels make Graphviz's layout much slower on large graphs (they become nodes of their
     own during ranking), so views that draw the interface names themselves leave them out.
     With `domains`, the components are boxed by the protection domain they run in, in the
-    recipe's layout (layouts.py); libraries, of which each domain has its own copy, stay
+    recipe's layout (its `Layout.place`); libraries, of which each domain has its own copy, stay
     outside the boxes."""
     path_nodes = set(res.why_path(highlight)) if highlight in res.included else set()
     lines = [
@@ -60,8 +61,6 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
 
 def domain_clusters(res: Resolution) -> list[tuple[str, list[str]]]:
     """(title, components) of each protection domain in the recipe's own layout."""
-    from workbench.core.layouts.model import model_layout
-
     return [(f"{d.name} (ring {d.ring})", list(d.components))
             for d in model_layout(res, res.recipe.layout).domains if d.components]
 
