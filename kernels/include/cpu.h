@@ -16,13 +16,18 @@ void cpu_init(void);
 /* Stop the CPU until the next interrupt; with interrupts disabled, that is forever. */
 void cpu_halt(void);
 
+/* Entry code for an interrupt or for `syscall`: hand-written assembly that knows the register
+ * rules (it ends in iretq or sysretq, not in a C return). */
+typedef void (*cpu_entry_fn)(void);
+
+/* Let interrupt `vector` (32-47) run `entry`, with interrupts disabled while it runs.
+ * 0, or -1 for a vector outside that range. */
+int cpu_set_interrupt_gate(uint8_t vector, cpu_entry_fn entry);
+
 /*
  * User mode (ring 3), for the layouts that have one. A library OS never calls these, and
  * the linker drops them from its image.
  */
-
-/* Where `syscall` enters the kernel: hand-written assembly that knows the register rules. */
-typedef void (*cpu_entry_fn)(void);
 
 /* Switch on the `syscall` instruction and make it enter the kernel at `entry`. */
 void cpu_syscall_init(cpu_entry_fn entry);

@@ -37,6 +37,11 @@ int ipv4_send(uint32_t dst, uint8_t protocol, const void *payload, size_t len);
 /* Receive and dispatch what has arrived, retry parked packets: frames handled. */
 int ipv4_poll(void);
 
+/* Call once per poll: if no frame arrived since the previous call, sleep until a frame may
+ * have, deadline_ns, or a parked packet's next ARP question, whichever is first (see
+ * netdev_wait); otherwise return at once. */
+void ipv4_wait(uint64_t deadline_ns);
+
 /* The Internet checksum (RFC 1071) of data, starting from a partial sum; 0 means "valid"
  * when the data already contains its checksum field. */
 uint16_t ipv4_checksum(const void *data, size_t len, uint32_t sum);

@@ -3,8 +3,10 @@
  *
  * This is the boundary between the network stack and the hardware. Everything above it
  * (Ethernet, ARP, IP, UDP, TCP) is ordinary code that builds and parses byte arrays; only the
- * provider of this interface knows how the virtual card is programmed. The stack polls:
- * netdev_receive() never blocks and returns 0 when no frame has arrived.
+ * provider of this interface knows how the virtual card is programmed. netdev_receive() never
+ * blocks and returns 0 when no frame has arrived; a stack that has nothing to do calls
+ * netdev_wait(), which halts the CPU until a frame may have arrived (or returns at once when
+ * the card is polled).
  */
 #ifndef WB_NETDEV_H
 #define WB_NETDEV_H
@@ -26,5 +28,9 @@ int netdev_send(const void *frame, size_t len);
 
 /* Copy the next received frame into buf: its length, or 0 when none is waiting. */
 int netdev_receive(void *buf, size_t cap);
+
+/* Nothing to do: sleep until a frame may have arrived or clock_ns() reaches deadline_ns.
+ * May return early (check again); returns at once when the card is polled. */
+void netdev_wait(uint64_t deadline_ns);
 
 #endif

@@ -44,7 +44,10 @@ size_t tcp_send_space(int conn);
 /* Finish: send what is buffered, then FIN. The number conn must not be used afterwards. */
 void tcp_close(int conn);
 
-/* Receive and dispatch what has arrived, run retransmission timers: frames handled. */
+/* Receive and dispatch what has arrived, run retransmission timers: frames handled. When
+ * nothing has arrived since the previous call, first sleep (interrupt-driven card) until a
+ * frame comes or the next timer is due (at most 100 ms): do the work frames gave you before
+ * polling again. */
 int tcp_poll(void);
 
 #endif

@@ -24,7 +24,8 @@ int udp_bind(uint16_t port, udp_handler_fn handler);
 /* Send one datagram. 0 on success, -1 if it is too long or cannot be routed. */
 int udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *data, size_t len);
 
-/* Receive and dispatch what has arrived: frames handled. */
+/* Receive and dispatch what has arrived: frames handled. When nothing has arrived since the
+ * previous call, first sleep (interrupt-driven card) until a frame comes or 100 ms pass. */
 int udp_poll(void);
 
 #endif

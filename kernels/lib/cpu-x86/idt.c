@@ -3,14 +3,17 @@
  *
  * The first 32 vectors are reserved for CPU exceptions (divide error, page fault, ...).
  * Every gate points at a tiny stub in vectors.S that records the vector number and jumps to
- * common code. The table has only these 32 entries: interrupts stay disabled for the whole
- * run, so no device interrupt vector (32 and up) is ever delivered.
+ * common code. Sixteen more (32-47) are for interrupts — a timer, a network card — whose
+ * provider installs its own entry code with cpu_set_interrupt_gate(); until then they are
+ * "not present", and the CPU never delivers them as long as interrupts stay disabled.
  */
 #include <stdint.h>
 
+#include "cpu.h"
 #include "x86_tables.h"
 
 #define EXCEPTION_VECTORS 32
+#define VECTORS (EXCEPTION_VECTORS + 16)
 #define DOUBLE_FAULT 8
 
 /* One 16-byte gate: a 64-bit handler address split in three, plus selector and type. */
@@ -24,24 +27,35 @@ struct idt_gate {
     uint32_t reserved;
 } __attribute__((packed));
 
-static struct idt_gate idt[EXCEPTION_VECTORS];
+static struct idt_gate idt[VECTORS];
 
 /* Present, ring 0, "interrupt gate": the CPU clears IF on entry, so handlers are not
  * themselves interrupted. */
 #define GATE_INTERRUPT 0x8e
 
+static void set_gate(int v, uint64_t handler)
+{
+    idt[v].offset_low = (uint16_t)handler;
+    idt[v].selector = KERNEL_CS;
+    idt[v].ist = (v == DOUBLE_FAULT) ? IST_DOUBLE_FAULT : 0;
+    idt[v].type_attr = GATE_INTERRUPT;
+    idt[v].offset_mid = (uint16_t)(handler >> 16);
+    idt[v].offset_high = (uint32_t)(handler >> 32);
+    idt[v].reserved = 0;
+}
+
+int cpu_set_interrupt_gate(uint8_t vector, cpu_entry_fn entry)
+{
+    if (vector < EXCEPTION_VECTORS || vector >= VECTORS)
+        return -1;
+    set_gate(vector, (uint64_t)(uintptr_t)entry);
+    return 0;
+}
+
 void idt_init(void)
 {
-    for (int v = 0; v < EXCEPTION_VECTORS; v++) {
-        uint64_t handler = exception_stubs[v];
-        idt[v].offset_low = (uint16_t)handler;
-        idt[v].selector = KERNEL_CS;
-        idt[v].ist = (v == DOUBLE_FAULT) ? IST_DOUBLE_FAULT : 0;
-        idt[v].type_attr = GATE_INTERRUPT;
-        idt[v].offset_mid = (uint16_t)(handler >> 16);
-        idt[v].offset_high = (uint32_t)(handler >> 32);
-        idt[v].reserved = 0;
-    }
+    for (int v = 0; v < EXCEPTION_VECTORS; v++)
+        set_gate(v, exception_stubs[v]);
 
     struct {
         uint16_t limit;

@@ -21,6 +21,7 @@
 #include "ipv4.h"
 #include "libc.h"
 #include "net/wire.h"
+#include "netdev.h"
 #include "telemetry.h"
 
 #define HANDLERS 4
@@ -30,6 +31,7 @@
 static uint32_t my_addr, netmask, gateway;
 static int started;
 static uint16_t next_id;
+static int busy; /* frames handled since the last ipv4_wait */
 static uint8_t out[ETH_MTU];
 
 static struct {
@@ -195,11 +197,29 @@ static void retry_parked(void)
     arp_request(parked.next_hop);
 }
 
+/*
+ * Sleep only after a whole turn of the application's loop found nothing: a loop may poll
+ * twice per turn (UDP and TCP), and the first poll may take every frame — the second must not
+ * then sleep on work the application has not done yet.
+ */
+void ipv4_wait(uint64_t deadline_ns)
+{
+    if (busy) {
+        busy = 0;
+        return;
+    }
+    if (parked.used && parked.asked_ns + PARK_RETRY_NS < deadline_ns)
+        deadline_ns = parked.asked_ns + PARK_RETRY_NS; /* wake to ask ARP again */
+    netdev_wait(deadline_ns);
+}
+
 int ipv4_poll(void)
 {
     if (!started)
         return 0;
     int frames = eth_poll();
+    if (frames > 0)
+        busy = 1;
     retry_parked();
     return frames;
 }

@@ -115,6 +115,7 @@ void tcp_send_reset(uint32_t ip, uint16_t local_port, uint16_t remote_port, uint
                     uint32_t ack, int with_ack);
 void tcp_output(struct tcb *c);
 void tcp_timers(void);
+uint64_t tcp_next_timer(void);
 void tcp_arm_timer(struct tcb *c);
 void tcp_release(struct tcb *c);
 void tcp_enter_time_wait(struct tcb *c);

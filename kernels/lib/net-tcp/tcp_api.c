@@ -128,5 +128,6 @@ int tcp_poll(void)
     int frames = ipv4_poll();
     tcp_timers();
     tcp_backlog_admit();
+    ipv4_wait(tcp_next_timer());
     return frames;
 }

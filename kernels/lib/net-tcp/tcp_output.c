@@ -184,6 +184,24 @@ void tcp_timers(void)
     }
 }
 
+/* When tcp_timers() next has work: the earliest deadline of any connection, and at least every
+ * 100 ms, so that the application's own time limits (httpd's idle_seconds) are looked at. */
+uint64_t tcp_next_timer(void)
+{
+    uint64_t next = clock_ns() + 100000000ull;
+    for (int i = 0; i < CONFIG_NET_TCP_CONNECTIONS; i++) {
+        const struct tcb *c = &tcp_conns[i];
+        uint64_t t = c->rto_deadline;
+        if (c->state == TCP_TIME_WAIT)
+            t = c->linger_until;
+        else if (c->state == TCP_FIN_WAIT_2)
+            t = c->heard_ns + FIN_WAIT_2_NS;
+        if (t && t < next)
+            next = t;
+    }
+    return next;
+}
+
 /* Enter TIME_WAIT: linger a moment to acknowledge a repeated FIN, then free the slot. */
 void tcp_enter_time_wait(struct tcb *c)
 {

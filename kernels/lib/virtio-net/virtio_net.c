@@ -13,14 +13,19 @@
  * negotiate none of those features, so the header is all zeros on the way out and ignored on
  * the way in; it is 10 bytes on a legacy device and 12 on a modern one.
  *
- * No interrupts: we ask the device not to raise them (VQ_AVAIL_F_NO_INTERRUPT) and poll the
- * used rings instead. With interrupts, an idle appliance could halt the CPU (`hlt`) between
- * packets and wake on the card's interrupt — less CPU burnt, at the price of an interrupt
- * controller driver, an interrupt handler and code that runs concurrently with the main loop.
+ * Two ways to learn that a frame arrived (the `mode` option):
+ *   poll       ask the device not to interrupt (VQ_AVAIL_F_NO_INTERRUPT) and look at the used
+ *              ring again and again: netdev_wait returns at once, the loop spins, and a host
+ *              core is busy even when nobody talks to the appliance;
+ *   interrupt  the receive queue raises the card's interrupt line, routed through the `irq`
+ *              interface; netdev_wait halts the CPU until it rings (or a deadline passes).
+ * Transmit completions never interrupt: a sent buffer is taken back lazily when the next frame
+ * goes out.
  */
 #include <stdint.h>
 
 #include "config.h"
+#include "irq.h"
 #include "libc.h"
 #include "netdev.h"
 #include "telemetry.h"
@@ -30,6 +35,11 @@
 #define RX_QUEUE 0
 #define TX_QUEUE 1
 #define BUF_SIZE 1536 /* virtio-net header + the largest frame, rounded up */
+#ifdef CONFIG_VIRTIO_NET_MODE_INTERRUPT
+#define INTERRUPTS 1
+#else
+#define INTERRUPTS 0
+#endif
 
 static volatile uint8_t *regs; /* the card's register window; NULL until found */
 static uint32_t hdr_len;       /* virtio-net header: 10 legacy, 12 modern */
@@ -86,7 +96,7 @@ static int setup_queue(uint32_t version, uint32_t index, struct virtqueue *q)
 {
     memset(q->mem, 0, sizeof *q->mem);
     q->last_used = 0;
-    q->mem->avail.flags = VQ_AVAIL_F_NO_INTERRUPT;
+    q->mem->avail.flags = (INTERRUPTS && index == RX_QUEUE) ? 0 : VQ_AVAIL_F_NO_INTERRUPT;
     wr(VMMIO_QUEUE_SEL, index);
     uint32_t max = rd(VMMIO_QUEUE_NUM_MAX);
     if (max < VQ_SIZE)
@@ -149,12 +159,17 @@ int netdev_init(void)
     tx_free_count = VQ_SIZE;
     for (int i = 0; i < 6; i++)
         mac[i] = regs[VMMIO_CONFIG + i];
+    /* microvm wires slot n's interrupt line to input irq_base + n of the I/O APIC. */
+    unsigned gsi = (unsigned)(CONFIG_VIRTIO_NET_IRQ_BASE + slot);
+    if (INTERRUPTS && irq_route(gsi) < 0)
+        goto fail;
     wr(VMMIO_STATUS, rd(VMMIO_STATUS) | VSTATUS_DRIVER_OK);
     notify(&rxq, RX_QUEUE);
 
-    char rec[96];
-    snprintf(rec, sizeof rec, "netdev slot=%d version=%u mac=%02x:%02x:%02x:%02x:%02x:%02x",
-             slot, version, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    char rec[112];
+    snprintf(rec, sizeof rec, "netdev slot=%d version=%u mac=%02x:%02x:%02x:%02x:%02x:%02x mode=%s",
+             slot, version, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+             INTERRUPTS ? "interrupt" : "poll");
     telemetry_write(rec);
     return 0;
 fail:
@@ -219,4 +234,22 @@ int netdev_receive(void *buf, size_t cap)
         notify(&rxq, RX_QUEUE);
     }
     return (int)n;
+}
+
+/*
+ * Sleep until a frame may have arrived, or until deadline_ns. The order matters: first lower
+ * the interrupt line (acknowledge what the device has signalled), then look at the used ring.
+ * A frame arriving after the look raises the line again — a new edge — and that interrupt waits
+ * in the APIC until irq_wait's `sti; hlt`, which it ends at once. Looking first and
+ * acknowledging second could swallow that edge and sleep with a frame waiting.
+ */
+void netdev_wait(uint64_t deadline_ns)
+{
+    if (!INTERRUPTS || !regs)
+        return; /* polling: the caller's loop comes straight back */
+    wr(VMMIO_INTERRUPT_ACK, rd(VMMIO_INTERRUPT_STATUS));
+    vq_barrier();
+    if (((volatile struct vq_used *)&rxq.mem->used)->idx != rxq.last_used)
+        return;
+    irq_wait(deadline_ns);
 }
