@@ -1,9 +1,9 @@
 """The microkernel: a tiny privileged kernel, every service a user-mode server reached by IPC.
 
-`Microkernel.place` places the components: the `boot` and `cpu` layers (with `microkernel-x86`) in
-ring 0, every other component a ring-3 *server* in an address space of its own, the
-application one more ring-3 domain, and a copy of each library (`crossing = false`) in every
-domain that uses it. This module makes that placement buildable:
+`Microkernel.place` places the components: the `boot` and `cpu` layers (with
+`microkernel-x86`) in ring 0, every other component a ring-3 *server* in an address space of
+its own, the application one more ring-3 domain, and a copy of each library
+(`crossing = false`) in every domain that uses it. This module makes that placement buildable:
 
 - each user domain is compiled with a rename header (`glue/<tag>/wb_<tag>.h`) that gives
   every interface function it defines or calls a name of its own (`user_printf`,

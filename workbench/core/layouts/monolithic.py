@@ -19,8 +19,8 @@ boundary the workbench generates
   the `syscall-x86` component indexes.
 
 The user domain (the application and its own copy of every `crossing = false` library, as
-`Monolithic.place` places it) is compiled a second time with a generated header, `wb_user.h`, that
-renames every interface function it defines or calls: `console_write` becomes
+`Monolithic.place` places it) is compiled a second time with a generated header, `wb_user.h`,
+that renames every interface function it defines or calls: `console_write` becomes
 `user_console_write` (a stub), `printf` becomes `user_printf` (the user copy of libc),
 `app_main` becomes `user_app_main`. So one link holds both domains without a clash, and the
 kernel's `app_main` (in `syscall-x86`) can start the process.
@@ -193,7 +193,7 @@ def syscalls(res: Resolution) -> list[Syscall]:
     number = SYS_EXIT + 1
     for name in crossing_interfaces(res):
         iface = cat.interfaces[name]
-        if not iface.crossing:  # a library the user domain lacks: layouts.py links it in
+        if not iface.crossing:  # a library the user domain lacks: place() links it in
             continue
         for fn in iface.functions:
             check_crossable(iface, fn)
