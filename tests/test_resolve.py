@@ -131,3 +131,24 @@ def test_exported_graph_boxes_the_protection_domains(catalogue, recipe, clusters
     # every component is drawn exactly once, boxed or (a library copy) not
     assert all(dot.count(f'  "{c.name}" [') == 1 for c in res.components)
     assert "cluster" not in to_dot(res)  # the terminal view lays out the plain graph
+
+
+def test_every_layout_of_the_registry_resolves_and_places_hello(catalogue):
+    """Resolution, placement and validation all come from the one registry of layouts."""
+    from workbench.core import layouts
+    from workbench.core.layouts.model import model_layouts
+    from workbench.core.model.errors import WorkbenchError
+
+    assert layouts.names()[0] == layouts.DEFAULT.name == Recipe("x", "hello").layout
+    assert sorted(layouts.names()) == sorted(layout.name for layout in layouts.ALL)
+    for layout in layouts.ALL:
+        res = resolve(Recipe(name="x", application="hello", layout=layout.name), catalogue)
+        if layout.component:  # the layout is the reason its component is there
+            assert res.included[layout.component].reason == layout.component_reason
+            assert res.graph.edges[ROOT, layout.component]["interface"] == f"layout {layout.name}"
+        placed = {n for d in layout.place(res) for n in d.components + d.libraries}
+        assert placed == set(res.names)  # every component runs somewhere
+    assert [m.layout for m in model_layouts(res)] == [layout.name for layout in layouts.ALL]
+    with pytest.raises(WorkbenchError, match="unknown layout 'exo'") as err:
+        resolve(Recipe(name="x", application="hello", layout="exo"), catalogue)
+    assert all(name in err.value.hint for name in layouts.names())
