@@ -11,7 +11,7 @@ import sys
 
 from workbench.core.model.errors import WorkbenchError
 
-from . import build, catalogue, compare, learn, run, ui
+from . import baseline, build, catalogue, compare, learn, run, ui
 from .common import EXIT_USER_ERROR, print_json
 
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workspace", help="a folder of your own components (overrides built-in ones)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (catalogue, build, run, compare, ui, learn):
+    for module in (catalogue, build, run, compare, baseline, ui, learn):
         module.add_commands(sub)
     return p
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
 
+from .baseline import add_linux_options, boot_linux, check_linux_options
 from .common import build_image, print_json, resolution_for
 
 
@@ -18,7 +19,10 @@ def cmd_boot(args) -> int:
     target = Path(args.target)
     machine = args.machine
     network = False
-    if target.suffix == ".elf":
+    check_linux_options(args)
+    if args.os == "linux":
+        image = None  # boot_linux prepares the kernel and the initramfs
+    elif target.suffix == ".elf":
         if not target.is_file():
             raise WorkbenchError("image not found", file=target,
                                  hint="build one with: workbench build RECIPE --out DIR")
@@ -44,9 +48,12 @@ def cmd_boot(args) -> int:
             sys.stdout.write(ev.text)
             sys.stdout.flush()
 
-    result = boot_image_sync(image, machine=machine or "microvm", timeout=args.timeout,
-                             forwards=forwards, network=network or bool(forwards),
-                             on_event=on_event)
+    if image is None:
+        result = boot_linux(args, forwards, on_event)
+    else:
+        result = boot_image_sync(image, machine=machine or "microvm", timeout=args.timeout,
+                                 forwards=forwards, network=network or bool(forwards),
+                                 on_event=on_event)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -73,4 +80,5 @@ def add_commands(sub) -> None:
     s.add_argument("--out")
     s.add_argument("--toolchain", default="zig")
     s.add_argument("--json", action="store_true")
+    add_linux_options(s)
     s.set_defaults(fn=cmd_boot)

@@ -29,12 +29,16 @@ class Appliance:
     """One booted image with forwards [(proto, guest_port)] to free host ports."""
 
     def __init__(self, image: Path, forwards: list[tuple[str, int]], machine: str = "microvm",
-                 watchdog: float = 600.0, extra_args: list[str] | None = None):
+                 watchdog: float = 600.0, extra_args: list[str] | None = None,
+                 memory_mb: int = 128, net: str | None = None):
         self.image = Path(image)
         self.forwards = [Forward(proto, free_port(proto), guest) for proto, guest in forwards]
         self.machine = machine
         self.watchdog = watchdog
         self.extra_args = list(extra_args or [])
+        self.net = net  # "user", "passt", or None for the run's default (see passt.py)
+        self.memory_mb = memory_mb
+        self._run: QemuRun | None = None
         self.ready = threading.Event()
         self.ready_ms: float | None = None
         self.records: list[str] = []
@@ -63,7 +67,9 @@ class Appliance:
         self._stop = asyncio.Event()
         run = QemuRun(self.image, machine=self.machine, timeout=self.watchdog,
                       forwards=self.forwards, network=not self.extra_args,
-                      on_event=self._on_event, extra_args=self.extra_args)
+                      on_event=self._on_event, extra_args=self.extra_args,
+                      memory_mb=self.memory_mb, net=self.net)
+        self._run = run
         async with run:
             stop = asyncio.create_task(self._stop.wait())
             done = asyncio.create_task(run.wait())
@@ -93,6 +99,12 @@ class Appliance:
             raise WorkbenchError(f"{self.image.name} did not become ready within "
                                  f"{ready_timeout:g} s", file=self.image, details=[str(detail)])
         return self
+
+    @property
+    def pid(self) -> int | None:
+        """QEMU's process id while it runs (to read its memory and CPU time)."""
+        proc = getattr(self._run, "_proc", None)
+        return proc.pid if proc is not None and proc.returncode is None else None
 
     def alive(self) -> bool:
         return not self._ended.is_set()

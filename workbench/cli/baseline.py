@@ -1,0 +1,139 @@
+"""The Linux baseline: `boot RECIPE --os linux` (through `run.py`) and `baseline RECIPE`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from workbench.core.model.errors import WorkbenchError
+
+from .common import build_image, print_json, resolution_for
+
+
+def check_linux_options(args) -> None:
+    """--kernel and --initrd belong to the Linux guest."""
+    if args.os != "linux" and (args.kernel or args.initrd):
+        raise WorkbenchError("--kernel and --initrd are the Linux guest's files",
+                             key="--kernel" if args.kernel else "--initrd",
+                             hint="add --os linux to boot the Linux baseline")
+
+
+def boot_linux(args, forwards, on_event):
+    """`boot RECIPE --os linux`: the recipe's service in a Linux guest, like a unikernel."""
+    from workbench.core.baseline.guest import boot_guest_sync, prepare_guest  # QEMU's machinery
+
+    res = resolution_for(argparse.Namespace(recipe=args.target, workspace=args.workspace))
+    quiet = args.json
+
+    def progress(what: str) -> None:
+        if not quiet:
+            print(f"  {what}", file=sys.stderr)
+
+    guest = prepare_guest(res, args.kernel, args.initrd, on_progress=progress)
+    if args.machine:
+        guest = dataclasses.replace(guest, machine=args.machine)
+    if not quiet:
+        print(f"recipe {res.recipe.name} as a Linux guest: kernel {guest.kernel}, "
+              f"initramfs {guest.initrd} ({guest.image_bytes:,} bytes)", file=sys.stderr)
+        if guest.service and guest.service.proto and not any(
+                f.guest_port == guest.service.port for f in forwards):
+            print(f"  (no forward to guest port {guest.service.port}: ready is the guest's own "
+                  "record, not a client's answer)", file=sys.stderr)
+    return boot_guest_sync(res, guest, forwards, args.timeout, on_event)
+
+
+def add_linux_options(parser) -> None:
+    """The options `boot` takes for the Linux guest."""
+    parser.add_argument("--os", choices=["unikernel", "linux"], default="unikernel",
+                        help="boot the recipe as a unikernel (default) or its Linux baseline")
+    parser.add_argument("--kernel", metavar="FILE", help="the Linux guest's kernel (bzImage)")
+    parser.add_argument("--initrd", metavar="FILE", help="the Linux guest's initramfs")
+
+
+# --------------------------------------------------------------------------- baseline
+
+ROWS = (  # key, label, what a ratio above 1 means
+    ("image_bytes", "image files (bytes)", "smaller"),
+    ("memory_mib", "least guest memory (MiB)", "less memory"),
+    ("ready_ms", "boot to first answer (ms)", "sooner"),
+    ("rss_mib", "QEMU peak RSS (MiB)", "less host memory"),
+    ("throughput_per_s", "answers/s, 16 in flight", "more answers"),
+    ("idle_cpu_pct", "idle CPU (% of a core)", "less CPU when idle"),
+)
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
+
+
+def reading(data: dict, key: str, better: str) -> str:
+    """One line saying what a row shows."""
+    ratio = data["ratios"].get(key)
+    if ratio is None:
+        if data["unikernel"][key] == 0 and data["linux"][key]:
+            return f"the unikernel: none measured, Linux {_figure(data['linux'][key])}"
+        return "not measured for this recipe"
+    if ratio >= 1:
+        return f"the unikernel: {ratio:,.1f}× {better}"
+    return f"Linux: {1 / ratio:,.1f}× {better}"
+
+
+def baseline_table(data: dict) -> str:
+    lines = [f"{data['recipe']} ({data['application']}) on {data['machine']}, "
+             f"medians of {data['runs']} interleaved runs", ""]
+    head = f"{'measure':28} {'unikernel':>12} {'Linux':>14} {'ratio':>9}  reading"
+    lines += [head, "-" * len(head)]
+    for key, label, better in ROWS:
+        ratio = data["ratios"].get(key)
+        lines.append(f"{label:28} {_figure(data['unikernel'][key]):>12} "
+                     f"{_figure(data['linux'][key]):>14} "
+                     f"{(f'{ratio:,.1f}×' if ratio else '—'):>9}  {reading(data, key, better)}")
+    lines += ["", "the paper (Madhavapeddy et al., ASPLOS 2013):"]
+    lines += [f"  {label}: {data['paper'][key]}" for key, label, _better in ROWS
+              if data["paper"].get(key)]
+    return "\n".join(lines)
+
+
+def cmd_baseline(args) -> int:
+    from workbench.core.baseline.guest import prepare_guest  # QEMU's machinery
+    from workbench.core.baseline.measure import measure_baseline
+
+    res = resolution_for(argparse.Namespace(recipe=args.recipe, workspace=args.workspace))
+
+    def progress(what, done=None, total=None) -> None:
+        if not args.json:
+            count = f"[{done + 1}/{total}] " if total and done is not None and done < total else ""
+            print(f"  {count}{what}", file=sys.stderr)
+
+    built = build_image(argparse.Namespace(out=args.out, toolchain=args.toolchain,
+                                           json=args.json), res)
+    guest = prepare_guest(res, args.kernel, args.initrd, on_progress=progress)
+    result = measure_baseline(res, built.image, guest, runs=args.runs, timeout=args.timeout,
+                              memory_search=not args.no_memory_search, on_progress=progress)
+    data = result.to_dict()
+    if args.json:
+        print_json(data)
+    else:
+        print(baseline_table(data))
+    return 0
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("baseline", help="the recipe as a unikernel and as a Linux guest, "
+                                        "measured side by side")
+    s.add_argument("recipe", metavar="RECIPE")
+    s.add_argument("--runs", type=int, default=3, help="interleaved runs (medians are shown)")
+    s.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds a guest may take to answer its first client")
+    s.add_argument("--no-memory-search", action="store_true",
+                   help="skip the search for the least guest memory (it boots each system "
+                        "several times)")
+    s.add_argument("--kernel", metavar="FILE", help="the Linux guest's kernel (bzImage)")
+    s.add_argument("--initrd", metavar="FILE", help="the Linux guest's initramfs")
+    s.add_argument("--out")
+    s.add_argument("--toolchain", default="zig")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_baseline)
