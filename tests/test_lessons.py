@@ -12,8 +12,8 @@ from rich.cells import cell_len
 
 from tests.conftest import REPO, run_cli
 from workbench.core.learn import lessons as L
-from workbench.core.learn.textrender import wrap_text
 from workbench.core.learn.progress import Progress, current_language
+from workbench.core.learn.textrender import wrap_text
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
 

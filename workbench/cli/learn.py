@@ -156,7 +156,8 @@ def cmd_exercise_list(args) -> int:
 
 
 def cmd_exercise_start(args) -> int:
-    from workbench.core.learn.grading import find_exercise, start_exercise  # see cmd_exercise_list
+    # imported here: see cmd_exercise_list
+    from workbench.core.learn.grading import find_exercise, start_exercise
 
     ex = find_exercise(args.name)
     folder, copied = start_exercise(ex, _workspace(args))
@@ -171,7 +172,8 @@ def cmd_exercise_start(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from workbench.core.learn.grading import find_exercise, format_report, grade  # see cmd_exercise_list
+    # imported here: see cmd_exercise_list
+    from workbench.core.learn.grading import find_exercise, format_report, grade
 
     progress = _progress()
     lang = _lesson_lang(args, progress)
