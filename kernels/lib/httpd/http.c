@@ -314,7 +314,7 @@ static void serve_file(struct http_response *r, const struct request *q, const s
 /* "/docs?x=1" -> "Location: /docs/?x=1": the same query, the folder's own URL. */
 static void redirect(struct http_response *r, const struct request *q, const char *path, size_t n)
 {
-    static char location[HTTP_PATH_MAX + 256];
+    char location[HTTP_PATH_MAX + 256]; /* copied into the head below, so the stack will do */
     const char *query = q->target.v;
     while (query < q->target.v + q->target.n && *query != '?')
         query++;
