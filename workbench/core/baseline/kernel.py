@@ -100,6 +100,7 @@ def fetch_kernel(on_progress=None) -> LinuxKernel:
     found = _unpacked(cache)
     if found is not None:
         return found
+    _tool("apt-get")  # the first thing missing on a machine without apt
     dpkg = _tool("dpkg-deb")
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix=".fetch-") as tmp:
