@@ -18,6 +18,10 @@ import dns.message
 import dns.query
 import pytest
 
+from workbench.core.build.pipeline import build_recipe
+from workbench.core.run.appliance import Appliance
+from workbench.core.run.passt import passt_path
+
 from .conftest import appliance_fixture, process_pids
 
 pytestmark = pytest.mark.qemu
@@ -28,9 +32,23 @@ def web(tmp_path_factory):
     yield from appliance_fixture("httpd", [("tcp", 80)], tmp_path_factory)
 
 
+# Both network back-ends where installed. TCP goes through user networking only: the passt
+# Debian 12 ships crashes on the first forwarded TCP connection (see core/run/passt.py).
+NETS = ["user"] + (["passt"] if passt_path() else [])
+
+
 @pytest.fixture(scope="module")
-def dns_server(tmp_path_factory):
-    yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)
+def dns_image(tmp_path_factory):
+    return build_recipe("dns", tmp_path_factory.mktemp("dns-load")).image
+
+
+@pytest.fixture(scope="module", params=NETS)
+def dns_server(request, dns_image):
+    app = Appliance(dns_image, [("udp", 53)], net=request.param).start()
+    try:
+        yield app
+    finally:
+        app.stop()
 
 
 def get(app, path="/", timeout=10.0) -> int:
@@ -98,7 +116,13 @@ def test_fifty_clients_at_once_are_all_answered(web):
 
 # --------------------------------------------------------------------------- bursts
 
-def test_query_after_a_burst_of_junk_is_answered(dns_server):
+def test_query_after_a_burst_of_junk_is_answered(dns_server, request):
+    if dns_server.net == "passt":
+        # passt hands frames to QEMU only as fast as the emulated guest takes them (about
+        # 30 µs each under TCG), so the host's socket buffer in front of it (256 datagrams)
+        # overflows during a burst and drops the query with the junk: benchmarks/net.py counts it.
+        request.applymarker(pytest.mark.xfail(reason="passt: host socket buffer overflows",
+                                              strict=False))
     port = dns_server.port("udp", 53)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for i in range(400):
@@ -110,12 +134,20 @@ def test_query_after_a_burst_of_junk_is_answered(dns_server):
 
 # --------------------------------------------------------------------------- idle cost
 
-@pytest.mark.parametrize("which", ["dns_server", "web"])
-def test_an_idle_appliance_costs_almost_no_cpu(which, request):
-    app = request.getfixturevalue(which)
+def idle_share(app) -> float:
+    """The share of one host core QEMU used over 5 s while nobody talked to the appliance."""
     pid = qemu_pid(app)
     time.sleep(1.0)  # let earlier tests' connections finish and close
     before, t0 = cpu_seconds(pid), time.monotonic()
     time.sleep(5.0)
-    share = (cpu_seconds(pid) - before) / (time.monotonic() - t0)
+    return (cpu_seconds(pid) - before) / (time.monotonic() - t0)
+
+
+def test_an_idle_dns_appliance_costs_almost_no_cpu(dns_server):
+    share = idle_share(dns_server)
+    assert share < 0.10, f"QEMU used {share:.0%} of a core while the appliance was idle"
+
+
+def test_an_idle_web_appliance_costs_almost_no_cpu(web):
+    share = idle_share(web)
     assert share < 0.10, f"QEMU used {share:.0%} of a core while the appliance was idle"

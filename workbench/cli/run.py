@@ -53,6 +53,7 @@ def cmd_boot(args) -> int:
     else:
         result = boot_image_sync(image, machine=machine or "microvm", timeout=args.timeout,
                                  forwards=forwards, network=network or bool(forwards),
+                                 net=args.net,
                                  on_event=on_event)
     if args.json:
         print_json(result.to_dict())
@@ -77,6 +78,8 @@ def add_commands(sub) -> None:
     s.add_argument("--machine", choices=["microvm", "pc"], default=None)
     s.add_argument("--forward", action="append", metavar="PROTO:HOSTPORT:GUESTPORT",
                    help="forward 127.0.0.1:HOSTPORT to the guest (repeatable), e.g. udp:5353:53")
+    s.add_argument("--net", choices=["auto", "user", "passt"], default=None,
+                   help="network back-end: QEMU's user networking (slirp) or passt (default: auto)")
     s.add_argument("--out")
     s.add_argument("--toolchain", default="zig")
     s.add_argument("--json", action="store_true")

@@ -45,6 +45,7 @@ from qemu.qmp.events import EventListener
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.tools import find_qemu
 from workbench.core.run.machines import get_machine
+from workbench.core.run.passt import Passt, choose_net
 from workbench.core.run.status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from workbench.core.run.telemetry import LineSplitter, Record, parse_record
 
@@ -256,12 +257,18 @@ class QemuRun:
         accel: str | None = None,
         extra_args=(),
         start_paused: bool = False,
+        net: str | None = None,
     ):
         self.image = Path(image)
         self.machine = get_machine(machine)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.forwards = [f if isinstance(f, Forward) else parse_forward(str(f)) for f in forwards]
         self.network = network or bool(self.forwards)
+        # The network back-end: "user" (slirp, inside QEMU) or "passt" (a process of its own);
+        # see passt.py for what None and "auto" choose, and why.
+        self.net = choose_net(net) if self.network else "user"
+        self._passt: Passt | None = None
+        self._netdev = ""
         self.memory_mb = int(memory_mb or self.machine.memory_mib)
         self.on_event = on_event
         # TCG (pure emulation) by default: the same everywhere, KVM or not. "kvm:tcg" asks for
@@ -454,9 +461,10 @@ class QemuRun:
             "-mon", "chardev=qmp,mode=control",
         ]
         if self.network:
-            netdev = "user,id=net0"
-            for fwd in self.forwards:
-                netdev += "," + fwd.hostfwd()
+            if self._netdev:  # passt, which holds the forwards itself
+                netdev = self._netdev
+            else:
+                netdev = "user,id=net0" + "".join("," + f.hostfwd() for f in self.forwards)
             device = f"{self.machine.net_device},netdev=net0"
             if self.machine.net_device.endswith("-pci"):
                 device += ",romfile="  # no PXE option ROM: nothing here boots from the network
@@ -476,6 +484,9 @@ class QemuRun:
         self._qmp.register_listener(_QmpEvents(self._on_qmp_event))
         await self._qmp.start_server(sock["qmp"])
 
+        if self.network and self.net == "passt":
+            self._passt = Passt(self.forwards, _death_signal_preexec())
+            self._netdev = await self._passt.start()
         self.command = self._build_command(qemu, sock)
         self._t0 = time.monotonic()
         try:
@@ -757,6 +768,8 @@ class QemuRun:
 
     async def _cleanup(self) -> None:
         self._kill()
+        if self._passt is not None:
+            await self._passt.stop()
         if self._proc is not None and self._proc.returncode is None:
             try:
                 await asyncio.wait_for(self._proc.wait(), 2.0)
