@@ -27,7 +27,6 @@ from typing import Any
 
 from workbench.core.learn.material import default_workspace, lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language, home_dir
-from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown, wrap_text
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
@@ -530,7 +529,12 @@ def step_lines(lesson: Lesson, progress: Progress, lang: str) -> list[str]:
 
 
 def render_lesson(lesson: Lesson, lang: str, progress: Progress | None = None,
-                  width: int = TEXT_WIDTH) -> str:
+                  width: int | None = None) -> str:
+    """The lesson's text and its steps as terminal text, `width` cells wide (default 80)."""
+    # imported here: the renderer (rich, markdown-it) adds 18 ms to `workbench lessons`
+    from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown, wrap_text
+
+    width = width or TEXT_WIDTH
     progress = progress or Progress(Path(os.devnull))
     heading = "Steps" if lang != "ja" else "ステップ"
     steps = "\n".join("\n".join(wrap_text(ln, width, "", "       "))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from markdown_it import MarkdownIt
 from rich.cells import cell_len
 
 TEXT_WIDTH = 80
@@ -89,9 +90,6 @@ def join_wide_lines(text: str) -> str:
 
 def render_markdown(text: str, width: int = TEXT_WIDTH, lang: str = "en") -> str:
     """Lesson Markdown as plain terminal text at `width` cells (wide characters count two)."""
-    # imported here: markdown-it adds 15 ms to `workbench lessons`, which renders no text
-    from markdown_it import MarkdownIt
-
     page = _Page(width, lang)
     for tok in MarkdownIt("commonmark").enable("table").parse(text):
         handler = getattr(page, f"_on_{tok.type}", None)
