@@ -2,11 +2,12 @@
 
 A pane is told about the session (`refresh_from`) when the recipe, the resolution or the last
 build changes, and takes the focus when its tab is shown (`focus_default`). The app keeps no
-table of panes: it asks each one.
+per-screen table of what to refresh or focus: it asks each pane.
 
-`Pane` is a mixin, listed first: `class GraphPane(Pane, Vertical)`. Textual styles a widget by
-its first Textual base class, so each pane keeps the container it is built on (a `Vertical`, a
-`VerticalScroll`) with that container's style and keys.
+`Pane` is a mixin, not a widget, listed first: `class GraphPane(Pane, Vertical)`. Textual takes
+a widget's CSS type names from its chain of widget base classes, which skips the mixin, so each
+pane keeps the container it is built on (a `Vertical`, a `VerticalScroll`) with that
+container's style and keys.
 """
 
 from __future__ import annotations
