@@ -213,3 +213,25 @@ def test_baseline_json_has_every_key(linux_cache):
     assert set(data["ratios"]) == keys
     assert data["ratios"]["image_bytes"] > 1  # a kernel and an initramfs outweigh hello
     assert not qemu_pids(f"{linux_cache}/initramfs/hello-")
+
+
+# --------------------------------------------------------------------------- lesson 14
+
+def test_lesson_14_checks_the_learners_own_saved_baseline(tmp_path, monkeypatch):
+    from workbench.core.baseline.record import result_path, save_result
+    from workbench.core.learn import lessons as L
+    from workbench.core.learn.progress import Progress
+
+    monkeypatch.setenv("WB_HOME", str(tmp_path))
+    lesson, progress = L.find_lesson("14"), Progress.load(tmp_path / "progress.json")
+    _, result = L.check_step(lesson, progress, step_id="dns-baseline")
+    assert result.status == "fail" and "workbench baseline dns" in " ".join(result.details)
+    ratios = {"image_bytes": 100.0, "memory_mib": 30.0, "ready_ms": 150.0, "rss_mib": 6.0,
+              "throughput_per_s": 0.4, "idle_cpu_pct": None}
+    save_result({"recipe": "dns", "ratios": ratios})
+    assert result_path("dns").is_file()
+    _, result = L.check_step(lesson, progress, step_id="dns-baseline")
+    assert result.status == "fail" and any("throughput_per_s: 0.4×" in d for d in result.details)
+    save_result({"recipe": "dns", "ratios": {**ratios, "throughput_per_s": 2.0}})
+    _, result = L.check_step(lesson, progress, step_id="dns-baseline")
+    assert result.status == "pass", result

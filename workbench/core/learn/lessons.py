@@ -32,7 +32,7 @@ from workbench.core.model.manifest import Table, read_toml
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 
-CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz")
+CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz", "baseline")
 SCREENS = ("graph", "memory", "compare", "run")
 LESSON_DIR_RE = re.compile(r"^(\d\d)-([a-z0-9-]+)$")
 
@@ -69,6 +69,7 @@ class Check:
     question: dict[str, str] = field(default_factory=dict)
     choices: dict[str, list[str]] = field(default_factory=dict)
     answer_sha256: str | None = None
+    at_least: dict[str, float] = field(default_factory=dict)  # baseline: ratio per measure
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _load_check(t: Table) -> Check:
     t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
                   "options", "dropped", *EXPECT_KEYS, "timeout", "forwards",
                   "client", "query", "args", "path", "max_bytes", "max_memory_bytes", "question",
-                  "choices", "answer_sha256"})
+                  "choices", "answer_sha256", "at_least"})
     kind = t.get("kind", str)
     if kind not in CHECK_KINDS:
         near = did_you_mean(kind, CHECK_KINDS)
@@ -154,6 +155,7 @@ def _load_check(t: Table) -> Check:
     c.path = t.get("path", str, "/")
     c.max_bytes = t.get("max_bytes", int, None)
     c.max_memory_bytes = t.get("max_memory_bytes", int, None)
+    c.at_least = {k: float(v) for k, v in t.get("at_least", dict, {}).items()}
     if c.client not in (None, "dig", "http"):
         raise t.error("client", f"unknown client '{c.client}'", hint="valid: dig, http")
     if kind != "quiz" and not c.recipe:
@@ -374,6 +376,17 @@ def _check_size(c: Check, ctx: CheckContext) -> CheckResult:
         f"ロード部分 {result.loadable_bytes} バイト、メモリ上 {result.memory_bytes} バイト"))
 
 
+def _check_baseline(c: Check, ctx: CheckContext) -> CheckResult:
+    """The learner's own saved `workbench baseline` result shows the step's ratios."""
+    from workbench.core.baseline.record import unmet  # reads one JSON file
+
+    problems = unmet(c.recipe, c.at_least)
+    if problems:
+        return CheckResult("fail", ctx.text("your baseline does not show it yet",
+                                            "あなたのベースラインではまだ示されていません"), problems)
+    return CheckResult("pass", ctx.text("your own measurement shows it", "あなた自身の測定で示されました"))
+
+
 def _query_guest(c: Check, port: int) -> str:
     """Talk to the guest from the host while it runs; the answer is appended to the output."""
     # imported here: 25 ms on `workbench lessons`, for the few steps that query a guest
@@ -475,6 +488,8 @@ def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
             return _check_build(c, ctx)
         if c.kind == "size":
             return _check_size(c, ctx)
+        if c.kind == "baseline":
+            return _check_baseline(c, ctx)
         return _check_boot(c, ctx)
     except SkipCheck as e:
         return CheckResult("skip", str(e))
