@@ -83,7 +83,7 @@ def test_started_copy_is_the_builtin_with_the_starter_laid_over(ex, tmp_path):
 @pytest.mark.qemu
 @pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
 def test_reference_full_marks_and_starter_below(ex, tmp_path):
-    ref = G.grade(ex, tmp_path / "empty-workspace", out_dir=tmp_path / "ref")
+    ref = G.grade(ex, tmp_path / "empty-workspace", out_dir=tmp_path / "ref", reference=True)
     assert ref.graded == "reference"
     assert ref.full_marks, G.format_report(ref)
 
@@ -97,6 +97,73 @@ def test_reference_full_marks_and_starter_below(ex, tmp_path):
     assert failed and all(c.transcript and c.transcript.is_file() for c in failed)
     assert "console" in failed[0].transcript.read_text()
     assert not _my_qemus(), "no QEMU outlives a grade"
+
+
+# ------------------------------------------------------------------ no submission
+
+
+def _no_submission(ws, env, name="bump"):
+    """Grade NAME in ws through the command line; the JSON report, checked to score nothing."""
+    r = run_cli("grade", name, "--workspace", str(ws), "--json", env=env)
+    assert r.returncode == 1, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["graded"] == "nothing" and data["score"] == 0 and not data["full_marks"]
+    assert data["total"] == G.find_exercise(name).total and data["runs"] == {}
+    assert all(not c["passed"] and c["earned"] == 0 for c in data["checks"])
+    assert all(c["problems"][0].startswith("no submission found at ") for c in data["checks"])
+    text = run_cli("grade", name, "--workspace", str(ws), env=env)
+    assert text.returncode == 1 and "score: 0/" in text.stdout
+    assert "no submission found at " in text.stdout and "Traceback" not in text.stderr
+    return data["submission"], text.stdout
+
+
+@pytest.mark.parametrize("where", ["bump-work/alloc-bump", "alloc-bump/alloc-bump", "alloc-bmp"])
+def test_misplaced_copy_is_no_submission(tmp_path, _private_home, where):
+    """A copy in a folder named differently, or one level too deep, is not graded as the
+    reference (which would read as full marks): 0, naming where it looked and what it found."""
+    ws = tmp_path / "ws"
+    G.start_exercise(G.find_exercise("bump"), tmp_path / "elsewhere")
+    (ws / where).parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(tmp_path / "elsewhere" / "alloc-bump", ws / where)
+    sub, text = _no_submission(ws, {"WB_HOME": str(_private_home)})
+    assert sub == {"found": False, "looked_for": str(ws / "alloc-bump" / "component.toml"),
+                   "nearest": str(ws / where / "bump.c")}
+    assert f"nearest file found: {ws / where / 'bump.c'}" in text
+    assert not (_private_home / "progress.json").exists() or \
+        "bump" not in json.loads((_private_home / "progress.json").read_text()).get("exercises", {})
+
+
+def test_file_one_level_too_deep_in_the_component_is_no_submission(tmp_path, _private_home):
+    ws = tmp_path / "ws"
+    folder, _ = G.start_exercise(G.find_exercise("bump"), ws)
+    (folder / "src").mkdir()
+    shutil.move(folder / "bump.c", folder / "src" / "bump.c")
+    sub, _ = _no_submission(ws, {"WB_HOME": str(_private_home)})
+    assert sub == {"found": False, "looked_for": str(folder / "bump.c"),
+                   "nearest": str(folder / "src" / "bump.c")}
+
+
+def test_empty_folder_is_no_submission(tmp_path, _private_home):
+    ws = tmp_path / "empty"
+    ws.mkdir()
+    sub, text = _no_submission(ws, {"WB_HOME": str(_private_home)})
+    assert sub == {"found": False, "looked_for": str(ws / "alloc-bump" / "component.toml"),
+                   "nearest": None}
+    assert "nothing of this exercise is in the workspace" in text
+
+
+def test_another_exercises_workspace_is_no_submission(tmp_path, _private_home):
+    """A workspace with the freelist exercise started and finished gives bump nothing."""
+    ws = tmp_path / "ws"
+    folder, _ = G.start_exercise(G.find_exercise("freelist"), ws)
+    shutil.copyfile(KERNELS / "lib" / "alloc-freelist" / "freelist.c", folder / "freelist.c")
+    sub, _ = _no_submission(ws, {"WB_HOME": str(_private_home)})
+    assert sub["looked_for"] == str(ws / "alloc-bump" / "component.toml") and sub["nearest"] is None
+
+
+def test_grading_without_a_workspace_needs_the_reference_asked_for():
+    with pytest.raises(WorkbenchError, match="no workspace given"):
+        G.grade(G.find_exercise("bump"), None)
 
 
 def test_start_never_overwrites_work(tmp_path):
@@ -177,7 +244,8 @@ def test_cli_grade_syntax_error_json_and_exit_status(tmp_path, _private_home):
     assert "score: 0/10" in r.stdout
 
     # the untouched reference: full marks, exit status 0, JSON an LMS can read
-    r = run_cli("grade", "bump", "--workspace", str(tmp_path / "nothing-here"), "--json", env=env)
+    r = run_cli("grade", "bump", "--workspace", str(tmp_path / "nothing-here"), "--reference",
+                "--json", env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
     assert data["graded"] == "reference" and data["score"] == data["total"] == 10
@@ -248,7 +316,7 @@ def test_network_run_boots_once_for_all_its_queries(tmp_path, monkeypatch):
     real_start = Appliance.start
     monkeypatch.setattr(Appliance, "start", lambda self, *a, **k: starts.append(1) or real_start(self, *a, **k))
     ex = G.find_exercise("name-decoding")
-    report = G.grade(ex, tmp_path / "empty", out_dir=tmp_path / "out")
+    report = G.grade(ex, tmp_path / "empty", out_dir=tmp_path / "out", reference=True)
     assert report.full_marks, G.format_report(report)
     assert len(starts) == 1 < sum(len(c.queries) for c in ex.checks)
     assert report.runs["server"]["status"] == "stopped"

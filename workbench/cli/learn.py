@@ -182,7 +182,8 @@ def cmd_grade(args) -> int:
     say = None if args.json else (lambda text: print(f"  {text}", file=sys.stderr))
     try:
         report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
-                       toolchain=args.toolchain, lang=lang, on_progress=say)
+                       toolchain=args.toolchain, lang=lang, on_progress=say,
+                       reference=args.reference)
     except FileNotFoundError as e:
         raise WorkbenchError(f"{e.filename} disappeared while it was being graded",
                              file=e.filename, hint="the workspace changed during grading; "
@@ -252,7 +253,9 @@ def add_commands(sub) -> None:
     s = sub.add_parser("grade", help="build and boot the tests of an exercise; score it")
     s.add_argument("name")
     s.add_argument("--workspace", default=argparse.SUPPRESS,
-                   help="where your copy is (no copy there: the reference is graded)")
+                   help="where your copy is (no copy there: no submission, score 0)")
+    s.add_argument("--reference", action="store_true",
+                   help="grade the built-in component instead of a copy (tests an exercise)")
     s.add_argument("--out", help="folder for transcripts and grade.json")
     s.add_argument("--toolchain", default="zig")
     s.add_argument("--lang")

@@ -15,7 +15,9 @@ the TODOs, and runs `workbench grade NAME`. Grading builds one test kernel per r
 exercise.toml with the learner's component in place of the built-in one, boots each in QEMU,
 and scores every check by regular expressions on the console and the telemetry (and by the
 run's exit status). A failed check keeps its console transcript in a file. A workspace with no
-copy of the component grades the built-in reference, which must score full marks: that is how
+copy of the component is no submission: it scores 0, and the report names the path looked for
+and the nearest file found (`submission.py`). The built-in reference is graded only when asked
+(`reference=True`, `workbench grade NAME --reference`), and must score full marks: that is how
 a teacher tests an exercise.
 
 A run with `forwards` is booted as an appliance instead: once it is ready, every check of
@@ -41,6 +43,7 @@ from workbench.core.layouts import DEFAULT_LAYOUT
 from workbench.core.learn.dnsclient import DnsQuery, ask, query_wire
 from workbench.core.learn.material import lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import home_dir
+from workbench.core.learn.submission import Submission, find_submission
 from workbench.core.model.catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.files import atomic_write_text
@@ -328,12 +331,13 @@ class CheckOutcome:
 class GradeReport:
     exercise: str
     component: str
-    graded: str  # "workspace" or "reference"
+    graded: str  # "workspace", "reference" or "nothing" (no submission found)
     source: Path
     checks: list[CheckOutcome]
     build_errors: dict[str, dict] = field(default_factory=dict)  # run -> BuildError.to_dict()
     runs: dict[str, dict] = field(default_factory=dict)  # run -> status, timings
     out_dir: Path | None = None
+    submission: Submission | None = None  # where the workspace's copy was looked for
 
     @property
     def score(self) -> int:
@@ -352,14 +356,16 @@ class GradeReport:
                 "source": str(self.source), "score": self.score, "total": self.total,
                 "full_marks": self.full_marks, "checks": [c.to_dict() for c in self.checks],
                 "build_errors": self.build_errors, "runs": self.runs,
-                "out_dir": str(self.out_dir) if self.out_dir else None}
+                "out_dir": str(self.out_dir) if self.out_dir else None,
+                "submission": self.submission.to_dict() if self.submission else None}
 
 
 def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, str, Path]:
-    """The built-in catalogue, the learner's copy of the one component, and the test apps."""
+    """The built-in catalogue, the learner's copy of the one component (none: the reference),
+    and the test apps."""
     cat = load_catalogue()
     graded, source = "reference", cat.component(ex.component).directory
-    if workspace is not None and (Path(workspace) / ex.component / "component.toml").is_file():
+    if workspace is not None:
         comp = load_component(Path(workspace) / ex.component, origin="workspace")
         if comp.name != ex.component:
             raise WorkbenchError(f"the component in {comp.directory} is named '{comp.name}', "
@@ -401,18 +407,42 @@ class _TestRuns:
 
 def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = None,
           toolchain: str = "zig", lang: str = "en",
-          on_progress: Callable[[str], None] | None = None) -> GradeReport:
-    """Build and boot every test run of `ex`; score its checks. Learner mistakes never raise."""
-    say = on_progress or (lambda text: None)
-    cat, graded, source = grading_catalogue(ex, workspace)
+          on_progress: Callable[[str], None] | None = None,
+          reference: bool = False) -> GradeReport:
+    """Build and boot every test run of `ex`; score its checks. Learner mistakes never raise.
+
+    The learner's copy in `workspace` is graded; with none there the grade is 0 and the report
+    says where it looked. `reference=True` grades the built-in component instead."""
+    if workspace is None and not reference:
+        raise WorkbenchError(f"grading {ex.name}: no workspace given",
+                             hint="name the workspace, or ask for the built-in reference")
     out_dir = _fresh_out_dir(ex, workspace, out_dir)
+    submission = None
+    if not reference:
+        submission = find_submission(Path(workspace), ex.component, ex.files)
+        if not submission.found:
+            return _no_submission(ex, submission, out_dir, lang)
+    say = on_progress or (lambda text: None)
+    cat, graded, source = grading_catalogue(ex, None if reference else workspace)
     tests = _TestRuns()
     for run in ex.runs.values():
         if any(c.run == run.name for c in ex.checks):
             _build_and_boot(ex, run, cat, out_dir, toolchain, say, tests)
     outcomes = [_score(ex, check, tests, out_dir, lang) for check in ex.checks]
     report = GradeReport(ex.name, ex.component, graded, source, outcomes, tests.build_errors,
-                         tests.info, out_dir)
+                         tests.info, out_dir, submission)
+    atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+def _no_submission(ex: Exercise, submission: Submission, out_dir: Path, lang: str) -> GradeReport:
+    """Nothing to grade: every check scores 0 with the reason; nothing is built or booted."""
+    why = submission.message()
+    outcomes = [CheckOutcome(c.name, c.points, 0, False, c.run, [why], None,
+                             c.description.get(lang) or c.description.get("en", ""))
+                for c in ex.checks]
+    report = GradeReport(ex.name, ex.component, "nothing", submission.looked_for, outcomes,
+                         out_dir=out_dir, submission=submission)
     atomic_write_text(out_dir / "grade.json", json.dumps(report.to_dict(), indent=2) + "\n")
     return report
 
@@ -513,6 +543,8 @@ def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str
 def format_report(report: GradeReport) -> str:
     """The text a learner reads: one line per check, the compiler's words on a build error."""
     lines = [f"grading {report.exercise} ({report.graded}: {report.source})"]
+    if report.submission is not None and not report.submission.found:
+        lines.append(report.submission.message())
     shown: set[str] = set()
     for run, err in report.build_errors.items():
         key = json.dumps(err.get("diagnostics"), sort_keys=True)
@@ -533,7 +565,7 @@ def format_report(report: GradeReport) -> str:
     for c in report.checks:
         mark = "PASS" if c.passed else "FAIL"
         lines.append(f"  {mark}  {c.name:<{width}}  {c.earned:>2}/{c.points}")
-        if not c.passed:
+        if not c.passed and report.graded != "nothing":  # its one reason is said above
             for p in c.problems[:3]:
                 lines.append(f"          {p}")
             if c.transcript:

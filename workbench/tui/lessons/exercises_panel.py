@@ -93,7 +93,8 @@ def report_text(report: dict, lang: str = "en") -> Text:
     out.append(f"score {score}/{total}", style)
     if report.get("full_marks"):
         out.append("  — full marks", "green")
-    what = "your copy" if report.get("graded") == "workspace" else "the built-in reference"
+    what = {"workspace": "your copy", "reference": "the built-in reference"}.get(
+        report.get("graded"), "nothing, no submission found")
     out.append(f"   (graded {what}: {report.get('source', '')})\n", "dim")
     shown: set[str] = set()
     for run, err in (report.get("build_errors") or {}).items():
@@ -440,7 +441,7 @@ class ExercisesPanel(Widget):
         self.grading = ex.name
         self.query_one("#exercise-grade-button", Button).disabled = True
         where = "your copy" if (self.copy_dir(ex) / "component.toml").is_file() else \
-            "the built-in reference (you have not started this exercise)"
+            "nothing: you have not started this exercise"
         self._set_status(f"grading '{ex.name}' ({where}): building and booting the test "
                          "kernels …")
         self._grade(ex, self.lang)
