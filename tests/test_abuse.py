@@ -406,3 +406,73 @@ def test_site_manifest_asking_for_too_many_generated_bytes(tmp_path):
     assert r.returncode == 2, r.text
     assert "error: site/site.toml:3 [generated.bytes]: the generated files would make the site " \
            "larger than 67,108,864 bytes (64.0 MiB)" in r.stderr, r.stderr
+
+
+# --------------------------------------------------------------------------- 2. zone file
+
+ZONE_HEAD = ("$ORIGIN example.org.\n$TTL 3600\n@ IN SOA ns1 admin 1 7200 3600 1209600 300\n"
+             "@ IN NS ns1\nns1 IN A 10.0.0.1\n")
+
+
+def _dns_recipe(tmp_path: Path, zone: str) -> None:
+    (tmp_path / "dns.toml").write_text(
+        f'name = "dns"\napplication = "dns"\n\n[options.dns]\nzone = {json.dumps(zone)}\n')
+
+
+@pytest.mark.parametrize("zone, message", [
+    ("/dev/zero", "the zone file /dev/zero is a device, not a regular file"),
+    ("pipe.zone", "the zone file pipe.zone is a FIFO (named pipe), not a regular file"),
+    ("huge.zone", "the zone file huge.zone is 1,073,741,824 bytes (1024.0 MiB); the limit is "
+                  "16,777,216 bytes (16.0 MiB)"),
+])
+def test_zone_file_that_is_not_a_small_regular_file(tmp_path, zone, message):
+    if zone == "pipe.zone":
+        os.mkfifo(tmp_path / zone)
+    elif zone == "huge.zone":
+        with open(tmp_path / zone, "wb") as f:  # 1 GiB, sparse
+            f.truncate(1 << 30)
+    _dns_recipe(tmp_path, zone)
+    r = run_abuse(tmp_path, "build", "dns.toml", "--out", "out", may_write=("out",), timeout=30)
+    assert r.returncode == 2, r.text
+    assert message in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("line, message", [
+    ("@ IN MX 1² mail", ":6: MX preference '1²' is not a number from 0 to 65535"),
+    ('@ IN TXT "\\²²²"', ":6: escape \\²²² is not \\DDD"),
+    ("www -5 IN A 10.0.0.2", ":6: '-5' is not a valid TTL\n  hint: a TTL is a whole number of "
+                             "seconds from 0 to 2147483647"),
+    ("@ IN TXT " + " ".join(['"' + "a" * 255 + '"'] * 300),
+     ":6: TXT record of 76800 bytes\n  hint: a record's data is at most 65535 bytes"),
+    ("a\u200db IN A 10.0.0.2", ":6: owner name 'a\u200db' is not a valid internationalised name"),
+])
+def test_zone_line_errors(tmp_path, line, message):
+    (tmp_path / "bad.zone").write_text(ZONE_HEAD + line + "\n")
+    _dns_recipe(tmp_path, "bad.zone")
+    r = run_abuse(tmp_path, "build", "dns.toml", "--out", "out", may_write=("out",))
+    assert r.returncode == 2, r.text
+    assert f"error: bad.zone{message}" in r.stderr, r.stderr
+
+
+def test_zone_with_a_byte_order_mark_and_an_international_name(tmp_path):
+    from workbench.core.build.generators.zonefile import load_zone, name_to_wire
+
+    (tmp_path / "ok.zone").write_bytes(("\ufeff" + ZONE_HEAD + "日本 IN A 10.0.0.7\n").encode())
+    zone = load_zone(tmp_path / "ok.zone")
+    (record,) = [r for r in zone.records if r.rdata == "10.0.0.7"]
+    assert record.owner == "xn--wgv71a.example.org."
+    assert name_to_wire(record.owner) == b"\x0axn--wgv71a\x07example\x03org\x00"
+
+
+# --------------------------------------------------------------------------- 3. silent data loss
+
+def test_zone_larger_than_the_appliance_tables(tmp_path):
+    names = "".join(f"h{i} IN A 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n" for i in range(70000))
+    (tmp_path / "big.zone").write_text(ZONE_HEAD + names)
+    _dns_recipe(tmp_path, "big.zone")
+    r = run_abuse(tmp_path, "build", "dns.toml", "--out", "out", may_write=("out",), timeout=300)
+    assert r.returncode == 2, r.text
+    assert "error: big.zone: the zone has 70,002 names; the DNS appliance holds at most 65,535" \
+        in r.stderr, r.stderr
+    assert "hint: its tables count them in 16 bits" in r.stderr
+    assert not (tmp_path / "out" / "dns.elf").exists()
