@@ -53,21 +53,22 @@ def read_regular(path: Path, limit: int, what: str, key: str | None = None,
     A FIFO, a device (`/dev/zero`) or a folder is refused without reading from it; so is a
     file over the limit, before it is read (`why` says where the limit comes from)."""
     where = dict(file=file if file is not None else path, key=key, line=line)
+    what = what if file is None else f"{what} {path}"  # the path is named once
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
-        raise WorkbenchError(f"the {what} {path} cannot be read: {e.strerror}", **where) from None
+        raise WorkbenchError(f"the {what} cannot be read: {e.strerror}", **where) from None
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise WorkbenchError(f"the {what} {path} is {kind_of(st.st_mode)}, not a regular file",
+            raise WorkbenchError(f"the {what} is {kind_of(st.st_mode)}, not a regular file",
                                  hint=f"name a regular file of at most {figure(limit)}", **where)
         if st.st_size > limit:
-            raise WorkbenchError(f"the {what} {path} is {figure(st.st_size)}; the limit is "
+            raise WorkbenchError(f"the {what} is {figure(st.st_size)}; the limit is "
                                  f"{figure(limit)}", hint=why, **where)
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise WorkbenchError(f"the {what} {path} grew past the limit of {figure(limit)} "
+        raise WorkbenchError(f"the {what} grew past the limit of {figure(limit)} "
                              "while it was read", **where)
     return data
 

@@ -103,7 +103,7 @@ def _check_url(url: str, where: Path, line: int | None = None) -> None:
 def _read_site_file(p: Path, folder: Path) -> bytes:
     """A file of the site: a regular file whose real path is inside the site folder."""
     if not is_inside(p, folder):
-        raise WorkbenchError(f"{p} leads to {os.path.realpath(p)}, outside the site folder",
+        raise WorkbenchError(f"a link to {os.path.realpath(p)}, outside the site folder",
                              file=p, hint="the site serves only regular files inside its "
                                           "folder: copy the file in instead of linking to it")
     return read_regular(p, SITE_LIMIT, "site file", why=SITE_LIMIT_WHY)
