@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Footer
 
 from workbench.core.layouts.model import model_layouts, request_path
 from workbench.core.model.catalogue import load_catalogue
@@ -167,6 +168,45 @@ async def test_option_errors_appear_beside_the_field(tmp_path):
         await pilot.pause()
         assert str(app.query_one("#err-heap_kib").render()) == ""
         assert app.session.recipe.options["alloc-freelist"]["heap_kib"] == 512
+
+
+@async_test
+async def test_text_fields_keep_screen_keys_out_and_let_the_learner_leave(tmp_path):
+    """Keys typed into an option never switch screens or build; Escape leaves the field, Enter
+    keeps the value and leaves; the footer names the field meanwhile."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.query("#opt-greeting"), what="the options form")
+        field = app.query_one("#opt-greeting")
+        field.focus()
+        await pilot.pause()
+        hint = app.query_one("#field-hint")
+        assert hint.display and "editing greeting" in str(hint.render())
+        assert "Esc leaves" in str(hint.render())
+        assert not app.query_one(Footer).display
+        await pilot.press("end", "6", "c", "r", "b", "?", "x")
+        await pilot.pause()
+        assert field.value.endswith("6crb?x")
+        assert app.query_one("#tabs").active == "assemble"
+        assert app.session.build is None and len(app.screen_stack) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not field.has_focus and app.focused is not None
+        assert not hint.display and app.query_one(Footer).display
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.query_one("#tabs").active == "graph",
+                       what="the Graph screen")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.query_one("#tabs").active == "assemble",
+                       what="the Assemble screen")
+        field.focus()
+        await pilot.pause()
+        assert field.cursor_position == len(field.value), "focusing must not select it all"
+        field.value = "Hi"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not field.has_focus
+        assert app.session.recipe.options["hello"]["greeting"] == "Hi"
 
 
 @async_test

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -39,6 +40,7 @@ from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderCh
 from .pane import Pane
 from .run.pane import RunPane
 from .session import Session
+from .widgets.field import FieldEditing, FieldHint
 from .widgets.totals_bar import TotalsBar
 
 # (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
@@ -101,6 +103,7 @@ class WorkbenchApp(App):
             for i, (sid, title, _, pane) in enumerate(SCREENS):
                 with TabPane(f"{i + 1} {title}", id=sid):
                     yield pane.for_session(self.session, id=f"{sid}-pane")
+        yield FieldHint(id="field-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -113,6 +116,17 @@ class WorkbenchApp(App):
             self.notify(str(self.session.error), title="Cannot open the recipe",
                         severity="error", timeout=20)
         self.call_after_refresh(self._focus_pane, "assemble")
+
+    @on(FieldEditing)
+    def _field_editing(self, event: FieldEditing) -> None:
+        """While a text field has the focus, the footer names it and the ways out."""
+        if not self.main.query(FieldHint):
+            return
+        hint = self.main.query_one(FieldHint)
+        if event.hint is not None:
+            hint.update(event.hint)
+        hint.display = event.hint is not None
+        self.main.query_one(Footer).display = event.hint is None
 
     @property
     def main(self):
@@ -507,6 +521,11 @@ class WorkbenchApp(App):
 
     # ------------------------------------------------------------------ palette
 
+    def _on_compare(self, action: str) -> None:
+        """Show the Compare screen and run one of its actions (`measure`, `linux`)."""
+        self.action_show_screen("compare")
+        getattr(self.main.query_one(ComparePane), f"action_{action}")()
+
     def command_entries(self) -> list[tuple[str, str, object]]:
         """(title, help, callback) for every action; the command palette lists them all."""
         s = self.session
@@ -530,8 +549,9 @@ class WorkbenchApp(App):
              lambda: self.main.query_one(MemoryPane).action_pin()),
             ("Measure layouts", "Build and boot the recipe in all three layouts; "
              "sizes, privileged bytes, ready time, cycles per crossing (m on Compare)",
-             lambda: (self.action_show_screen("compare"),
-                      self.main.query_one(ComparePane).action_measure())),
+             partial(self._on_compare, "measure")),
+            ("vs Linux", "The recipe as a unikernel and as a Linux guest, measured side by side "
+             "as the paper did (l on Compare)", partial(self._on_compare, "linux")),
             ("Memory map: log/linear scale", "Switch how band heights are computed",
              lambda: self.main.query_one(MemoryPane).action_scale()),
             ("Memory map: colour by component/kind/domain", "Switch the band colours",

@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from ..messages import OptionChanged
+from ..widgets.field import FieldInput, leave_field
 
 
 def parse_value(spec, text: str):
@@ -73,9 +74,9 @@ class OptionsForm(Vertical):
                 field = Select([(c, c) for c in spec.choices], value=value, allow_blank=False,
                                id=wid, compact=True)
             else:
-                field = Input(str(value), id=wid, compact=True,
-                              placeholder=spec.valid_text(),
-                              classes="-text" if spec.type in ("string", "path") else "")
+                field = FieldInput(str(value), field_name=key, id=wid, compact=True,
+                                   placeholder=spec.valid_text(),
+                                   classes="-text" if spec.type in ("string", "path") else "")
             self.mount(Horizontal(Label(key, classes="option-name"), field,
                                   Static("", classes="option-error", id=f"err-{key}"),
                                   classes="option-row"))
@@ -116,6 +117,23 @@ class OptionsForm(Vertical):
             self._error(key, problem)
             return
         self._submit(key, value)
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        """Enter keeps a valid value and leaves the field; a wrong one keeps the focus."""
+        event.stop()
+        key = (event.input.id or "").removeprefix("opt-")
+        spec = self.specs.get(key)
+        if spec is None:
+            return
+        value, problem = parse_value(spec, event.value)
+        problem = problem or spec.problem(value)
+        if problem:
+            self._error(key, problem)
+            self.app.bell()
+            return
+        self._submit(key, value)
+        leave_field(event.input)
 
     @on(Switch.Changed)
     def _switched(self, event: Switch.Changed) -> None:

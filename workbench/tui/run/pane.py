@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, ProgressBar
 from ..messages import ShowSource
 from ..pane import Pane
 from ..session import human_bytes
+from ..widgets.field import FieldInput
 from ..widgets.source_view import SourceView
 from .boot_timeline import BootTimeline
 from .build_log import BuildLog
@@ -52,8 +53,9 @@ class RunPane(Pane, Vertical):
         with Horizontal(id="run-body"):
             with Vertical(id="run-console-col"):
                 yield ConsoleView(id="console")
-                yield Input(placeholder="type to the guest's serial console, Enter sends",
-                            id="guest-input", compact=True)
+                yield FieldInput(placeholder="type to the guest's serial console, Enter sends",
+                                 field_name="the guest's console", enter="Enter sends",
+                                 id="guest-input", compact=True)
             with Vertical(id="run-side"):
                 yield BuildLog(id="build-log")
                 yield DiagnosticList(id="diagnostics")

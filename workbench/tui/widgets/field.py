@@ -1,0 +1,82 @@
+"""Text fields that a learner can always get out of, and the footer line that says so.
+
+While a text field has the focus every printable key types into it, so the screens' one-key
+bindings (b, r, 1–6, ?) do not fire. The footer is replaced by a line naming the field and the
+two ways out ("editing greeting — Enter keeps, Esc leaves"): Escape always leaves the field,
+and what Enter does is the field's own (an option keeps the value and leaves; the guest's
+input line sends the line and stays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from ..pane import Pane
+
+
+@dataclass
+class FieldEditing(Message):
+    """A text field got (`hint` is its footer line) or lost (`hint` is None) the focus."""
+
+    hint: str | None
+
+
+def field_hint(name: str, enter: str) -> str:
+    return f"editing {name} — {enter}, Esc leaves · keys type into the field"
+
+
+def leave_field(field: Widget) -> None:
+    """Move the focus out of `field`: to the nearest focusable container around it, else to
+    where work on its screen starts, else nowhere (then the screen's keys work again)."""
+    for node in field.ancestors:
+        if isinstance(node, Widget) and node.focusable and node is not field:
+            node.focus()
+            return
+        if isinstance(node, Pane):
+            node.focus_default()
+            if field.has_focus:
+                field.screen.set_focus(None)
+            return
+    field.screen.set_focus(None)
+
+
+class FieldInput(Input):
+    """A one-line field with a name for the footer; Escape leaves it."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave the field", show=False, id="field-leave")]
+
+    def __init__(self, value: str = "", *, field_name: str, enter: str = "Enter keeps",
+                 **kw) -> None:
+        kw.setdefault("select_on_focus", False)  # Tab in, then a key, must not replace it all
+        super().__init__(value, **kw)
+        self.field_name = field_name
+        self.enter = enter
+
+    @property
+    def hint(self) -> str:
+        return field_hint(self.field_name, self.enter)
+
+    def _on_focus(self, event) -> None:
+        super()._on_focus(event)
+        self.post_message(FieldEditing(self.hint))
+
+    def _on_blur(self, event) -> None:
+        super()._on_blur(event)
+        self.post_message(FieldEditing(None))
+
+    def action_leave(self) -> None:
+        leave_field(self)
+
+
+class FieldHint(Static):
+    """The footer's stand-in while a text field has the focus."""
+
+    DEFAULT_CSS = """
+    FieldHint { dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1;
+                display: none; }
+    """
