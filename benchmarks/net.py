@@ -1,221 +1,300 @@
-"""Network appliance benchmark: DNS queries per second and latency, HTTP requests per second,
-boot to ready, image size. Medians over several boots; prints a table, or JSON with --json.
+"""Network appliance benchmark: throughput with requests in flight next to real servers, latency,
+the CPU an idle appliance costs, a crowd, a burst — interrupts against polling.
 
-    python benchmarks/net.py [--runs 3] [--seconds 2] [--json]
+    python benchmarks/net.py [--runs 3] [--seconds 5] [--idle-seconds 10] [--net user] [--json]
 
-Each run boots the DNS and the web appliance once (real QEMU, user-mode networking, port
-forwards on 127.0.0.1) and drives them with real clients from this process: a dnspython-built
-query over a plain UDP socket, one query in flight at a time (so latency is the round trip
-through QEMU's network back-end and the guest), and keep-alive HTTP/1.1 requests over
-http.client, plus one 1 MiB download. QEMU runs with TCG (no KVM), as everywhere in the
-workbench, so absolute numbers measure the emulator as much as the guest: compare runs on the
-same machine, not numbers across machines.
+Each run boots the DNS and the web appliance (real QEMU, TCG, port forwards on 127.0.0.1) built
+twice — `virtio-net` with `mode = "interrupt"` (the default) and `mode = "poll"` — and drives them
+with the field's own load tools:
 
-Baselines measured in the same run: the floor (QEMU booting a kernel that exits at once, as in
-benchmarks/boot.py) for boot to ready, and minimal servers on the host itself for the loads — a
-Python UDP socket that echoes each query back, and Python's http.server answering the same
-paths — so the ratios say what the emulated guest costs next to a host process doing nothing.
+- DNS: `dnsperf` with 16 queries in flight (and with 1, for latency), next to NSD on the host,
+  response rate limiting off (`rrl-ratelimit: 0`, else it drops most of a load test);
+- HTTP: `wrk` with 16 keep-alive connections, next to nginx on the host;
+- idle: the QEMU process's CPU time from /proc over `--idle-seconds` with nobody talking to it;
+- burst: 400 malformed datagrams, then one good query (answered within 3 s or not), 5 times;
+- crowd: 300 HTTP clients at once (each waits up to 30 s): how many were answered, median, worst.
+
+Host servers are one process each with one worker (the appliance has one virtual CPU), measured in
+the same run on the same machine; ratios compare against them. The Linux guest (NSD and nginx in a
+Linux guest on the same QEMU) plugs in at `linux_guest_figures`. QEMU's software emulation makes
+the appliances' absolute numbers a measure of the emulator as much as of the guest: compare
+figures from one run, not across machines.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import http.server
+import concurrent.futures
 import json
+import os
+import re
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import dns.message  # noqa: E402
+import dns.query  # noqa: E402
 
 from workbench.core.build.pipeline import build_recipe  # noqa: E402
 from workbench.core.model.errors import WorkbenchError  # noqa: E402
-from workbench.core.run.appliance import Appliance  # noqa: E402
+from workbench.core.run.appliance import Appliance, free_port  # noqa: E402
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-from boot import build_floor  # noqa: E402
-
-
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+RECIPES = REPO / "kernels" / "recipes"
+MODES = ("interrupt", "poll")
 
 
-def dns_load(port: int, seconds: float) -> dict:
-    wire = dns.message.make_query("www.example.org.", "A").to_wire()
-    latencies = []
-    lost = 0
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(1.0)
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            t = time.perf_counter()
-            s.sendto(wire, ("127.0.0.1", port))
+# --------------------------------------------------------------------------- images
+
+def recipe_with_mode(name: str, mode: str, folder: Path) -> Path:
+    """A copy of a built-in recipe with virtio-net's mode set, its data paths made absolute."""
+    text = (RECIPES / f"{name}.toml").read_text()
+    text = re.sub(r'= "data/', f'= "{RECIPES}/data/', text)
+    text = re.sub(r'^name = "[^"]*"', f'name = "{name}-{mode}"', text, count=1, flags=re.M)
+    path = folder / f"{name}-{mode}.toml"
+    path.write_text(text + f'\n[options.virtio-net]\nmode = "{mode}"\n')
+    return path
+
+
+def build_images(folder: Path, toolchain: str) -> dict:
+    images, sizes = {}, {}
+    for name in ("dns", "httpd"):
+        for mode in MODES:
+            built = build_recipe(str(recipe_with_mode(name, mode, folder)),
+                                 folder / f"{name}-{mode}", toolchain)
+            images[name, mode] = built.image
+            sizes[f"{name}-{mode}"] = built.loadable_bytes
+    return {"images": images, "loadable_bytes": sizes}
+
+
+# --------------------------------------------------------------------------- load tools
+
+def dnsperf(port: int, seconds: float, in_flight: int, folder: Path) -> dict:
+    queries = folder / "queries.txt"
+    queries.write_text("www.example.org A\nexample.org MX\nmail.example.org A\n")
+    out = subprocess.run(
+        ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(queries), "-q", str(in_flight),
+         "-l", str(seconds), "-t", "1"],
+        capture_output=True, text=True, timeout=seconds + 30).stdout
+
+    def number(label: str) -> float:
+        m = re.search(label + r":\s+([0-9.]+)", out)
+        return float(m.group(1)) if m else float("nan")
+
+    return {"qps": number("Queries per second"), "lost": number("Queries lost"),
+            "latency_ms": number(r"Average Latency \(s\)") * 1000}
+
+
+def wrk(port: int, seconds: float, connections: int = 16) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s",
+         f"http://127.0.0.1:{port}/index.html"],
+        capture_output=True, text=True, timeout=seconds + 30).stdout
+    m = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
+    return {"rps": float(m.group(1)) if m else float("nan"), "errors": errors.group(0) if errors else ""}
+
+
+# --------------------------------------------------------------------------- host servers
+
+class HostServer:
+    """NSD or nginx on the host, on a free port of 127.0.0.1, one worker, stopped on exit."""
+
+    def __init__(self, kind: str, folder: Path):
+        self.kind, self.folder, self.port = kind, folder / kind, free_port("tcp")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        f, p = self.folder, self.port
+        if self.kind == "nsd":
+            (f / "nsd.conf").write_text(
+                f"server:\n  ip-address: 127.0.0.1@{p}\n  port: {p}\n  server-count: 1\n"
+                f'  username: ""\n  chroot: ""\n  zonesdir: "{f}"\n  pidfile: "{f}/nsd.pid"\n'
+                f'  database: ""\n  zonelistfile: "{f}/zone.list"\n  xfrdfile: "{f}/xfrd.state"\n'
+                f'  xfrdir: "{f}"\n  logfile: "{f}/nsd.log"\n  verbosity: 0\n  rrl-ratelimit: 0\n'
+                "remote-control:\n  control-enable: no\n"
+                f'zone:\n  name: example.org\n  zonefile: "{RECIPES}/data/example.zone"\n')
+            return ["nsd", "-d", "-c", str(f / "nsd.conf")]
+        for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (f / d).mkdir(exist_ok=True)
+        (f / "nginx.conf").write_text(
+            f'daemon off;\nmaster_process off;\nworker_processes 1;\npid "{f}/nginx.pid";\n'
+            f'error_log "{f}/error.log";\nevents {{ worker_connections 1024; }}\n'
+            f"http {{\n  access_log off;\n  client_body_temp_path {f}/body;\n"
+            f"  proxy_temp_path {f}/proxy;\n  fastcgi_temp_path {f}/fastcgi;\n"
+            f"  uwsgi_temp_path {f}/uwsgi;\n  scgi_temp_path {f}/scgi;\n"
+            f"  server {{ listen 127.0.0.1:{p}; root {RECIPES}/data/site; }}\n}}\n")
+        return ["nginx", "-c", str(f / "nginx.conf"), "-p", str(f)]
+
+    def __enter__(self) -> "HostServer":
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        for _ in range(300):  # until it answers (at most 3 s)
             try:
-                s.recv(2048)
-            except socket.timeout:
-                lost += 1
-                continue
-            latencies.append((time.perf_counter() - t) * 1000)
-    return {"qps": len(latencies) / seconds, "p50_ms": percentile(latencies, 50),
-            "p99_ms": percentile(latencies, 99), "lost": lost}
+                if self.kind == "nginx":
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=0.2).read()
+                else:
+                    dns.query.udp(dns.message.make_query("example.org", "SOA"), "127.0.0.1",
+                                  port=self.port, timeout=0.2)
+                return self
+            except (OSError, dns.exception.Timeout):
+                time.sleep(0.01)
+        raise WorkbenchError(f"{self.kind} on the host did not start", file=self.folder)
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
 
 
-def http_load(port: int, seconds: float) -> dict:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    count = 0
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        conn.request("GET", "/index.html")
-        conn.getresponse().read()
-        count += 1
-    t = time.perf_counter()
-    conn.request("GET", "/files/random-1m.bin")
-    size = len(conn.getresponse().read())
-    big_s = time.perf_counter() - t
-    conn.close()
-    return {"rps": count / seconds, "mib_per_s": size / (1 << 20) / big_s}
+def linux_guest_figures(seconds: float, folder: Path) -> dict | None:
+    """The Linux guest: NSD and nginx in a Linux guest on the same QEMU machine, loaded with the
+    same dnsperf and wrk commands. Returns {"dns_qps": ..., "http_rps": ...}, or None while the
+    guest is not wired in here (`workbench baseline RECIPE` boots it)."""
+    return None
 
 
-class _EchoUDP(threading.Thread):
-    """The DNS baseline: answers each datagram with itself, as fast as Python can."""
+# --------------------------------------------------------------------------- appliance measures
 
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.running = True
-
-    def run(self) -> None:
-        while self.running:
-            try:
-                data, peer = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            self.sock.sendto(data, peer)
-
-    def close(self) -> None:
-        self.running = False
-        self.join(1)
-        self.sock.close()
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _baseline_http_server() -> http.server.ThreadingHTTPServer:
-    """The HTTP baseline: Python's http.server with keep-alive, same paths and sizes."""
-    index = (REPO / "kernels" / "recipes" / "data" / "site" / "index.html").read_bytes()
-    big = bytes(1 << 20)
+def idle_share(app: Appliance, seconds: float) -> float:
+    """The share of one host core QEMU uses while nobody talks to the appliance."""
+    time.sleep(0.5)
+    before, t0 = cpu_seconds(app.pid), time.monotonic()
+    time.sleep(seconds)
+    return (cpu_seconds(app.pid) - before) / (time.monotonic() - t0)
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs (40 ms)
 
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            body = index if self.path == "/index.html" else big
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
+def burst_answered(port: int, trials: int = 5) -> int:
+    answered = 0
+    for _ in range(trials):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            for i in range(400):
+                s.sendto(b"\xff" * (12 + i % 40), ("127.0.0.1", port))
+        try:
+            dns.query.udp(dns.message.make_query("www.example.org", "A"), "127.0.0.1",
+                          port=port, timeout=3)
+            answered += 1
+        except dns.exception.Timeout:
             pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+        time.sleep(0.5)
+    return answered
 
 
-def baseline_run(floor: Path, seconds: float) -> dict:
-    from workbench.core.run.qemu import boot_image_sync
+def crowd(port: int, clients: int = 300) -> dict:
+    def one(_):
+        t0 = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
+                r.read()
+            return time.monotonic() - t0
+        except OSError:
+            return None
 
-    out = {"floor_ms": boot_image_sync(floor, timeout=10).duration_ms}
-    echo = _EchoUDP()
-    echo.start()
-    try:
-        out.update({f"base_dns_{k}": v for k, v in dns_load(echo.port, seconds).items()})
-    finally:
-        echo.close()
-    server = _baseline_http_server()
-    try:
-        out.update({f"base_http_{k}": v
-                    for k, v in http_load(server.server_address[1], seconds).items()})
-    finally:
-        server.shutdown()
-        server.server_close()
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        times = [t for t in pool.map(one, range(clients)) if t is not None]
+    return {"answered": len(times), "median_s": statistics.median(times) if times else float("nan"),
+            "max_s": max(times) if times else float("nan")}
+
+
+def one_run(images: dict, args, folder: Path) -> dict:
+    out = {}
+    with HostServer("nsd", folder) as nsd:
+        out["nsd_qps"] = dnsperf(nsd.port, args.seconds, 16, folder)["qps"]
+    with HostServer("nginx", folder) as nginx:
+        out["nginx_rps"] = wrk(nginx.port, args.seconds)["rps"]
+    for mode in MODES:
+        with Appliance(images["dns", mode], [("udp", 53)], net=args.net) as app:
+            port = app.port("udp", 53)
+            out[f"dns_{mode}_idle"] = idle_share(app, args.idle_seconds)
+            out[f"dns_{mode}_qps16"] = dnsperf(port, args.seconds, 16, folder)["qps"]
+            one = dnsperf(port, args.seconds, 1, folder)
+            out[f"dns_{mode}_qps1"], out[f"dns_{mode}_latency_ms"] = one["qps"], one["latency_ms"]
+            out[f"dns_{mode}_burst"] = burst_answered(port)
+        with Appliance(images["httpd", mode], [("tcp", 80)], net=args.net) as app:
+            port = app.port("tcp", 80)
+            out[f"web_{mode}_idle"] = idle_share(app, args.idle_seconds)
+            out[f"web_{mode}_rps16"] = wrk(port, args.seconds)["rps"]
+            if mode == "interrupt" and args.crowd:
+                c = crowd(port)
+                out.update({f"crowd_{k}": v for k, v in c.items()})
+    linux = linux_guest_figures(args.seconds, folder)
+    if linux:
+        out.update({f"linux_{k}": v for k, v in linux.items()})
     return out
 
 
-def one_run(images: dict, seconds: float) -> dict:
-    out = baseline_run(images["floor"], seconds)
-    with Appliance(images["dns"], [("udp", 53)]) as app:
-        out["dns_ready_ms"] = app.ready_ms
-        out.update({f"dns_{k}": v for k, v in dns_load(app.port("udp", 53), seconds).items()})
-    with Appliance(images["httpd"], [("tcp", 80)]) as app:
-        out["httpd_ready_ms"] = app.ready_ms
-        out.update({f"http_{k}": v for k, v in http_load(app.port("tcp", 80), seconds).items()})
-    return out
+# --------------------------------------------------------------------------- report
+
+def table(m: dict, sizes: dict) -> list[tuple[str, str, str, str]]:
+    rows = [("loadable bytes, DNS / web", f"{sizes['dns-interrupt']:,} / {sizes['httpd-interrupt']:,}",
+             f"{sizes['dns-poll']:,} / {sizes['httpd-poll']:,}", "")]
+
+    def pair(label, key, fmt, base=None, base_label="", ratio=True):
+        i, p = m[key.format("interrupt")], m[key.format("poll")]
+        if base:
+            note = f"{base_label} {m[base]:{fmt}}: interrupt ×{i / m[base]:.2f}, poll ×{p / m[base]:.2f}"
+        else:
+            note = f"interrupt / poll ×{i / p:.2f}" if ratio and p else ""
+        rows.append((label, f"{i:{fmt}}", f"{p:{fmt}}", note))
+
+    pair("idle CPU, DNS (share of a core)", "dns_{}_idle", ".1%")
+    pair("idle CPU, web (share of a core)", "web_{}_idle", ".1%")
+    pair("DNS queries/s, 16 in flight (dnsperf)", "dns_{}_qps16", ",.0f", "nsd_qps", "NSD on the host")
+    pair("DNS queries/s, 1 in flight", "dns_{}_qps1", ",.0f")
+    pair("DNS latency, 1 in flight (ms)", "dns_{}_latency_ms", ".3f")
+    pair("HTTP requests/s, 16 keep-alive (wrk)", "web_{}_rps16", ",.0f", "nginx_rps", "nginx on the host")
+    pair("query answered after 400 junk datagrams (of 5)", "dns_{}_burst", ".0f", ratio=False)
+    if "crowd_answered" in m:
+        rows.append(("300 clients at once: answered in 30 s, median, worst",
+                     f"{m['crowd_answered']:.0f}, {m['crowd_median_s']:.1f} s, {m['crowd_max_s']:.1f} s",
+                     "", ""))
+    if "linux_dns_qps" in m:
+        rows.append(("Linux guest: DNS q/s, HTTP req/s", f"{m['linux_dns_qps']:,.0f}",
+                     f"{m['linux_http_rps']:,.0f}", ""))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=2.0, help="load duration per measurement")
+    ap.add_argument("--seconds", type=float, default=5.0, help="load duration per measurement")
+    ap.add_argument("--idle-seconds", type=float, default=10.0)
+    ap.add_argument("--net", choices=["auto", "user", "passt"], default=None)
+    ap.add_argument("--no-crowd", dest="crowd", action="store_false")
     ap.add_argument("--toolchain", default="zig", choices=["zig", "gcc"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     try:
         with tempfile.TemporaryDirectory(prefix="wb-netbench-") as tmp:
-            built = {n: build_recipe(n, Path(tmp) / n, args.toolchain) for n in ("dns", "httpd")}
-            images = {n: b.image for n, b in built.items()}
-            images["floor"] = build_floor(Path(tmp) / "floor", args.toolchain)
-            runs = [one_run(images, args.seconds) for _ in range(args.runs)]
+            built = build_images(Path(tmp), args.toolchain)
+            runs = [one_run(built["images"], args, Path(tmp)) for _ in range(args.runs)]
     except WorkbenchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    keys = runs[0].keys()
-    medians = {k: statistics.median(r[k] for r in runs if r[k] is not None) for k in keys}
-    report = {
-        "runs": args.runs, "seconds": args.seconds, "toolchain": args.toolchain,
-        "loadable_bytes": {n: b.loadable_bytes for n, b in built.items()},
-        "median": medians, "all": runs,
-    }
+    medians = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps({"runs": runs, "median": medians,
+                          "loadable_bytes": built["loadable_bytes"]}, indent=2))
         return 0
-    m = medians
-    rows = [
-        ("DNS image, loadable bytes", f"{built['dns'].loadable_bytes:,}", ""),
-        ("HTTP image, loadable bytes (1 MiB of it is the site)",
-         f"{built['httpd'].loadable_bytes:,}", ""),
-        ("DNS boot to ready (floor)", f"{m['dns_ready_ms']:.1f} ms",
-         f"{m['floor_ms']:.1f} ms  ×{m['dns_ready_ms'] / m['floor_ms']:.2f}"),
-        ("HTTP boot to ready (floor)", f"{m['httpd_ready_ms']:.1f} ms",
-         f"{m['floor_ms']:.1f} ms  ×{m['httpd_ready_ms'] / m['floor_ms']:.2f}"),
-        ("DNS queries/s, one in flight (host UDP echo)", f"{m['dns_qps']:.0f}",
-         f"{m['base_dns_qps']:.0f}  ×{m['dns_qps'] / m['base_dns_qps']:.2f}"),
-        ("DNS latency p50 / p99 (host UDP echo)",
-         f"{m['dns_p50_ms']:.3f} / {m['dns_p99_ms']:.3f} ms",
-         f"{m['base_dns_p50_ms']:.3f} / {m['base_dns_p99_ms']:.3f} ms"),
-        ("DNS queries lost", f"{m['dns_lost']:.0f}", ""),
-        ("HTTP requests/s, keep-alive (host http.server)", f"{m['http_rps']:.0f}",
-         f"{m['base_http_rps']:.0f}  ×{m['http_rps'] / m['base_http_rps']:.2f}"),
-        ("HTTP 1 MiB download (host http.server)", f"{m['http_mib_per_s']:.1f} MiB/s",
-         f"{m['base_http_mib_per_s']:.1f} MiB/s"),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"network appliances — medians of {args.runs} runs ({args.toolchain}, QEMU TCG); "
-          "baseline in the last column")
-    for name, value, base in rows:
-        print(f"  {name:<{width}}  {value:>22}  {base}")
+    rows = table(medians, built["loadable_bytes"])
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(f"network appliances — medians of {args.runs} runs (QEMU TCG, --net "
+          f"{args.net or 'auto'}); columns: interrupt, poll, baseline")
+    for name, a, b, c in rows:
+        print(f"  {name:<{w[0]}}  {a:>{w[1]}}  {b:>{w[2]}}  {c}")
     return 0
 
 
