@@ -217,6 +217,10 @@ def _exercise_problem(name: str, rec: dict) -> str | None:
             problem = _field_problem(f"exercise '{name}'", key, rec[key], types)
             if problem:
                 return problem
+    places = rec.get("workspaces", [])
+    if not isinstance(places, list) or not all(isinstance(w, str) for w in places):
+        return (f"exercise '{name}': 'workspaces' is {json.dumps(places)}, expected a list of "
+                "folders")
     return None
 
 
