@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from pathlib import Path
 
 from workbench.core.learn.lessons import (
@@ -18,6 +20,7 @@ from workbench.core.learn.lessons import (
 from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.files import atomic_write_text
 
 from .common import print_json
 
@@ -161,6 +164,9 @@ def cmd_exercise_start(args) -> int:
 
     ex = find_exercise(args.name)
     folder, copied = start_exercise(ex, _workspace(args))
+    unsaved = _remember_workspace(_progress(), ex.name, _workspace(args))
+    if unsaved:
+        print(f"warning: {unsaved}", file=sys.stderr)
     if not copied:
         print(f"{folder} already exists: your work there was left untouched")
     else:
@@ -171,17 +177,56 @@ def cmd_exercise_start(args) -> int:
     return 0
 
 
+def _own_workspace(args, progress, exercise: str) -> bool:
+    """Is the graded workspace the learner's own — their default one, or one where they
+    started this exercise? Only then is a best score recorded: grading a class's
+    workspaces leaves the grader's progress file alone."""
+    ws = getattr(args, "workspace", None)
+    if ws is None:
+        return True
+    ws = str(Path(ws).resolve())
+    return ws == str(default_workspace().resolve()) or \
+        ws in progress.exercises.get(exercise, {}).get("workspaces", [])
+
+
+def _remember_workspace(progress, exercise: str, workspace: Path) -> str | None:
+    """Note a workspace where the learner started an exercise (see _own_workspace)."""
+    rec = progress.exercises.setdefault(exercise, {})
+    known = rec.get("workspaces")
+    known = known if isinstance(known, list) else []
+    ws = str(workspace.resolve())
+    if ws in known or ws == str(default_workspace().resolve()):
+        return None
+    rec["workspaces"] = [*known, ws][-20:]
+    return progress.try_save()
+
+
+def _grade_format(args) -> str:
+    fmt = "json" if args.json else (args.format or "text")
+    if args.json and args.format not in (None, "json"):
+        raise WorkbenchError(f"--json and --format {args.format} ask for two formats",
+                             key="--format", hint="give one of them")
+    return fmt
+
+
 def cmd_grade(args) -> int:
+    if args.all:
+        return cmd_grade_all(args)
+    if not args.name:
+        raise WorkbenchError("which exercise?", key="NAME",
+                             hint="workbench grade NAME, or workbench grade --all SUBMISSIONS_DIR")
     # imported here: see cmd_exercise_list
     from workbench.core.learn.grading import find_exercise, format_report, grade
 
+    fmt = _grade_format(args)
     progress = _progress()
     lang = _lesson_lang(args, progress)
     ex = find_exercise(args.name)
     ws = _workspace(args)
-    say = None if args.json else (lambda text: print(f"  {text}", file=sys.stderr))
+    say = None if fmt != "text" else (lambda text: print(f"  {text}", file=sys.stderr))
+    started = time.monotonic()
     try:
-        report = grade(ex, ws, out_dir=Path(args.out) if args.out else None,
+        report = grade(ex, ws, out_dir=Path(args.out) if args.out and fmt != "gradescope" else None,
                        toolchain=args.toolchain, lang=lang, on_progress=say,
                        reference=args.reference)
     except FileNotFoundError as e:
@@ -189,16 +234,63 @@ def cmd_grade(args) -> int:
                              file=e.filename, hint="the workspace changed during grading; "
                              "grade again once your editor has finished saving") from None
     unsaved = None
-    if report.graded == "workspace":
+    if report.graded == "workspace" and _own_workspace(args, progress, ex.name):
         progress.record_grade(ex.name, report.score, report.total)
         unsaved = progress.try_save()
-    if args.json:
+    if fmt == "gradescope":
+        from workbench.core.learn.gradebook import gradescope_results
+
+        _write_out(args.out, json.dumps(gradescope_results(report, time.monotonic() - started),
+                                        indent=2, ensure_ascii=False) + "\n")
+        return 0  # the score is in the file; a low score is not the autograder's failure
+    if fmt == "json":
         print_json({**report.to_dict(), "progress_not_saved": unsaved})
     else:
         print(format_report(report))
     if unsaved:
         print(f"warning: the score was not recorded: {unsaved}", file=sys.stderr)
     return 0 if report.full_marks else 1
+
+
+def _write_out(out: str | None, text: str) -> None:
+    """`text` to the file `out` (atomically), or to standard output."""
+    if out:
+        atomic_write_text(Path(out), text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_grade_all(args) -> int:
+    """Every learner's workspace in SUBMISSIONS_DIR, graded for NAME (or every exercise)."""
+    from workbench.core.learn.gradebook import class_csv, class_rows, grade_class
+    from workbench.core.learn.grading import list_exercises
+
+    fmt = _grade_format(args)
+    if fmt == "gradescope" or args.reference or getattr(args, "workspace", None):
+        raise WorkbenchError("--all grades learners' workspaces only", key="--all",
+                             hint="leave out --format gradescope, --reference and --workspace")
+    if args.jobs < 1:
+        raise WorkbenchError(f"--jobs {args.jobs}: must be at least 1", key="--jobs")
+    lang = _lesson_lang(args, Progress.load())  # read only: nothing is recorded for others
+    names = [args.name] if args.name else [e.name for e in list_exercises()]
+
+    def done(i: int, count: int, g) -> None:
+        what = f"{g.score}/{g.total}" if g.graded != "nothing" else "no submission"
+        why = f"  {g.error}" if g.error else ""
+        print(f"[{i:>{len(str(count))}}/{count}] {g.learner}  {g.exercise}  {what}  "
+              f"({g.seconds:.1f} s){why}", file=sys.stderr, flush=True)
+
+    gradings = grade_class(Path(args.all), names, jobs=args.jobs, toolchain=args.toolchain,
+                           lang=lang, on_done=done)
+    table = class_csv(gradings, names)
+    if fmt == "json":
+        if args.out:
+            _write_out(args.out, table)
+        print_json({"exercises": names, "learners": class_rows(gradings, names),
+                    "gradings": [g.to_dict() for g in gradings]})
+    else:
+        _write_out(args.out, table)
+    return 0
 
 
 def add_commands(sub) -> None:
@@ -251,12 +343,19 @@ def add_commands(sub) -> None:
     t.set_defaults(fn=cmd_exercise_start)
 
     s = sub.add_parser("grade", help="build and boot the tests of an exercise; score it")
-    s.add_argument("name")
+    s.add_argument("name", nargs="?", help="the exercise (with --all: default every exercise)")
     s.add_argument("--workspace", default=argparse.SUPPRESS,
                    help="where your copy is (no copy there: no submission, score 0)")
     s.add_argument("--reference", action="store_true",
                    help="grade the built-in component instead of a copy (tests an exercise)")
-    s.add_argument("--out", help="folder for transcripts and grade.json")
+    s.add_argument("--all", metavar="SUBMISSIONS_DIR",
+                   help="grade every learner's workspace in this folder (one sub-folder each); "
+                        "a CSV summary, one row per learner, one column per exercise")
+    s.add_argument("--jobs", type=int, default=1, help="with --all: gradings at once")
+    s.add_argument("--format", choices=("text", "json", "gradescope"),
+                   help="gradescope: Gradescope's results.json")
+    s.add_argument("--out", help="folder for transcripts and grade.json; with --format "
+                                 "gradescope or --all: the file for results.json or the CSV")
     s.add_argument("--toolchain", default="zig")
     s.add_argument("--lang")
     s.add_argument("--json", action="store_true", help="the report as JSON, e.g. for an LMS")
