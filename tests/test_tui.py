@@ -521,3 +521,65 @@ async def test_console_handles_ansi_and_partial_lines(tmp_path):
         strip = console._strip(1)
         assert strip.text == "red text"
         assert "\x07" not in console._strip(2).text
+
+
+@async_test
+async def test_console_and_build_log_wrap_in_a_narrow_pane(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        console = app.query_one(ConsoleView)
+        pane = app.query_one(RunPane)
+        long_line = "$ /usr/bin/qemu-system-x86_64 -M microvm " + "-device x " * 12 + "END"
+        pane._pending += ["short\n", "\x1b[32m" + long_line + "\x1b[0m\n", "日本語" * 30 + "\n"]
+        pane.flush()
+        await pilot.pause()
+        width = console.scrollable_content_region.width
+        rows = [console.render_line(y).text for y in range(console.size.height)]
+        assert all(len(r) <= width for r in rows)
+        joined = "".join(r.rstrip() if i else r for i, r in enumerate(rows[1:6]))
+        assert long_line.replace(" ", "") in joined.replace(" ", "")
+        log = app.query_one("#build-log")
+        log.event("link", {"image": "/tmp/" + "x" * 90 + "/hello.elf"})
+        await pilot.pause()
+        texts = [strip.text for strip in log.lines]
+        assert texts[-1].rstrip().endswith("hello.elf")
+        assert all(len(t.rstrip()) <= log.scrollable_content_region.width for t in texts)
+
+
+@async_test
+async def test_first_output_time_shows_while_the_guest_runs(tmp_path):
+    app = make_app(tmp_path, recipe="hang", run_timeout=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        status = app.query_one(RunStatus)
+        console = app.query_one(ConsoleView)
+        await wait_for(pilot, lambda: console.lines and status.status == "running",
+                       timeout=90, what="output of a running guest")
+        assert status.first_output_ms is not None
+        assert "first output —" not in str(status.render())
+        await app.action_stop()
+        await wait_for(pilot, lambda: app.qemu_run is None, timeout=20, what="the stop")
+
+
+@async_test
+async def test_a_failed_build_clears_the_previous_run(tmp_path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(load_catalogue().components["hello"].directory, workspace / "hello")
+    app = make_app(tmp_path, workspace=workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        status = app.query_one(RunStatus)
+        await wait_for(pilot, lambda: status.status == "success", timeout=90, what="success")
+        console = app.query_one(ConsoleView)
+        assert console.lines and status.ready_ms is not None
+        c_file = workspace / "hello" / "hello.c"
+        c_file.write_text(c_file.read_text().replace("return 0", "return undeclared_thing", 1))
+        await pilot.press("b")
+        await wait_for(pilot, lambda: status.status == "build failed", timeout=90,
+                       what="the failed build")
+        assert not console.lines
+        assert status.first_output_ms is None and status.ready_ms is None
+        assert status.duration_ms is None and "timeline: no telemetry" in str(
+            app.query_one("#timeline").render())

@@ -1,4 +1,8 @@
-"""The build's log: one line per step (compile, cached, link) and the outcome."""
+"""The build's log: one line per step (compile, cached, link) and the outcome.
+
+Lines wrap at the pane's width (a long path folds onto the next row) and wrap again when the
+pane is resized, so a narrow Run screen shows every line whole.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,31 @@ class BuildLog(RichLog):
     """
 
     def __init__(self, **kw) -> None:
-        super().__init__(max_lines=5000, wrap=False, markup=False, highlight=False, **kw)
+        super().__init__(max_lines=5000, wrap=True, min_width=1, markup=False,
+                         highlight=False, **kw)
+        self.entries: list[Text] = []
+        self._wrapped_at = 0
+
+    def write(self, content, *args, **kw):
+        if isinstance(content, Text):
+            content.overflow = "fold"
+            self.entries.append(content)
+            del self.entries[:-5000]
+        return super().write(content, *args, **kw)
+
+    def clear(self):
+        self.entries = []
+        return super().clear()
+
+    def on_resize(self, event) -> None:
+        # RichLog's own handler (called too) writes what arrived before the size was known
+        width = self.scrollable_content_region.width
+        if self._size_known and width and width != self._wrapped_at:
+            self._wrapped_at = width
+            entries, self.entries = self.entries, []
+            super().clear()
+            for entry in entries:
+                self.write(entry)
 
     def event(self, kind: str, data: dict) -> None:
         if kind == "plan":

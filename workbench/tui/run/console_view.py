@@ -5,6 +5,11 @@ lines (keeping the unfinished last line open); nothing is styled until a row is 
 then its `Strip` is cached. ANSI colour escapes the guest prints become Rich styles
 (`Text.from_ansi`), and any other control characters are dropped instead of reaching the
 terminal. Callers batch: one `write()` per UI tick, not one per chunk.
+
+Long lines wrap at the view's width, as a terminal wraps them (by cells, not words: a console
+line is not prose), so a narrow pane shows whole lines. A row map (`_row_line`, `_row_seg`:
+which line and which piece of it each screen row shows) is extended as lines arrive and built
+again only when the width changes.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -24,14 +30,15 @@ CACHE_ROWS = 1024
 
 
 def visible_width(line: str) -> int:
-    return len(_ANSI.sub("", line))
+    """The cells `line` takes on screen (escapes and control characters take none)."""
+    return cell_len(_CONTROL.sub("", _ANSI.sub("", line).replace("\t", "    ")))
 
 
 class ConsoleView(ScrollView, can_focus=True):
     # The vertical scroll bar is always there: a console fills up within seconds, and the
     # moment a scroll bar appears the whole screen is laid out again (a visible stall).
     DEFAULT_CSS = """
-    ConsoleView { background: $background; overflow-y: scroll; }
+    ConsoleView { background: $background; overflow-y: scroll; overflow-x: hidden; }
     """
     BINDINGS = [
         Binding("end", "follow", "Follow", show=False, id="console-follow"),
@@ -43,17 +50,20 @@ class ConsoleView(ScrollView, can_focus=True):
         self.lines: list[str] = []
         self.max_lines = max_lines
         self._open = False  # the last line has not seen its newline yet
-        self._width = 0
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self.follow = True
+        self._wrap = 0  # the width the row map was built for
+        self._row_line: list[int] = []  # screen row -> index of its line
+        self._row_seg: list[int] = []  # screen row -> which piece of that line
 
     # ------------------------------------------------------------------ content
 
     def clear(self) -> None:
         self.lines.clear()
         self._open = False
-        self._width = 0
         self._cache.clear()
+        self._row_line.clear()
+        self._row_seg.clear()
         self.follow = True
         self.virtual_size = Size(0, 0)
         self.scroll_to(0, 0, animate=False)
@@ -65,27 +75,56 @@ class ConsoleView(ScrollView, can_focus=True):
             return
         text = text.replace("\r\n", "\n").replace("\r", "")
         parts = text.split("\n")  # the last part is the open tail ("" after a newline)
+        first_new = len(self.lines)
         if self._open and self.lines:
+            first_new -= 1
             self.lines[-1] += parts[0]
-            self._cache.pop(len(self.lines) - 1, None)
-            self._width = max(self._width, visible_width(self.lines[-1]))
+            self._cache.pop(first_new, None)
         else:
             self.lines.append(parts[0])
-            self._width = max(self._width, visible_width(parts[0]))
-        for part in parts[1:]:
-            self.lines.append(part)
-            w = visible_width(part)
-            if w > self._width:
-                self._width = w
+        self.lines.extend(parts[1:])
         self._open = True
         overflow = len(self.lines) - self.max_lines
-        if overflow > 0:
-            del self.lines[:overflow]
+        if overflow > 0:  # drop a tenth at once: the row map is built again once per tenth
+            del self.lines[:overflow + self.max_lines // 10]
             self._cache.clear()
-        self._grow(Size(self._width + 1, len(self.lines)))
+            self._wrap = 0  # line numbers moved: the row map is built again
+        else:
+            self._map_from(first_new)
+        self._update_size()
         if self.follow:
             self.scroll_end(animate=False, immediate=False, x_axis=False)
         self.refresh()
+
+    def _width_now(self) -> int:
+        return max(1, self.scrollable_content_region.width) if self.is_mounted else 80
+
+    def _map_from(self, first: int) -> None:
+        """Map the rows of lines `first`... (the rows of earlier lines stay as they are)."""
+        width = self._width_now()
+        if width != self._wrap:
+            self._wrap, first = width, 0
+        rows_line, rows_seg = self._row_line, self._row_seg
+        while rows_line and rows_line[-1] >= first:
+            rows_line.pop()
+            rows_seg.pop()
+        for index in range(first, len(self.lines)):
+            pieces = max(1, -(-visible_width(self.lines[index]) // width))
+            rows_line.extend([index] * pieces)
+            rows_seg.extend(range(pieces))
+
+    def _update_size(self) -> None:
+        if self._wrap != self._width_now():
+            self._map_from(0)
+        self._grow(Size(self._wrap, len(self._row_line)))
+
+    def on_resize(self) -> None:
+        if self.lines and self._wrap != self._width_now():
+            self._map_from(0)
+            self._grow(Size(self._wrap, len(self._row_line)))
+            if self.follow:
+                self.scroll_end(animate=False, immediate=False, x_axis=False)
+            self.refresh()
 
     def _grow(self, new: Size) -> None:
         """Set the virtual size without a layout of the whole screen when that is safe.
@@ -139,11 +178,11 @@ class ConsoleView(ScrollView, can_focus=True):
         return strip
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = y + scroll_y
+        row = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
-        if index >= len(self.lines):
+        if row >= len(self._row_line):
             return Strip.blank(width, self.rich_style)
-        strip = self._strip(index)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(
+        start = self._row_seg[row] * self._wrap
+        strip = self._strip(self._row_line[row])
+        return strip.crop_extend(start, start + width, self.rich_style).apply_style(
             self.rich_style)

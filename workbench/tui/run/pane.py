@@ -71,7 +71,15 @@ class RunPane(Pane, Vertical):
     # ------------------------------------------------------------------ build
 
     def begin_build(self) -> None:
+        """A new build starts a clean page: the last run's console, times and timeline go, so
+        nothing on screen belongs to another image than the one being built."""
         self.objects = self.done_objects = 0
+        self.run_id += 1  # late events of the previous run are ignored from now on
+        self._pending.clear()
+        self._records = []
+        self._records_dirty = True
+        self.query_one(ConsoleView).clear()
+        self.query_one(RunStatus).reset()
         log = self.query_one(BuildLog)
         log.clear()
         self.query_one(DiagnosticList).show([])
@@ -150,6 +158,10 @@ class RunPane(Pane, Vertical):
         kind = event.kind
         if kind == "console":
             self._pending.append(event.text)
+            st = self.query_one(RunStatus)
+            if st.first_output_ms is None:  # shown as soon as the guest speaks, not at the end
+                st.first_output_ms = event.t_ms
+                st.render_status()
         elif kind == "telemetry":
             self._records.append(event.record)
             self._records_dirty = True
