@@ -288,6 +288,19 @@ def test_recipe_name_is_one_safe_file_name(tmp_path, name):
     assert tree(tmp_path) == {"deep", "deep/er", "deep/er/mine.toml", "deep/er/home"}
 
 
+@pytest.mark.parametrize("out, message", [
+    ("afile", "error: afile [--out]: afile is a regular file, not a folder\n"
+              "  hint: name a folder for the build's files"),
+    ("/dev/full/x", "error: /dev/full/x: Not a directory"),
+])
+def test_build_out_that_cannot_be_a_folder(tmp_path, out, message):
+    (tmp_path / "afile").write_text("mine\n")
+    r = run_abuse(tmp_path, "build", "hello", "--out", out)
+    assert r.returncode == 2, r.text
+    assert message in r.stderr
+    assert (tmp_path / "afile").read_text() == "mine\n"
+
+
 def test_option_value_the_c_code_cannot_hold(tmp_path):
     (tmp_path / "mine.toml").write_text(
         'name = "mine"\napplication = "dns"\n\n[options.dns]\nzone = "z.zone"\n\n'

@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.paths import kind_of
+
 LOCK_NAME = ".lock"
 
 
@@ -31,6 +34,9 @@ def private_name(path: Path, suffix: str = ".tmp") -> Path:
 @contextmanager
 def output_lock(out: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the build lock of the folder `out` for the duration of the block."""
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"{out} is {kind_of(out.stat().st_mode)}, not a folder",
+                             file=out, key="--out", hint="name a folder for the build's files")
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
