@@ -583,3 +583,27 @@ async def test_a_failed_build_clears_the_previous_run(tmp_path):
         assert status.first_output_ms is None and status.ready_ms is None
         assert status.duration_ms is None and "timeline: no telemetry" in str(
             app.query_one("#timeline").render())
+
+
+@async_test
+async def test_option_names_and_errors_do_not_wrap_mid_word_at_80_columns(tmp_path):
+    app = make_app(tmp_path, recipe="selftest")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.select_component("selftest")
+        await pilot.pause()
+        label = next(lb for lb in app.query(".option-name")
+                     if str(lb.render()) == "sleep_tolerance_pct")
+        assert label.size.height == 1 and label.size.width >= len("sleep_tolerance_pct")
+        key = next(k for k, spec in app.query_one("#options").specs.items()
+                   if spec.type == "int" and spec.max is not None)
+        field = app.query_one(f"#opt-{key}")
+        field.value = str(app.query_one("#options").specs[key].max + 1)
+        await pilot.pause()
+        error = app.query_one(f"#err-{key}")
+        text = str(error.render())
+        assert error.display and "above the maximum" in text
+        # the message has the form's whole width: at most two rows, no row a lone word
+        assert error.size.height <= 2 and error.size.width > 40
+        field.value = "1"
+        await pilot.pause()
+        assert not error.display

@@ -30,13 +30,15 @@ class OptionsForm(Vertical):
     DEFAULT_CSS = """
     OptionsForm { height: auto; }
     OptionsForm .option-row { height: auto; }
-    OptionsForm .option-name { width: 16; padding: 0 1; }
+    OptionsForm .option-name { width: 16; padding: 0 1; text-wrap: nowrap; }
     OptionsForm Input { width: 16; }
     OptionsForm Input.-text { width: 1fr; max-width: 40; }
     OptionsForm Select { width: 20; }
-    OptionsForm .option-error { color: $error; width: 1fr; padding: 0 1; }
+    OptionsForm .option-error { color: $error; width: 1fr; padding: 0 1 0 2; display: none; }
     OptionsForm .option-doc { color: $text-muted; padding: 0 1 0 2; }
     """
+    # The error has a line of its own under the field: beside it, in a narrow pane, it was
+    # squeezed to one word per line. The names' column is as wide as the longest name.
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -53,7 +55,7 @@ class OptionsForm(Vertical):
         if name == self.component and name is not None:
             return
         self.component = name
-        for row in self.query(".option-row, .option-doc"):
+        for row in self.query(".option-row, .option-doc, .option-error"):
             row.remove()
         title = self.query_one("#options-title", Static)
         comp = cat.components.get(name) if cat and name else None
@@ -64,6 +66,7 @@ class OptionsForm(Vertical):
         title.update(f"[b]Options of {comp.name}[/b]")
         self.specs = dict(comp.options)
         self.values = {}
+        name_width = max(len(key) for key in comp.options) + 2
         for key, spec in comp.options.items():
             value = session.option_value(comp.name, key)
             self.values[key] = value
@@ -77,9 +80,10 @@ class OptionsForm(Vertical):
                 field = FieldInput(str(value), field_name=key, id=wid, compact=True,
                                    placeholder=spec.valid_text(),
                                    classes="-text" if spec.type in ("string", "path") else "")
-            self.mount(Horizontal(Label(key, classes="option-name"), field,
-                                  Static("", classes="option-error", id=f"err-{key}"),
-                                  classes="option-row"))
+            label = Label(key, classes="option-name")
+            label.styles.width = name_width
+            self.mount(Horizontal(label, field, classes="option-row"))
+            self.mount(Static("", classes="option-error", id=f"err-{key}", markup=False))
             doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default_text()})")
             self.mount(Static(doc, classes="option-doc", markup=False))
 
@@ -91,9 +95,11 @@ class OptionsForm(Vertical):
 
     def _error(self, key: str, problem: str | None) -> None:
         try:
-            self.query_one(f"#err-{key}", Static).update(f"✗ {problem}" if problem else "")
+            error = self.query_one(f"#err-{key}", Static)
         except NoMatches:
-            pass  # the form was rebuilt for another component meanwhile
+            return  # the form was rebuilt for another component meanwhile
+        error.update(f"✗ {problem}" if problem else "")
+        error.display = bool(problem)
 
     def _submit(self, key: str, value) -> None:
         spec = self.specs.get(key)
