@@ -7,16 +7,17 @@ import os
 from pathlib import Path
 
 from workbench.core.learn.progress import LANGUAGES, home_dir
+from workbench.core.model.catalogue import shipped_dir
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.manifest import Table
 
 
 def lessons_dir() -> Path:
-    """The lessons/ folder beside the package (WB_LESSONS overrides)."""
+    """The lessons/ folder (WB_LESSONS overrides; see shipped_dir)."""
     env = os.environ.get("WB_LESSONS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "lessons"
+    return shipped_dir("lessons")
 
 
 def default_workspace() -> Path:

@@ -7,6 +7,7 @@ own; a component there overrides the built-in one of the same name (that is how 
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,12 +26,22 @@ SOURCE_LIMIT = 4 << 20  # bytes in one source file: a component is read in one s
 SOURCE_SUFFIXES = (".c", ".S", ".s")
 
 
+def shipped_dir(name: str) -> Path:
+    """A top-level folder of the project (`kernels`, `lessons`): the package's data in an
+    installed wheel (`workbench/_data/<name>`, found through importlib.resources), else the
+    folder beside the package in a checkout."""
+    packaged = importlib.resources.files("workbench").joinpath("_data", name)
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / name
+
+
 def kernels_dir() -> Path:
-    """The built-in kernels/ folder (beside the package in a checkout; WB_KERNELS overrides)."""
+    """The built-in kernels/ folder (WB_KERNELS overrides; see shipped_dir)."""
     env = os.environ.get("WB_KERNELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "kernels"
+    return shipped_dir("kernels")
 
 
 @dataclass
