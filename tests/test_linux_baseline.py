@@ -235,3 +235,43 @@ def test_lesson_14_checks_the_learners_own_saved_baseline(tmp_path, monkeypatch)
     save_result({"recipe": "dns", "ratios": {**ratios, "throughput_per_s": 2.0}})
     _, result = L.check_step(lesson, progress, step_id="dns-baseline")
     assert result.status == "pass", result
+
+
+# --------------------------------------------------------------------------- the UI
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_the_compare_screen_measures_vs_linux_and_draws_bars(linux_cache, tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from .pilot import async_test, wait_for
+    from .test_tui import SIZE, make_app
+
+    monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
+
+    @async_test
+    async def run():
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("4")
+            await pilot.pause()
+            assert "vs Linux" in [t for t, _, _ in app.command_entries()]
+            view = app.query_one("#compare-linux")
+            await pilot.press("l")
+            await wait_for(pilot, lambda: view.measuring, timeout=10, what="the worker")
+            await wait_for(pilot, lambda: not view.measuring, timeout=600, what="the baseline")
+            assert view.data is not None and view.data["recipe"] == "hello"
+            console = Console(width=120, record=True, file=io.StringIO())
+            console.print(view.content)
+            text = console.export_text()
+            assert "unikernel" in text and "Linux" in text and "█" in text, text
+            assert "boot to first answer" in text and "failed" not in text
+
+    run()
+    from workbench.core.baseline.record import load_result
+
+    saved = load_result("hello")
+    assert saved is not None and saved["ratios"]["image_bytes"] > 1
+    assert not qemu_pids(f"{linux_cache}/initramfs/hello-")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
 
-from .common import build_image, print_json, resolution_for
+from .common import print_json, resolution_for
 
 
 def check_linux_options(args) -> None:
@@ -53,28 +54,14 @@ def add_linux_options(parser) -> None:
 
 # --------------------------------------------------------------------------- baseline
 
-ROWS = (  # key, label, what a ratio above 1 means
-    ("image_bytes", "image files (bytes)", "smaller"),
-    ("memory_mib", "least guest memory (MiB)", "less memory"),
-    ("ready_ms", "boot to first answer (ms)", "sooner"),
-    ("rss_mib", "QEMU peak RSS (MiB)", "less host memory"),
-    ("throughput_per_s", "answers/s, 16 in flight", "more answers"),
-    ("idle_cpu_pct", "idle CPU (% of a core)", "less CPU when idle"),
-)
-
-
-def _figure(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
-
-
 def reading(data: dict, key: str, better: str) -> str:
     """One line saying what a row shows."""
+    from workbench.core.baseline.measure import figure  # QEMU's machinery
+
     ratio = data["ratios"].get(key)
     if ratio is None:
         if data["unikernel"][key] == 0 and data["linux"][key]:
-            return f"the unikernel: none measured, Linux {_figure(data['linux'][key])}"
+            return f"the unikernel: none measured, Linux {figure(data['linux'][key])}"
         return "not measured for this recipe"
     if ratio >= 1:
         return f"the unikernel: {ratio:,.1f}× {better}"
@@ -82,38 +69,38 @@ def reading(data: dict, key: str, better: str) -> str:
 
 
 def baseline_table(data: dict) -> str:
+    """Our figures, the paper's beside them, and under each row what it says."""
+    from workbench.core.baseline.measure import ROWS, figure  # QEMU's machinery
+
     lines = [f"{data['recipe']} ({data['application']}) on {data['machine']}, "
              f"medians of {data['runs']} interleaved runs", ""]
-    head = f"{'measure':28} {'unikernel':>12} {'Linux':>14} {'ratio':>9}  reading"
+    head = (f"{'measure':30} {'unikernel':>10} {'Linux':>12} {'ratio':>8}  "
+            "the paper's DNS appliance (unikernel vs Linux)")
     lines += [head, "-" * len(head)]
-    for key, label, better in ROWS:
+    for key, label, unit, better in ROWS:
         ratio = data["ratios"].get(key)
-        lines.append(f"{label:28} {_figure(data['unikernel'][key]):>12} "
-                     f"{_figure(data['linux'][key]):>14} "
-                     f"{(f'{ratio:,.1f}×' if ratio else '—'):>9}  {reading(data, key, better)}")
-    lines += ["", "the paper (Madhavapeddy et al., ASPLOS 2013):"]
-    lines += [f"  {label}: {data['paper'][key]}" for key, label, _better in ROWS
-              if data["paper"].get(key)]
+        lines.append(f"{f'{label} ({unit})':30} {figure(data['unikernel'][key]):>10} "
+                     f"{figure(data['linux'][key]):>12} "
+                     f"{(f'{ratio:,.1f}×' if ratio else '—'):>8}  {data['paper'].get(key) or ''}".rstrip())
+        lines.append(f"{'':30} → {reading(data, key, better)}")
     return "\n".join(lines)
 
 
 def cmd_baseline(args) -> int:
-    from workbench.core.baseline.guest import prepare_guest  # QEMU's machinery
-    from workbench.core.baseline.measure import measure_baseline
+    from workbench.core.baseline.measure import measure_recipe  # QEMU's machinery
     from workbench.core.baseline.record import save_result
 
     res = resolution_for(argparse.Namespace(recipe=args.recipe, workspace=args.workspace))
 
-    def progress(what, done=None, total=None) -> None:
+    def progress(what: str, done: int, total: int) -> None:
         if not args.json:
-            count = f"[{done + 1}/{total}] " if total and done is not None and done < total else ""
+            count = f"[{done + 1}/{total}] " if total > 1 and done < total else ""
             print(f"  {count}{what}", file=sys.stderr)
 
-    built = build_image(argparse.Namespace(out=args.out, toolchain=args.toolchain,
-                                           json=args.json), res)
-    guest = prepare_guest(res, args.kernel, args.initrd, on_progress=progress)
-    result = measure_baseline(res, built.image, guest, runs=args.runs, timeout=args.timeout,
-                              memory_search=not args.no_memory_search, on_progress=progress)
+    result = measure_recipe(res, Path(args.out) if args.out else None, args.toolchain,
+                            runs=args.runs, kernel=args.kernel, initrd=args.initrd,
+                            timeout=args.timeout, memory_search=not args.no_memory_search,
+                            on_progress=progress)
     data = result.to_dict()
     saved = save_result(data)  # what lesson 14 checks
     if args.json:

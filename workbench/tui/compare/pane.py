@@ -24,7 +24,10 @@ from workbench.core.run.measure import MeasureCancelled, measure_layouts
 
 from ..pane import Pane
 from ..session import human_bytes
-from .layout_column import LayoutColumn
+from .layout_column import LayoutColumn, traps
+from .linux_view import LinuxView, key_note
+
+MEASURE_BOOTS = 5  # boots per layout; the ready time shown is their median, with the range
 
 # Summary rows filled from the measurement: (label, key in a model's `measured` rows)
 MEASURED_ROWS = [
@@ -43,8 +46,8 @@ def summary_table(models) -> Table:
     rows = [
         ("domains", [str(len(m.domains)) for m in models]),
         ("privileged components", [str(len(m.tcb_components)) for m in models]),
-        ("traps on the request path", [str(m.counts["trap"]) for m in models]),
-        ("IPC exchanges", [str(m.counts["ipc"]) for m in models]),
+        ("traps on the request path", [str(traps(m)) for m in models]),
+        ("IPC exchanges (2 traps each)", [str(m.counts["ipc"]) for m in models]),
         ("plain calls", [str(m.counts["call"]) for m in models]),
         ("TCB lines of code", [f"{m.tcb_lines:,}" for m in models]),
         ("TCB bytes", [human_bytes(m.tcb_bytes) if m.tcb_bytes is not None else "—"
@@ -66,7 +69,8 @@ def summary_table(models) -> Table:
 
 
 class ComparePane(Pane, VerticalScroll):
-    BINDINGS = [Binding("m", "measure", "Measure layouts", id="compare-measure")]
+    BINDINGS = [Binding("m", "measure", "Measure layouts", id="compare-measure"),
+                Binding("l", "linux", "vs Linux", id="compare-linux")]
     DEFAULT_CSS = """
     ComparePane #compare-progress-bar { display: none; }
     ComparePane.-measuring #compare-progress-bar { display: block; }
@@ -83,17 +87,15 @@ class ComparePane(Pane, VerticalScroll):
         yield Static("", id="compare-summary")
         yield Static(self._idle_note(), id="compare-progress")
         yield ProgressBar(id="compare-progress-bar", show_eta=False)
+        yield LinuxView(id="compare-linux")
         with Horizontal(id="compare-columns"):
             for layout in layouts.ALL:
                 yield LayoutColumn(id=f"layout-{layout.name}")
 
     @staticmethod
     def _idle_note() -> Text:
-        t = Text()
-        t.append(" m ", "bold reverse")
-        t.append(" measure: build and boot this recipe as a monolithic kernel, a microkernel "
-                 "and a library OS, and time one crossing in each", "dim")
-        return t
+        return key_note("m", "measure: build and boot this recipe as a monolithic kernel, a "
+                              "microkernel and a library OS, and time one crossing in each")
 
     @staticmethod
     def _state(session) -> str:
@@ -122,6 +124,10 @@ class ComparePane(Pane, VerticalScroll):
         measured = {res.recipe.layout: current}
         if self.comparison is not None and self.comparison_state == self._state(session):
             measured = self.comparison.measured()
+        elif self.comparison is not None and not self.measuring:
+            # another recipe (or a changed one): its measurement says nothing about this one
+            self.comparison = self.comparison_state = None
+            self.query_one("#compare-progress", Static).update(self._idle_note())
         self.models = model_layouts(res, sizes, measured)
         summary.update(summary_table(self.models))
         for m in self.models:
@@ -130,14 +136,23 @@ class ComparePane(Pane, VerticalScroll):
 
     # ------------------------------------------------------------------ measuring
 
-    def action_measure(self) -> None:
-        session = self.app.session
-        if session.resolution is None:
+    def _can_measure(self, busy: bool, what: str) -> bool:
+        if self.app.session.resolution is None:
             self.app.notify("The recipe does not resolve; fix it on the Assemble screen first.",
                             severity="error")
-            return
-        if self.measuring:
-            self.app.notify("The layouts are being measured already.")
+            return False
+        if busy:
+            self.app.notify(f"{what} being measured already.")
+        return not busy
+
+    def action_linux(self) -> None:
+        view = self.query_one(LinuxView)
+        if self._can_measure(view.measuring, "The Linux baseline is"):
+            view.start(self.app.session)
+
+    def action_measure(self) -> None:
+        session = self.app.session
+        if not self._can_measure(self.measuring, "The layouts are"):
             return
         recipe = session.snapshot_recipe()
         out = session.build_root / f"{recipe.name}-layouts"
@@ -164,7 +179,7 @@ class ComparePane(Pane, VerticalScroll):
 
         try:
             comparison = measure_layouts(recipe, out, catalogue, toolchain,
-                                         on_progress=progress,
+                                         on_progress=progress, boots=MEASURE_BOOTS,
                                          cancelled=lambda: worker.is_cancelled)
         except MeasureCancelled:
             tell(self._finish, None, state, None)
@@ -190,8 +205,11 @@ class ComparePane(Pane, VerticalScroll):
         if comparison is None:
             note.update(self._idle_note())
             return
+        if state != self._state(self.app.session):
+            note.update(Text(f"measured {comparison.recipe}, but the recipe changed meanwhile: "
+                             "press m to measure it again", style="yellow"))
+            return
         self.comparison, self.comparison_state = comparison, state
-        fresh = state == self._state(self.app.session)
         text = Text()
         text.append(f"measured {comparison.recipe}", "bold green")
         cost = comparison.crossing
@@ -199,8 +217,6 @@ class ComparePane(Pane, VerticalScroll):
             text.append(f" · {cost.summary()}")
         elif comparison.crossing_error:
             text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
-        if not fresh:
-            text.append(" · the recipe changed since: press m again", "yellow")
         text.append(" · m measures again", "dim")
         note.update(text)
         self.refresh_from(self.app.session)
