@@ -88,6 +88,19 @@ def qemu_pids(mentioning: str | None = None) -> list[int]:
     return process_pids(mentioning or "", "qemu-system-x86_64")
 
 
+def my_qemus() -> list[int]:
+    """QEMU processes whose parent is this test process (others may run on a shared machine)."""
+    mine = []
+    for pid in qemu_pids():
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+            mine.append(pid)
+    return mine
+
+
 def workspace_app(ws: Path, name: str, source: str, requires: tuple[str, ...] = ("console", "telemetry"),
                   summary: str = "a test application", options: str = "") -> Path:
     """Write a one-file application component `name` (C `source`) into the learner workspace

@@ -44,6 +44,8 @@ from workbench.core.learn.dnsclient import DnsQuery, ask, query_wire
 from workbench.core.learn.material import lang_table, lessons_dir, timeout_scale
 from workbench.core.learn.progress import home_dir
 from workbench.core.learn.submission import Submission, find_submission
+from workbench.core.learn.wirecheck import CHECKS as WIRE_CHECKS
+from workbench.core.learn.wirecheck import dump_args, udp_checksum_problems
 from workbench.core.model.catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.files import atomic_write_text
@@ -81,6 +83,7 @@ class GradeCheck:
     description: dict[str, str] = field(default_factory=dict)
     client: str | None = None
     queries: list[DnsQuery] = field(default_factory=list)
+    wire: list[str] = field(default_factory=list)  # what the appliance sent, checked (wirecheck.py)
 
 
 @dataclass
@@ -156,7 +159,8 @@ def load_exercise(directory: Path) -> Exercise:
         if not isinstance(raw, dict):
             raise t.error("checks", f"checks[{i}] must be a table")
         ct = Table(raw, path, text, "checks")
-        ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries"})
+        ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries",
+                       "wire"})
         name = ct.get("name", str)
         if name in seen:
             raise ct.error("name", f"duplicate check name '{name}'")
@@ -170,6 +174,7 @@ def load_exercise(directory: Path) -> Exercise:
                            lang_table(ct, "description", False), ct.get("client", str, None))
         if check.client is not None or "queries" in ct.data:
             _load_client(ct, check, runs[run])
+        check.wire = _wire_checks(ct, runs[run])
         checks.append(check)
     ex = Exercise(directory.name, lang_table(t, "title"), lang_table(t, "summary", False),
                   component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
@@ -191,6 +196,17 @@ def _forward(t: Table, text: str) -> tuple[str, int]:
     if not m or not 0 < int(m.group(2)) < 65536:
         raise t.error("forwards", f"bad forward '{text}'", hint='write "udp:53" or "tcp:80"')
     return m.group(1), int(m.group(2))
+
+
+def _wire_checks(ct: Table, run: TestRun) -> list[str]:
+    wire = ct.get_str_list("wire")
+    for w in wire:
+        if w not in WIRE_CHECKS:
+            raise ct.error("wire", f"unknown wire check {w!r}", hint="valid: " + ", ".join(WIRE_CHECKS))
+    if wire and not any(proto == "udp" for proto, _ in run.forwards):
+        raise ct.error("wire", f"wire checks need a run that forwards a UDP port; '{run.name}' "
+                       "forwards none", hint='add forwards = ["udp:53"] to the run')
+    return wire
 
 
 def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
@@ -285,12 +301,15 @@ def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
 
 # --------------------------------------------------------------------------- appliances
 
-def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout: float):
-    """Boot an appliance once, run every client check of this run against it, stop it.
-    Returns (RunResult or None, {check: (problems, client transcript)}, why it never ran)."""
+def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout: float,
+                   pcap: Path | None = None):
+    """Boot an appliance once, run every client check of this run against it, stop it;
+    with `pcap`, QEMU dumps the frames there. Returns (RunResult or None,
+    {check: (problems, client transcript)}, why it never ran)."""
     from workbench.core.run.appliance import Appliance  # QEMU's machinery: see _build_and_boot
 
-    app = Appliance(image, run.forwards, machine=run.machine, watchdog=timeout)
+    app = Appliance(image, run.forwards, machine=run.machine, watchdog=timeout,
+                    extra_args=dump_args(pcap) if pcap else None)
     answers: dict[str, tuple[list[str], str]] = {}
     trouble = None
     try:
@@ -483,10 +502,15 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
         return
     say(f"boot  {run.name}")
     if run.forwards:
-        result, answers, trouble = _serve_and_ask(
-            run, built.image, [c for c in ex.checks if c.run == run.name],
-            run.timeout * timeout_scale())
+        checks = [c for c in ex.checks if c.run == run.name]
+        pcap = out_dir / "build" / f"{run.name}.pcap" if any(c.wire for c in checks) else None
+        if pcap is not None and pcap.exists():
+            pcap.unlink()
+        result, answers, trouble = _serve_and_ask(run, built.image, checks,
+                                                  run.timeout * timeout_scale(), pcap)
         tests.answers.update(answers)
+        if pcap is not None:
+            _add_wire_problems(run, checks, pcap, tests)
         if trouble:
             tests.troubles[run.name] = trouble
     else:
@@ -497,6 +521,18 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
         tests.info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
                                 "duration_ms": round(result.duration_ms, 1),
                                 "image_bytes": built.loadable_bytes}
+
+
+def _add_wire_problems(run: TestRun, checks: list[GradeCheck], pcap: Path,
+                       tests: _TestRuns) -> None:
+    """Each wire check's verdict on the dumped frames, added to its client's answers."""
+    port = next(g for p, g in run.forwards if p == "udp")
+    problems, listing = udp_checksum_problems(pcap, port)
+    for check in checks:
+        if "udp-checksums" in check.wire:
+            before, text = tests.answers.get(check.name, ([], ""))
+            tests.answers[check.name] = (before + problems,
+                                         text + "\n--- UDP datagrams sent (QEMU's dump) ---\n" + listing)
 
 
 def _score(ex: Exercise, check: GradeCheck, tests: _TestRuns, out_dir: Path,
@@ -531,12 +567,12 @@ def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str
     console = r.console.replace("\r\n", "\n")
     problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
     client_problems, client_text = tests.answers.get(check.name, ([], ""))
-    if check.client and check.run not in tests.troubles:
+    if (check.client or check.wire) and check.run not in tests.troubles:
         problems.extend(client_problems)
     transcript_text = (f"status: {r.status}\n\n--- console ---\n{console}\n"
                        f"--- telemetry ---\n{telemetry}\n")
-    if check.client:
-        transcript_text += f"--- {check.client} client ---\n{client_text}\n"
+    if check.client or check.wire:
+        transcript_text += f"--- {check.client or 'wire'} client ---\n{client_text}\n"
     return problems, transcript_text
 
 

@@ -8,6 +8,7 @@
  * Zero means "the sender did not compute one"; a computed checksum that happens to be zero is
  * sent as 0xffff, which is the same number in one's-complement arithmetic.
  */
+#include "clock.h"
 #include "libc.h"
 #include "ipv4.h"
 #include "net/wire.h"
@@ -97,7 +98,12 @@ int udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *
     return ipv4_send(dst_ip, IPV4_PROTO_UDP, out, ulen);
 }
 
+/* UDP has no timers; the application's own (if any) are looked at every 100 ms at least. */
+#define UDP_WAIT_NS 100000000ull
+
 int udp_poll(void)
 {
-    return ipv4_poll();
+    int frames = ipv4_poll();
+    ipv4_wait(clock_ns() + UDP_WAIT_NS);
+    return frames;
 }

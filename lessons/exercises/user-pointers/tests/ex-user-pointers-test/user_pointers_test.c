@@ -3,7 +3,7 @@
  *
  * Built as a microkernel, this runs in ring 3 and its console_write is a message: the kernel
  * copies the buffer into the console server's message page. Whose bytes it copies is the
- * kernel's to check.
+ * kernel's to check. The last case is a string, whose length the kernel finds itself.
  */
 #include <stdint.h>
 
@@ -36,5 +36,12 @@ int app_main(void)
     console_write("(", 1);
     console_write(own, 2);
     console_write(")\n", 2);
+
+    /* 5. A string (telemetry_write takes one, without a length) far from anything mapped:
+     * the kernel must refuse it before it reads a byte of it. Reading it first to find its
+     * NUL faults inside the kernel, and the run ends in a panic before the closing '#'. */
+    console_write("#", 1);
+    telemetry_write((const char *)(uintptr_t)0x00007f0000000000ull);
+    console_write("#\n", 2);
     return 0;
 }
