@@ -25,9 +25,9 @@ from elftools.elf.elffile import ELFFile
 from workbench.core.model.errors import WorkbenchError
 
 KERNEL_PACKAGE = "linux-image-cloud-amd64"
-# What the guest needs to reach QEMU's network card on a microvm: the virtio-mmio transport and
-# the virtio network driver (with what they depend on, added by `module_order`).
-NET_MODULES = ("virtio_mmio", "virtio_net")
+# What the guest needs to reach QEMU's network card: the virtio-mmio transport (microvm) or
+# virtio-pci (pc), and the virtio network driver (with what they depend on: `module_order`).
+NET_MODULES = ("virtio_mmio", "virtio_pci", "virtio_net")
 OWN_FILES_HINT = "or use your own: --kernel FILE --initrd FILE"
 
 
