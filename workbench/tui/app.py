@@ -419,7 +419,7 @@ class WorkbenchApp(App):
 
     @work(exclusive=True, group="run")
     async def _run_flow(self, boot: bool) -> None:
-        # here, not at the top: importing the build pipeline adds about 14 ms to start-up
+        # here, not at the top: the build pipeline would add about 5 ms (CPU) to start-up
         from workbench.core.build.pipeline import build
 
         s = self.session
@@ -455,7 +455,7 @@ class WorkbenchApp(App):
             await self._boot(result.image, res)
 
     async def _boot(self, image: Path, res) -> None:
-        # here, not at the top: importing the QEMU runner adds about 10 ms to start-up
+        # here, not at the top: the QEMU runner and QMP would add about 12 ms (CPU) to start-up
         from workbench.core.run.qemu import QemuRun
 
         pane = self.run_pane
