@@ -315,9 +315,11 @@ def measure_recipe(res: Resolution, out: Path | None = None, toolchain: str = "z
         if on_progress:
             on_progress(what, 0, 1)
 
+    if runs < 1:  # said before anything is fetched or built
+        raise WorkbenchError("the baseline needs at least one run", key="--runs")
+    guest = prepare_guest(res, kernel, initrd, on_progress=say)
     say(f"building {res.recipe.name}")
     built = build(res, out, toolchain)
-    guest = prepare_guest(res, kernel, initrd, on_progress=say)
     return measure_baseline(res, built.image, guest, runs=runs, timeout=timeout,
                             memory_search=memory_search, on_progress=on_progress,
                             cancelled=cancelled)
