@@ -16,9 +16,11 @@ def cmd_tui(args) -> int:
 def cmd_serve(args) -> int:
     from workbench.tui.serve import serve  # Textual: see cmd_tui
 
-    print(f"serving the workbench at http://{args.host}:{args.port}/  (Ctrl-C to stop)",
-          file=sys.stderr)
-    return serve(args.host, args.port, args.recipe, allow_origins=tuple(args.allow_origin or ()))
+    print(f"serving the workbench at {args.public_url or f'http://{args.host}:{args.port}/'}"
+          "  (Ctrl-C to stop)", file=sys.stderr)
+    return serve(args.host, args.port, args.recipe, allow_origins=tuple(args.allow_origin or ()),
+                 public_url=args.public_url,
+                 sessions_dir=Path(args.sessions_dir) if args.sessions_dir else None)
 
 
 def add_commands(sub) -> None:
@@ -33,4 +35,11 @@ def add_commands(sub) -> None:
     s.add_argument("--allow-origin", action="append", metavar="ORIGIN",
                    help="also accept browser pages from ORIGIN, e.g. https://proxy.example "
                         "(repeatable; by default only the server's own origin)")
+    s.add_argument("--public-url", metavar="URL",
+                   help="where browsers reach the server through a proxy, e.g. "
+                        "https://school.example/workbench (else X-Forwarded-* headers, "
+                        "else addresses relative to the page)")
+    s.add_argument("--sessions-dir", metavar="DIR",
+                   help="one folder per browser session, its builds inside "
+                        "(default: build/sessions/ here)")
     s.set_defaults(fn=cmd_serve)
