@@ -102,17 +102,20 @@ def prepare_guest(res: Resolution, kernel: str | None = None, initrd: str | None
 
 # --------------------------------------------------------------------------- real clients
 
-def zone_origin(res: Resolution) -> str:
+def question_for(res: Resolution, proto: str) -> dns.message.Message | None:
+    """What a DNS client asks the recipe's server (the SOA of its zone); None for HTTP."""
+    if proto != "udp":
+        return None
     path = res.recipe.resolve_path(str(res.options.get("dns", {}).get("zone", "")))
-    return parse_zone(path.read_text(), path).origin
+    return dns.message.make_query(parse_zone(path.read_text(), path).origin, "SOA")
 
 
-def asks(res: Resolution, proto: str, host_port: int, timeout: float = 0.25) -> bool:
-    """One question to the service on 127.0.0.1:host_port; True if it answered correctly."""
+def asks(question: dns.message.Message | None, host_port: int, timeout: float = 0.25) -> bool:
+    """One question to the service on 127.0.0.1:host_port (a DNS query, or with None an HTTP
+    GET of /); True if it answered correctly."""
     try:
-        if proto == "udp":
-            query = dns.message.make_query(zone_origin(res), "SOA")
-            reply = dns.query.udp(query, "127.0.0.1", port=host_port, timeout=timeout)
+        if question is not None:
+            reply = dns.query.udp(question, "127.0.0.1", port=host_port, timeout=timeout)
             return bool(reply.answer)
         conn = http.client.HTTPConnection("127.0.0.1", host_port, timeout=timeout)
         try:
@@ -129,7 +132,7 @@ class AnswerWatch:
     then the time since `t0` (QEMU's start, monotonic clock), plus `offset_ms`."""
 
     def __init__(self, res: Resolution, proto: str, host_port: int, deadline_s: float):
-        self.res, self.proto, self.host_port = res, proto, host_port
+        self.question, self.host_port = question_for(res, proto), host_port
         self.deadline_s = deadline_s
         self.answered_ms: float | None = None
         self._stop = threading.Event()
@@ -139,7 +142,7 @@ class AnswerWatch:
         def loop() -> None:
             end = t0 + self.deadline_s
             while not self._stop.is_set() and time.monotonic() < end:
-                if asks(self.res, self.proto, self.host_port, timeout=0.05):
+                if asks(self.question, self.host_port, timeout=0.05):
                     self.answered_ms = (time.monotonic() - t0) * 1000.0 + offset_ms
                     return
                 self._stop.wait(0.002)
