@@ -229,3 +229,12 @@ def test_page_addresses_are_relative_without_a_proxy():
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=10)
+    # a public URL may be a path alone (the proxy's host is the page's own)
+    server, port = _start_server(REPO, "--public-url", "/user/alice/workbench/")
+    try:
+        page = asyncio.run(scenario())
+        assert 'data-session-websocket-url="/user/alice/workbench/ws"' in page
+        assert 'href="/user/alice/workbench/static/css/xterm.css"' in page
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=10)

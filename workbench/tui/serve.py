@@ -132,8 +132,8 @@ class SessionServer(Server):
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         base = self.base_url(request)
         prefix = f"{base}/" if base else ""  # relative to the page without a known base
-        ws = "ws"
-        if base:
+        ws = f"{base}/ws" if base else "ws"  # made absolute in the page, from its address
+        if base and base.startswith(("http:", "https:")):
             ws = ("wss:" if base.startswith("https:") else "ws:") + base.split(":", 1)[1] + "/ws"
         return {"font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": ws, "favicon_url": prefix + "favicon.svg",
