@@ -237,6 +237,12 @@ int netdev_receive(void *buf, size_t cap)
     return (int)n;
 }
 
+/* Has the device put a received frame in the used ring that we have not taken yet? */
+static int rx_waiting(void)
+{
+    return ((volatile struct vq_used *)&rxq.mem->used)->idx != rxq.last_used;
+}
+
 /*
  * Sleep until a frame may have arrived, or until deadline_ns. The order matters: first lower
  * the interrupt line (acknowledge what the device has signalled), then look at the used ring.
@@ -244,11 +250,6 @@ int netdev_receive(void *buf, size_t cap)
  * in the APIC until irq_wait's `sti; hlt`, which it ends at once. Looking first and
  * acknowledging second could swallow that edge and sleep with a frame waiting.
  */
-static int rx_waiting(void)
-{
-    return ((volatile struct vq_used *)&rxq.mem->used)->idx != rxq.last_used;
-}
-
 void netdev_wait(uint64_t deadline_ns)
 {
     if (!INTERRUPTS || !regs)
@@ -256,9 +257,11 @@ void netdev_wait(uint64_t deadline_ns)
     /* Under load the next frame is usually microseconds away: look for it a little while
      * before paying for an interrupt and a wake-up (what Linux calls busy polling). */
     uint64_t spin_end = clock_ns() + (uint64_t)CONFIG_VIRTIO_NET_SPIN_US * 1000u;
-    while (clock_ns() < spin_end)
+    while (clock_ns() < spin_end) {
         if (rx_waiting())
             return;
+        __asm__ volatile("pause"); /* a busy-wait: tell the CPU (and a hypervisor) */
+    }
     wr(VMMIO_INTERRUPT_ACK, rd(VMMIO_INTERRUPT_STATUS));
     vq_barrier();
     if (rx_waiting())
