@@ -246,10 +246,15 @@ def test_the_compare_screen_measures_vs_linux_and_draws_bars(linux_cache, tmp_pa
 
     from rich.console import Console
 
+    from workbench.core.baseline import measure
+
     from .pilot import async_test, wait_for
     from .test_tui import SIZE, make_app
 
     monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
+    # a coarse memory search: the CLI test above runs the fine one
+    monkeypatch.setitem(measure.MEMORY_SEARCH, "unikernel", (1, 16, 8))
+    monkeypatch.setitem(measure.MEMORY_SEARCH, "linux", (64, 512, 256))
 
     @async_test
     async def run():
