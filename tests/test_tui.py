@@ -8,11 +8,13 @@ screens show.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.widgets import Footer
 
 from workbench.core.layouts.model import model_layouts, request_path
@@ -20,6 +22,8 @@ from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.recipe import find_recipe, load_recipe
 from workbench.core.model.resolve import resolve
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.compare.layout_column import traps
+from workbench.tui.compare.pane import MEASURE_BOOTS, summary_table
 from workbench.tui.graph.graph_view import GraphView
 from workbench.tui.run.console_view import ConsoleView
 from workbench.tui.run.pane import RunPane
@@ -33,6 +37,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 def make_app(tmp_path, recipe="hello", **kw) -> WorkbenchApp:
     return WorkbenchApp(recipe, build_root=tmp_path / "build", **kw)
+
+
+def table_text(table) -> str:
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(table)
+    return console.export_text()
 
 
 def graph_nodes(app) -> set[str]:
@@ -361,6 +371,20 @@ async def test_measure_layouts_fills_all_three_columns(tmp_path):
         assert "system call costs" in note and "a message to a server and back" in note
         # the learner's recipe was measured on copies: it is still what it was
         assert app.session.state_key == recipe_before and not app.session.dirty
+        # several boots per layout: the median ready time with its range
+        ready = models["libos"].measured["boot to ready"]
+        assert f"over {MEASURE_BOOTS} boots" in ready and "median" in ready
+        # the microkernel's IPC exchanges are counted as two traps each, as lesson 13 says
+        micro = models["microkernel"]
+        assert "IPC exchanges (2 traps each)" in table_text(summary_table(pane.models))
+        assert traps(micro) == micro.counts["trap"] + 2 * micro.counts["ipc"] > 0
+        assert f"{traps(micro)} traps" in str(app.query_one("#layout-microkernel").render())
+        # another recipe: hello's measurement is gone from the screen
+        assert app.open_recipe("selftest")
+        await pilot.pause()
+        assert pane.comparison is None
+        assert "measured hello" not in str(app.query_one("#compare-progress").render())
+        assert "median" not in table_text(summary_table(pane.models))
 
 
 # ---------------------------------------------------------------- build, boot, run

@@ -75,6 +75,16 @@ class LayoutMeasurement:
     first_output_ms: float | None = None
     image: str | None = None
     boot_error: str | None = None
+    ready_samples: list[float] = field(default_factory=list)  # one per boot; ready_ms: median
+
+    def ready_text(self) -> str:
+        """The ready time: the median, with the range when there were several boots."""
+        if self.ready_ms is None:
+            return "—"
+        if len(self.ready_samples) < 2:
+            return f"{self.ready_ms:.1f} ms"
+        return (f"{self.ready_ms:.1f} ms (median; {min(self.ready_samples):.1f}–"
+                f"{max(self.ready_samples):.1f} over {len(self.ready_samples)} boots)")
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -189,7 +199,7 @@ class LayoutComparison:
             rows["privileged bytes"] = human_bytes(m.privileged_bytes)
             if m.user_bytes:
                 rows["user bytes"] = human_bytes(m.user_bytes)
-            rows["boot to ready"] = f"{m.ready_ms:.1f} ms" if m.ready_ms is not None else "—"
+            rows["boot to ready"] = m.ready_text()
             rows.update(self._crossing_rows(name))
             out[name] = rows
         return out
@@ -219,6 +229,28 @@ class LayoutComparison:
 
 
 # --------------------------------------------------------------------------- pieces
+
+def _boot_layout(m: LayoutMeasurement, image: Path, res, timeout: float, boots: int,
+                 step: _Steps, name: str) -> None:
+    """Boot one layout's image `boots` times into `m` (the first boot's status; the median
+    ready and first-output times). A boot that fails ends the series."""
+    firsts: list[float] = []
+    for i in range(boots):
+        step(f"booting {name} as {m.layout}" + (f" ({i + 1}/{boots})" if boots > 1 else ""))
+        try:
+            run = boot_for_measure(image, res.recipe.machine, timeout, is_appliance(res))
+        except WorkbenchError as e:
+            m.boot_error = e.message
+            step.done += boots - 1 - i
+            break
+        m.status = m.status or run.status
+        if run.ready_ms is not None:
+            m.ready_samples.append(run.ready_ms)
+        if run.first_output_ms is not None:
+            firsts.append(run.first_output_ms)
+    m.ready_ms = statistics.median(m.ready_samples) if m.ready_samples else None
+    m.first_output_ms = statistics.median(firsts) if firsts else None
+
 
 def with_layout(recipe: Recipe, layout: str) -> Recipe:
     """A copy of `recipe` in another layout; the original (and its file) stay as they are."""
@@ -334,8 +366,11 @@ def crossing_steps(runs: int) -> int:
 def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = "zig",
                     timeout: float = 30.0, crossing: bool = True, crossing_runs: int = 1,
                     on_progress: Progress | None = None,
-                    cancelled: Cancelled | None = None) -> LayoutComparison:
+                    cancelled: Cancelled | None = None, boots: int = 1) -> LayoutComparison:
     """Build and boot `recipe` in every buildable layout; measure the crossing cost too.
+
+    Each layout is booted `boots` times: one boot's ready time is noisy on a loaded host, so
+    the ready time is the median of the boots, and the spread is kept (`ready_samples`).
 
     Builds go to `out/<layout>` (and `out/crossing/<layout>`). `on_progress(what, done,
     total)` is called before each step; `cancelled()` is asked before each step and ends the
@@ -349,7 +384,8 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
 
     cat = catalogue or load_catalogue()
     out = Path(out)
-    step = _Steps(2 * len(MEASURED_LAYOUTS) + (crossing_steps(crossing_runs) if crossing else 0),
+    step = _Steps((1 + boots) * len(MEASURED_LAYOUTS)
+                  + (crossing_steps(crossing_runs) if crossing else 0),
                   on_progress, cancelled)
     comparison = LayoutComparison(recipe.name, toolchain, {})
     for layout in MEASURED_LAYOUTS:
@@ -360,20 +396,14 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
             info = inspect_image(result.image, machine=res.recipe.machine)
         except WorkbenchError as e:
             comparison.layouts[layout] = LayoutMeasurement(layout, False, reason=e.message)
-            step.done += 1  # no boot for this one
+            step.done += boots  # no boots for this one
             continue
         m = LayoutMeasurement(layout, True, loadable_bytes=result.loadable_bytes,
                               memory_bytes=result.memory_bytes,
                               privileged_bytes=domain_bytes(info, "kernel"),
                               user_bytes=domain_bytes(info, "user"), image=str(result.image))
         comparison.layouts[layout] = m
-        step(f"booting {recipe.name} as {layout}")
-        try:
-            run = boot_for_measure(result.image, res.recipe.machine, timeout, is_appliance(res))
-        except WorkbenchError as e:
-            m.boot_error = e.message
-            continue
-        m.status, m.ready_ms, m.first_output_ms = run.status, run.ready_ms, run.first_output_ms
+        _boot_layout(m, result.image, res, timeout, boots, step, recipe.name)
     if crossing:
         try:
             comparison.crossing = measure_crossing(out / "crossing", runs=crossing_runs,

@@ -29,7 +29,7 @@ def parse_value(spec, text: str):
 class OptionsForm(Vertical):
     DEFAULT_CSS = """
     OptionsForm { height: auto; }
-    OptionsForm .option-row { height: auto; }
+    OptionsForm .option-block, OptionsForm .option-row { height: auto; }
     OptionsForm .option-name { width: 16; padding: 0 1; text-wrap: nowrap; }
     OptionsForm Input { width: 16; }
     OptionsForm Input.-text { width: 1fr; max-width: 40; }
@@ -55,7 +55,7 @@ class OptionsForm(Vertical):
         if name == self.component and name is not None:
             return
         self.component = name
-        for row in self.query(".option-row, .option-doc, .option-error"):
+        for row in self.query(".option-block, .option-doc"):
             row.remove()
         title = self.query_one("#options-title", Static)
         comp = cat.components.get(name) if cat and name else None
@@ -82,8 +82,9 @@ class OptionsForm(Vertical):
                                    classes="-text" if spec.type in ("string", "path") else "")
             label = Label(key, classes="option-name")
             label.styles.width = name_width
-            self.mount(Horizontal(label, field, classes="option-row"))
-            self.mount(Static("", classes="option-error", id=f"err-{key}", markup=False))
+            self.mount(Vertical(Horizontal(label, field, classes="option-row"),
+                                Static("", classes="option-error", id=f"err-{key}",
+                                       markup=False), classes="option-block"))
             doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default_text()})")
             self.mount(Static(doc, classes="option-doc", markup=False))
 

@@ -11,6 +11,11 @@ KIND_STYLE = {"call": ("call", "green"), "trap": ("TRAP", "bold yellow"),
               "ipc": ("IPC", "bold magenta")}
 
 
+def traps(model) -> int:
+    """Traps on one request's path: each IPC exchange is two (the call in, the reply back)."""
+    return model.counts["trap"] + 2 * model.counts["ipc"]
+
+
 def layout_text(model, current: bool = False) -> Text:
     t = Text()
     t.append(model.title, "bold underline")
@@ -29,9 +34,11 @@ def layout_text(model, current: bool = False) -> Text:
             t.append(f"   + copy of {', '.join(d.libraries)}\n", "dim")
     counts = model.counts
     t.append("\nOne request's path\n", "bold")
-    t.append(f" {counts['trap']} traps", "bold yellow")
+    t.append(f" {traps(model)} traps", "bold yellow")
     t.append(" · ")
     t.append(f"{counts['ipc']} IPC exchanges", "bold magenta")
+    if counts["ipc"]:
+        t.append(" (2 traps each)", "magenta")
     t.append(" · ")
     t.append(f"{counts['call']} plain calls\n", "green")
     for hop in model.path:

@@ -24,8 +24,10 @@ from workbench.core.run.measure import MeasureCancelled, measure_layouts
 
 from ..pane import Pane
 from ..session import human_bytes
-from .layout_column import LayoutColumn
+from .layout_column import LayoutColumn, traps
 from .linux_view import LinuxView, key_note
+
+MEASURE_BOOTS = 5  # boots per layout; the ready time shown is their median, with the range
 
 # Summary rows filled from the measurement: (label, key in a model's `measured` rows)
 MEASURED_ROWS = [
@@ -44,8 +46,8 @@ def summary_table(models) -> Table:
     rows = [
         ("domains", [str(len(m.domains)) for m in models]),
         ("privileged components", [str(len(m.tcb_components)) for m in models]),
-        ("traps on the request path", [str(m.counts["trap"]) for m in models]),
-        ("IPC exchanges", [str(m.counts["ipc"]) for m in models]),
+        ("traps on the request path", [str(traps(m)) for m in models]),
+        ("IPC exchanges (2 traps each)", [str(m.counts["ipc"]) for m in models]),
         ("plain calls", [str(m.counts["call"]) for m in models]),
         ("TCB lines of code", [f"{m.tcb_lines:,}" for m in models]),
         ("TCB bytes", [human_bytes(m.tcb_bytes) if m.tcb_bytes is not None else "—"
@@ -122,6 +124,10 @@ class ComparePane(Pane, VerticalScroll):
         measured = {res.recipe.layout: current}
         if self.comparison is not None and self.comparison_state == self._state(session):
             measured = self.comparison.measured()
+        elif self.comparison is not None and not self.measuring:
+            # another recipe (or a changed one): its measurement says nothing about this one
+            self.comparison = self.comparison_state = None
+            self.query_one("#compare-progress", Static).update(self._idle_note())
         self.models = model_layouts(res, sizes, measured)
         summary.update(summary_table(self.models))
         for m in self.models:
@@ -173,7 +179,7 @@ class ComparePane(Pane, VerticalScroll):
 
         try:
             comparison = measure_layouts(recipe, out, catalogue, toolchain,
-                                         on_progress=progress,
+                                         on_progress=progress, boots=MEASURE_BOOTS,
                                          cancelled=lambda: worker.is_cancelled)
         except MeasureCancelled:
             tell(self._finish, None, state, None)
@@ -199,8 +205,11 @@ class ComparePane(Pane, VerticalScroll):
         if comparison is None:
             note.update(self._idle_note())
             return
+        if state != self._state(self.app.session):
+            note.update(Text(f"measured {comparison.recipe}, but the recipe changed meanwhile: "
+                             "press m to measure it again", style="yellow"))
+            return
         self.comparison, self.comparison_state = comparison, state
-        fresh = state == self._state(self.app.session)
         text = Text()
         text.append(f"measured {comparison.recipe}", "bold green")
         cost = comparison.crossing
@@ -208,8 +217,6 @@ class ComparePane(Pane, VerticalScroll):
             text.append(f" · {cost.summary()}")
         elif comparison.crossing_error:
             text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
-        if not fresh:
-            text.append(" · the recipe changed since: press m again", "yellow")
         text.append(" · m measures again", "dim")
         note.update(text)
         self.refresh_from(self.app.session)
