@@ -287,7 +287,7 @@ def measure_baseline(res: Resolution, unikernel: Path, guest: LinuxGuest, runs: 
             if figures is None:
                 raise WorkbenchError(f"the {name} guest of {res.recipe.name} did not answer "
                                      f"within {timeout:g} s", key="baseline",
-                                     hint="try a longer --timeout; WB_ACCEL=kvm boots faster")
+                                     hint="try a longer --timeout (a busy host slows emulation)")
             for key, value in figures.items():
                 result.systems[name].samples[key].append(value)
     if memory_search:
