@@ -120,13 +120,20 @@ def test_malformed_names_get_formerr(dns_server, name, what):
 
 
 def test_responses_and_runts_get_no_answer(dns_server):
+    """No answer to each — and a valid query right after it is answered, so the silence was
+    the server's choice, not a dead server."""
     port = dns_server.port("udp", DNS_PORT)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(0.5)
-        for data in (query(flags=0x8000), b"\x12\x34\x01", b""):
+        for n, data in enumerate((query(flags=0x8000), b"\x12\x34\x01", b"")):
             s.sendto(data, ("127.0.0.1", port))
             with pytest.raises(socket.timeout):
                 s.recv(4096)
+            s.sendto(query(ident=0x7100 + n), ("127.0.0.1", port))
+            s.settimeout(3)
+            ident, flags = struct.unpack("!HH", s.recv(4096)[:4])
+            assert ident == 0x7100 + n and flags & 0x8000 and flags & 0xF == dns.rcode.NOERROR
+            s.settimeout(0.5)
 
 
 def test_dns_survives_a_flood_of_junk(dns_server):
@@ -289,21 +296,31 @@ def test_raw_ping_and_query_are_answered(raw_dns):
     assert msg.answer[0][0].to_text() == "192.0.2.80"
 
 
-@pytest.mark.parametrize("frame,what,match", [
-    (dns_frame(0x5001, bad_udp=True), "UDP checksum", is_dns_reply(0x5001)),
-    (dns_frame(0x5002, bad_ip=True), "IP header checksum", is_dns_reply(0x5002)),
+def echo_frame(seq: int, **ipv4) -> bytes:
+    return rawnet.eth(rawnet.ipv4(rawnet.icmp_echo(7, seq), 1, **ipv4))
+
+
+@pytest.mark.parametrize("frame,what,match,valid,valid_match", [
+    (dns_frame(0x5001, bad_udp=True), "UDP checksum", is_dns_reply(0x5001),
+     dns_frame(0x5101), is_dns_reply(0x5101)),
+    (dns_frame(0x5002, bad_ip=True), "IP header checksum", is_dns_reply(0x5002),
+     dns_frame(0x5102), is_dns_reply(0x5102)),
     (rawnet.eth(rawnet.ipv4(rawnet.icmp_echo(7, 2, bad_checksum=True), 1)), "ICMP checksum",
-     is_echo_reply(2)),
-    (rawnet.eth(rawnet.ipv4(rawnet.icmp_echo(7, 3), 1, frag=0x2000)), "a fragment",
-     is_echo_reply(3)),
-    (rawnet.eth(rawnet.ipv4(rawnet.icmp_echo(7, 4), 1, dst=bytes([10, 0, 2, 99]))),
-     "another host's packet", is_echo_reply(4)),
+     is_echo_reply(2), echo_frame(102), is_echo_reply(102)),
+    (echo_frame(3, frag=0x2000), "a fragment", is_echo_reply(3),
+     echo_frame(103), is_echo_reply(103)),
+    (echo_frame(4, dst=bytes([10, 0, 2, 99])), "another host's packet", is_echo_reply(4),
+     echo_frame(104), is_echo_reply(104)),
     (rawnet.eth(rawnet.ipv4(rawnet.icmp_echo(7, 5), 1), dst=bytes.fromhex("020000000099")),
-     "another MAC", is_echo_reply(5)),
+     "another MAC", is_echo_reply(5), echo_frame(105), is_echo_reply(105)),
 ])
-def test_frames_failing_a_check_get_no_answer(raw_dns, frame, what, match):
+def test_frames_failing_a_check_get_no_answer(raw_dns, frame, what, match, valid, valid_match):
+    """No answer to the frame — and the same request made valid is answered right after it,
+    so the silence was the check's doing, not a dead guest."""
     raw_dns.send(frame)
     assert raw_dns.expect(match, timeout=0.4) is None, what
+    raw_dns.send(valid)
+    assert raw_dns.expect(valid_match) is not None, f"the valid twin of: {what}"
 
 
 def malformed_frames(rng: random.Random, n: int) -> list[bytes]:
@@ -377,6 +394,9 @@ def test_raw_tcp_closed_port_gets_rst_and_bad_checksum_nothing(raw_web):
     assert rst is not None and parse_tcp(rst)[2] & 0x04 and parse_tcp(rst)[1] == 6
     raw_web.send(rawnet.eth(rawnet.ipv4(rawnet.tcp(41001, 80, 5, 0, "S", bad_checksum=True), 6)))
     assert raw_web.expect(tcp_reply(41001), timeout=0.4) is None
+    # the same SYN with a right checksum opens the connection: the silence was the checksum's
+    their = handshake(raw_web, 41001, 5)
+    raw_web.send(rawnet.eth(rawnet.ipv4(rawnet.tcp(41001, 80, 6, their, "R"), 6)))
 
 
 def test_raw_tcp_out_of_order_data_is_not_delivered_early(raw_web):

@@ -202,6 +202,28 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
     return predicate()
 
 
+async def wait_async(predicate, timeout: float = 10.0) -> bool:
+    """wait_for inside a running event loop (the run's own tasks keep going meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.02)
+    return predicate()
+
+
+def running_guest(pids: list[int]) -> bool:
+    """Some QEMU of `pids` has spent CPU time: it is past start-up and running the guest."""
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[11]) + int(fields[12]) > 0:  # utime + stime, in clock ticks
+            return True
+    return False
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_qemu():
     yield
@@ -365,7 +387,7 @@ def test_input_pause_resume_and_watchdog_ignores_pauses(scratch):
 def test_stop_ends_the_run(scratch):
     async def scenario():
         async with QemuRun(scratch("hang"), timeout=30) as run:
-            await asyncio.sleep(0.2)
+            assert await wait_async(lambda: running_guest(qemu_processes())), "QEMU never ran"
             return await run.stop()
 
     result = asyncio.run(scenario())
@@ -377,8 +399,7 @@ def test_stop_ends_the_run(scratch):
 def test_exception_inside_the_run_kills_qemu(scratch):
     async def scenario():
         async with QemuRun(scratch("hang"), timeout=30):
-            await asyncio.sleep(0.1)
-            assert qemu_processes()
+            assert await wait_async(qemu_processes), "QEMU never started"
             raise RuntimeError("viewer crashed")
 
     with pytest.raises(RuntimeError):
@@ -390,8 +411,7 @@ def test_exception_inside_the_run_kills_qemu(scratch):
 def test_cancelled_task_kills_qemu(scratch):
     async def scenario():
         task = asyncio.create_task(boot_image(scratch("hang"), timeout=30))
-        await asyncio.sleep(0.3)
-        assert qemu_processes()
+        assert await wait_async(qemu_processes), "QEMU never started"
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -450,8 +470,7 @@ def _default_signals() -> None:
 def _start_and_signal(argv: list[str], marker: str, sig: int) -> subprocess.Popen:
     proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=_default_signals)
-    assert wait_for(lambda: qemu_processes(marker), 20.0), "QEMU never started"
-    time.sleep(0.2)
+    assert wait_for(lambda: running_guest(qemu_processes(marker)), 20.0), "QEMU never ran the guest"
     proc.send_signal(sig)
     proc.communicate(timeout=20)
     return proc

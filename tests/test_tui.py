@@ -474,7 +474,10 @@ async def test_stop_and_quit_leave_no_qemu(tmp_path):
         await wait_for(pilot, lambda: app.qemu_run is not None and app.qemu_run.running,
                        timeout=60, what="QEMU running again")
         pid = app.qemu_run._proc.pid
-    await asyncio.sleep(0.2)
+    for _ in range(250):  # up to 5 s for the kernel to reap it; usually at once
+        if not _alive(pid):
+            break
+        await asyncio.sleep(0.02)
     assert not _alive(pid)
 
 

@@ -1,8 +1,10 @@
 """Snapshots of every screen at a fixed size (pytest-textual-snapshot).
 
-The app runs on a synthetic catalogue generated into a fixed folder, so the pictures do not
-change when components of the real catalogue change, and nothing time-dependent is shown (no
-build, no run). Cursor blinking and animations are off. After an intended change of the UI,
+The app runs on a synthetic catalogue generated into a fixed folder of its own per test (the
+folder's path is on screen, so it must not vary; one per test, so tests running at once under
+pytest-xdist never share one), with the fixed lessons of `tests/fixtures/snapshot-lessons/`
+and an empty progress file: the pictures do not change when components of the real catalogue
+change or a teacher adds a lesson, and nothing time-dependent is shown (no build, no run). Cursor blinking and animations are off. After an intended change of the UI,
 review and accept new pictures with `pytest tests/test_tui_snapshots.py --snapshot-update`.
 """
 
@@ -16,24 +18,30 @@ import pytest
 
 from benchmarks.tui import make_kernels
 
-ROOT = Path(tempfile.gettempdir()) / "wb-tui-snapshots"
+BASE = Path(tempfile.gettempdir()) / "wb-tui-snapshots"
+LESSONS = Path(__file__).parent / "fixtures" / "snapshot-lessons"
 
 
 @pytest.fixture()
-def synthetic(monkeypatch):
-    if ROOT.exists():
-        shutil.rmtree(ROOT)
-    kernels = make_kernels(ROOT / "kernels", 12)
+def synthetic(monkeypatch, request):
+    root = BASE / request.node.name.removeprefix("test_")
+    if root.exists():
+        shutil.rmtree(root)
+    kernels = make_kernels(root / "kernels", 12)
     monkeypatch.setenv("WB_KERNELS", str(kernels))
+    monkeypatch.setenv("WB_LESSONS", str(LESSONS))
+    monkeypatch.setenv("WB_HOME", str(root / "home"))
+    monkeypatch.setenv("WB_LANG", "en")
+    monkeypatch.delenv("WB_WORKSPACE", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(root)
     return kernels
 
 
 def make_app():
     from workbench.tui.app import WorkbenchApp
 
-    return WorkbenchApp(build_root=ROOT / "build")
+    return WorkbenchApp(build_root=Path.cwd() / "build")
 
 
 async def settle(pilot) -> None:
