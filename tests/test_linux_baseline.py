@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -280,3 +282,19 @@ def test_the_compare_screen_measures_vs_linux_and_draws_bars(linux_cache, tmp_pa
     saved = load_result("hello")
     assert saved is not None and saved["ratios"]["image_bytes"] > 1
     assert not qemu_pids(f"{linux_cache}/initramfs/hello-")
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_boot_os_linux_leaves_no_qemu(linux_cache, sig):
+    from workbench.core.run.appliance import free_port
+
+    from .test_run import _start_and_signal, qemu_processes, wait_for
+
+    port = free_port("udp")
+    marker = f"hostfwd=udp:127.0.0.1:{port}-"  # this test's QEMU and nobody else's
+    proc = _start_and_signal([sys.executable, "-m", "workbench", "boot", "dns", "--os", "linux",
+                              "--forward", f"udp:{port}:53", "--timeout", "120"], marker, sig)
+    assert proc.returncode != 0
+    assert wait_for(lambda: not qemu_processes(marker), 3.0)
