@@ -25,6 +25,7 @@ from workbench.tui.app import WorkbenchApp
 from workbench.tui.compare.layout_column import traps
 from workbench.tui.compare.pane import MEASURE_BOOTS, summary_table
 from workbench.tui.graph.graph_view import GraphView
+from workbench.tui.memory.pane import view_text
 from workbench.tui.run.console_view import ConsoleView
 from workbench.tui.run.pane import RunPane
 from workbench.tui.run.run_status import RunStatus
@@ -634,3 +635,30 @@ async def test_option_names_and_errors_do_not_wrap_mid_word_at_80_columns(tmp_pa
         field.value = "1"
         await pilot.pause()
         assert not error.display
+
+
+@async_test
+async def test_memory_screen_names_its_colouring_and_scale(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        view = app.query_one("#memory-view")
+
+        def shown() -> str:
+            return str(view.render())
+
+        assert "colour: component kind domain" in shown() and "scale: log linear" in shown()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_one("#map-b").colour_by == "kind"
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.query_one("#map-b").scale == "linear"
+        await pilot.press("d")
+        await pilot.pause()
+        assert not app.query_one("#map-b").include_devices
+        text = view_text("kind", "linear", False)
+        marked = [text.plain[sp.start:sp.end] for sp in text.spans if "underline" in str(sp.style)]
+        assert marked == ["kind", "linear", "hidden"]
+        assert view.size.height == 1, "one line at 80 columns"

@@ -34,6 +34,27 @@ def size_diff(a, b) -> Text:
     return t
 
 
+COLOURINGS = ("component", "kind", "domain")
+SCALES = ("log", "linear")  # band height: grows with the log of the size, or in proportion
+
+
+def view_text(colour_by: str, scale: str, devices: bool) -> Text:
+    """The line naming how the maps are drawn now, with the key that changes each part."""
+    t = Text()
+    for key, label, modes, now in (("c", "colour", COLOURINGS, colour_by),
+                                   ("l", "scale", SCALES, scale),
+                                   ("d", "devices", ("shown",) if devices else ("hidden",),
+                                    "shown" if devices else "hidden")):
+        t.append(f" {key} ", "bold reverse")
+        t.append(f" {label}: ")
+        for mode in modes:
+            t.append(mode, "bold underline" if mode == now else "dim")
+            t.append(" ")
+        t.append(" ")
+    t.rstrip()
+    return t
+
+
 class MemoryPane(Pane, Vertical):
     FOCUS = "#map-b"
     BINDINGS = [
@@ -51,6 +72,7 @@ class MemoryPane(Pane, Vertical):
         self.current_label = ""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="memory-view")
         with Horizontal(id="memory-maps"):
             with Vertical(id="memory-a", classes="memory-col"):
                 yield Label("", id="memory-a-title")
@@ -65,6 +87,12 @@ class MemoryPane(Pane, Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#memory-a").display = False
+        self._view()
+
+    def _view(self) -> None:
+        m = self.query_one("#map-b", MemoryMap)
+        self.query_one("#memory-view", Static).update(
+            view_text(m.colour_by, m.scale, m.include_devices))
 
     def refresh_from(self, session) -> None:
         info = session.image_info
@@ -107,16 +135,18 @@ class MemoryPane(Pane, Vertical):
     def action_scale(self) -> None:
         for m in self.query(MemoryMap):
             m.scale = "linear" if m.scale == "log" else "log"
+        self._view()
 
     def action_colour(self) -> None:
         for m in self.query(MemoryMap):
-            modes = ("component", "kind", "domain")
-            m.colour_by = modes[(modes.index(m.colour_by) + 1) % len(modes)]
+            m.colour_by = COLOURINGS[(COLOURINGS.index(m.colour_by) + 1) % len(COLOURINGS)]
+        self._view()
 
     def action_devices(self) -> None:
         for m in self.query(MemoryMap):
             m.include_devices = not m.include_devices
             m._layout()
+        self._view()
 
     def on_memory_map_region_selected(self, event: MemoryMap.RegionSelected) -> None:
         r = event.region
