@@ -10,6 +10,6 @@ if [ "${1:-}" = "test" ]; then export WB_SETUP_TESTS=1; fi
 bash scripts/setup.sh
 if [ "${1:-}" = "test" ]; then
     shift
-    exec .venv/bin/python -m pytest -q "$@"
+    exec .venv/bin/python -m pytest -q -rs "$@"  # -rs: every skip with its reason
 fi
 exec .venv/bin/workbench "$@"

@@ -50,6 +50,8 @@ def built(build_dir, catalogue):
 
     def get(name: str, toolchain: str = "zig"):
         key = (name, toolchain)
+        if toolchain == "gcc":  # the set-up installs gcc and binutils for the tests
+            tool("gcc"), tool("ld")
         if key not in done:
             res = resolve(load_recipe(RECIPES / f"{name}.toml"), catalogue)
             done[key] = build(res, build_dir / f"{name}-{toolchain}", toolchain)
@@ -117,6 +119,30 @@ def workspace_app(ws: Path, name: str, source: str, requires: tuple[str, ...] = 
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+# Programs scripts/setup.sh installs: always (SETUP_TOOLS), and for `./workbench.sh test`
+# where apt-get is (TEST_TOOLS). Program -> the package that has it.
+SETUP_TOOLS = {"qemu-system-x86_64": "qemu-system-x86", "dot": "graphviz", "dig": "dnsutils",
+               "curl": "curl", "tmux": "tmux"}
+TEST_TOOLS = {"gcc": "gcc", "ld": "binutils", "objdump": "binutils", "readelf": "binutils",
+              "nsd": "nsd", "nginx": "nginx-light", "cpio": "cpio"}
+
+
+def tool(program: str) -> str:
+    """The path of a program the set-up installs. A test that needs it fails when it is
+    missing (a skip would hide a broken set-up), except where the set-up cannot install it:
+    the test tools come from apt-get, so without apt-get their tests skip, saying so."""
+    found = shutil.which(program)
+    if found is None and Path("/usr/sbin", program).exists():  # nsd, nginx: not on a user's PATH
+        found = str(Path("/usr/sbin", program))
+    if found:
+        return found
+    package = SETUP_TOOLS.get(program) or TEST_TOOLS.get(program, program)
+    if program in TEST_TOOLS and shutil.which("apt-get") is None:
+        pytest.skip(f"{program} ({package}) is installed by scripts/setup.sh only where apt-get is")
+    pytest.fail(f"{program} is missing: `./workbench.sh test` installs it (package {package})",
+                pytrace=False)
 
 
 def appliance_fixture(recipe: str, forwards: list[tuple[str, int]], tmp_path_factory):

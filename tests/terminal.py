@@ -5,12 +5,28 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from .conftest import tool
+
 REPO = Path(__file__).resolve().parents[1]
-WORKBENCH = REPO / ".venv" / "bin" / "workbench"
-HAVE_TERMINAL = shutil.which("tmux") is not None and WORKBENCH.exists()
+# The command of the environment running the tests (a venv anywhere, or an installed
+# package), else the one on PATH: not only a `.venv` in the checkout.
+WORKBENCH = Path(sys.executable).parent / "workbench"
+if not WORKBENCH.exists() and shutil.which("workbench"):
+    WORKBENCH = Path(shutil.which("workbench"))
+
+
+@pytest.fixture()
+def terminal() -> Path:
+    """tmux (the set-up installs it) and the workbench command: both required."""
+    tool("tmux")
+    assert WORKBENCH.exists(), f"no workbench command beside {sys.executable} or on PATH: pip install -e ."
+    return WORKBENCH
 
 
 def tmux(*args: str) -> str:

@@ -13,7 +13,7 @@ from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.recipe import load_recipe
 from workbench.core.model.resolve import resolve
 
-from .conftest import RECIPES, run_cli
+from .conftest import RECIPES, run_cli, tool
 
 RECIPE_NAMES = ["hello", "selftest", "fault", "hang"]
 
@@ -140,9 +140,8 @@ def test_kernel_code_uses_no_vector_registers(built, toolchain):
     # are where compilers like to put them).
     import subprocess
 
-    if shutil.which("objdump") is None:
-        pytest.skip("objdump (binutils) is not installed")
+    objdump = tool("objdump")
     image = built("selftest", toolchain).image
-    text = subprocess.run(["objdump", "-d", str(image)], capture_output=True, text=True).stdout
+    text = subprocess.run([objdump, "-d", str(image)], capture_output=True, text=True).stdout
     bad = [ln for ln in text.splitlines() if "%xmm" in ln or "%ymm" in ln or "%mm" in ln]
     assert bad == []

@@ -33,13 +33,16 @@ from workbench.core.build.generators.zonefile import load_zone
 from workbench.core.build.generators.zonetables import ZoneTables, parent
 from workbench.core.run.appliance import free_port
 
-from .conftest import RECIPES
+from .conftest import RECIPES, tool
 from .reference import stop_process, with_appliance
 
 NSD = shutil.which("nsd") or "/usr/sbin/nsd"
-pytestmark = [pytest.mark.qemu,
-              pytest.mark.skipif(not Path(NSD).exists(), reason="nsd is not installed "
-                                 "(scripts/setup.sh installs it)")]
+pytestmark = pytest.mark.qemu
+
+
+@pytest.fixture(autouse=True)
+def _nsd_installed():
+    tool("nsd")  # the set-up installs it: a failure, not a skip, when it is missing
 
 QUERIES = 300
 QTYPES = ["A", "AAAA", "NS", "CNAME", "SOA", "MX", "TXT", "ANY", "DS", "PTR", "SRV"]

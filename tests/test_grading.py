@@ -12,8 +12,11 @@ import pytest
 from tests.conftest import KERNELS, my_qemus, run_cli
 from workbench.core.learn import dnsclient
 from workbench.core.learn import grading as G
+from workbench.core.learn.lessons import load_lessons
 from workbench.core.model.catalogue import load_component
 from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.recipe import Recipe, recipes_dir
+from workbench.core.model.resolve import resolve
 
 EXERCISES = G.list_exercises()
 NAMES = [e.name for e in EXERCISES]
@@ -372,3 +375,42 @@ def test_wire_check_reads_qemus_dump_and_judges_each_checksum(tmp_path, length):
 def test_bad_wire_check_is_a_clear_error(tmp_path, edit, words):
     message = _load_edited(tmp_path, "udp-checksum", edit)
     assert "exercise.toml" in message and all(w in message for w in words), message
+
+
+# ------------------------------------------------------------------ what lessons and exercises name
+
+
+def _named_recipes() -> list[tuple[str, str]]:
+    """(where, recipe) for every built-in recipe a lesson step names: its recipe, or for a
+    step on the learner's own file the recipe it says to start from."""
+    out = []
+    for lesson in load_lessons():
+        for step in lesson.steps:
+            c = step.check
+            name = c.start_from if c.own else c.recipe
+            if name:
+                out.append((f"{lesson.name}/{step.id}", name.removesuffix(".toml")))
+    return out
+
+
+def test_every_recipe_a_lesson_names_exists():
+    named = _named_recipes()
+    assert len(named) >= 20, "the lessons name recipes in their checks"
+    missing = [(where, r) for where, r in named if not (recipes_dir() / f"{r}.toml").is_file()]
+    assert missing == [], f"recipes named by lessons that kernels/recipes lacks: {missing}"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=NAMES)
+def test_every_component_an_exercise_names_exists(ex):
+    """Its component, every run's application and chosen providers are in the grading
+    catalogue (the built-in one plus the exercise's test apps), and each run resolves."""
+    cat, graded, _ = G.grading_catalogue(ex, None)
+    assert graded == "reference" and ex.component in cat.components
+    for run in ex.runs.values():
+        for comp in [run.application, *run.providers.values(), *run.options]:
+            assert comp in cat.components, f"run '{run.name}' names unknown component {comp}"
+        recipe = Recipe(name=f"t-{run.name}", application=run.application, machine=run.machine,
+                        layout=run.layout, providers=dict(run.providers),
+                        options={k: dict(v) for k, v in run.options.items()},
+                        path=ex.directory / "exercise.toml")
+        assert ex.component in resolve(recipe, cat).names, f"run '{run.name}' leaves it out"

@@ -32,12 +32,16 @@ import pytest
 from workbench.core.build.generators.site import collect_site
 from workbench.core.run.appliance import free_port
 
-from .conftest import RECIPES
+from .conftest import RECIPES, tool
 from .reference import stop_process, with_appliance
 
-pytestmark = [pytest.mark.qemu,
-              pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                                 reason="nginx is not installed (scripts/setup.sh installs it)")]
+pytestmark = pytest.mark.qemu
+
+
+@pytest.fixture(autouse=True)
+def _nginx_installed():
+    tool("nginx")  # the set-up installs it: a failure, not a skip, when it is missing
+
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REQUESTS = 400

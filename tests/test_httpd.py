@@ -10,7 +10,6 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import http.client
-import shutil
 import socket
 import subprocess
 import urllib.error
@@ -20,7 +19,7 @@ import pytest
 
 from workbench.core.build.generators.site import collect_site
 
-from .conftest import RECIPES, appliance_fixture
+from .conftest import RECIPES, appliance_fixture, tool
 
 pytestmark = pytest.mark.qemu
 
@@ -209,10 +208,9 @@ def test_several_clients_at_once(server):
             assert status == 404
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 class TestCurl:
     def curl(self, server, *args):
-        proc = subprocess.run(["curl", "-sS", "--max-time", "30", *args], capture_output=True,
+        proc = subprocess.run([tool("curl"), "-sS", "--max-time", "30", *args], capture_output=True,
                               timeout=60)
         assert proc.returncode == 0, proc.stderr.decode()
         return proc.stdout

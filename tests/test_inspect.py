@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -25,6 +24,8 @@ from workbench.core.inspect.image import (
 )
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.run.machines import get_machine
+
+from .conftest import tool
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = REPO / "kernels" / "recipes"
@@ -160,8 +161,8 @@ def test_components_and_sizes(two_components):
     assert boot["data"] == boot["bss"] == 0
 
 
-@pytest.mark.skipif(shutil.which("readelf") is None, reason="binutils readelf not installed")
 def test_totals_agree_with_readelf(two_components, floor):
+    tool("readelf")
     for image in (two_components, floor):
         info = inspect_image(image)
         assert (info.entry, info.loadable_bytes, info.memory_bytes) == _readelf_loads(image)
@@ -280,8 +281,6 @@ def test_a_directory_is_not_an_image(tmp_path):
 
 def test_built_hello_is_fully_attributed(tmp_path):
     recipe = RECIPES / "hello.toml"
-    if not recipe.is_file():
-        pytest.skip("recipe hello.toml does not exist yet")
     from workbench.core.build.pipeline import build_recipe
 
     result = build_recipe(recipe, tmp_path / "hello")

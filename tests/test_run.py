@@ -158,8 +158,6 @@ def real_image(tmp_path_factory):
 
     def get(name: str) -> Path:
         recipe = RECIPES / f"{name}.toml"
-        if not recipe.is_file():
-            pytest.skip(f"recipe {recipe.name} does not exist yet")
         if name not in built:
             built[name] = Path(build_recipe(recipe, out / name).image)
         return built[name]

@@ -25,7 +25,7 @@ from workbench.tui.lessons.lessons_panel import LessonsPanel
 from workbench.tui.lessons.pane import LessonsPane
 
 from .pilot import async_test, wait_for
-from .terminal import HAVE_TERMINAL, WORKBENCH, press_until, tmux, wait_screen
+from .terminal import WORKBENCH, press_until, terminal, tmux, wait_screen
 
 SIZE = (120, 40)
 REPO = Path(__file__).resolve().parents[1]
@@ -334,8 +334,7 @@ async def test_edit_without_a_terminal_to_hand_over_says_which_file(tmp_path, ho
         assert str(copy / ex.files[0]) in panel.status_text
 
 
-@pytest.mark.skipif(not HAVE_TERMINAL,
-                    reason="needs tmux and the installed workbench command")
+@pytest.mark.usefixtures(terminal.__name__)
 def test_edit_in_a_real_terminal_suspends_and_comes_back(tmp_path):
     script = tmp_path / "editor.sh"
     script.write_text(f'#!/bin/sh\nfor f in "$@"; do echo \'{MARKER}\' >> "$f"; done\n')

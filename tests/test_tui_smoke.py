@@ -7,10 +7,9 @@ import uuid
 
 import pytest
 
-from .terminal import HAVE_TERMINAL, WORKBENCH, press_until, tmux, wait_screen
+from .terminal import WORKBENCH, press_until, terminal, tmux, wait_screen
 
-pytestmark = pytest.mark.skipif(not HAVE_TERMINAL,
-                                reason="needs tmux and the installed workbench command")
+pytestmark = pytest.mark.usefixtures(terminal.__name__)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
