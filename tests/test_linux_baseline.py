@@ -290,11 +290,16 @@ def test_the_compare_screen_measures_vs_linux_and_draws_bars(linux_cache, tmp_pa
 def test_a_signal_to_boot_os_linux_leaves_no_qemu(linux_cache, sig):
     from workbench.core.run.appliance import free_port
 
-    from .test_run import _start_and_signal, qemu_processes, wait_for
+    from .test_run import _default_signals, running_guest, wait_for
 
     port = free_port("udp")
     marker = f"hostfwd=udp:127.0.0.1:{port}-"  # this test's QEMU and nobody else's
-    proc = _start_and_signal([sys.executable, "-m", "workbench", "boot", "dns", "--os", "linux",
-                              "--forward", f"udp:{port}:53", "--timeout", "120"], marker, sig)
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "boot", "dns", "--os", "linux",
+                             "--forward", f"udp:{port}:53", "--timeout", "120"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
+    assert wait_for(lambda: running_guest(qemu_pids(marker)), 60.0), "QEMU never ran the guest"
+    proc.send_signal(sig)
+    proc.communicate(timeout=20)
     assert proc.returncode != 0
-    assert wait_for(lambda: not qemu_processes(marker), 3.0)
+    assert wait_for(lambda: not qemu_pids(marker), 3.0)
