@@ -79,9 +79,10 @@ def baseline_table(data: dict) -> str:
     lines += [head, "-" * len(head)]
     for key, label, unit, better in ROWS:
         ratio = data["ratios"].get(key)
+        shown_ratio = f"{ratio:,.1f}×" if ratio else "—"
         lines.append(f"{f'{label} ({unit})':30} {figure(data['unikernel'][key]):>10} "
-                     f"{figure(data['linux'][key]):>12} "
-                     f"{(f'{ratio:,.1f}×' if ratio else '—'):>8}  {data['paper'].get(key) or ''}".rstrip())
+                     f"{figure(data['linux'][key]):>12} {shown_ratio:>8}  "
+                     f"{data['paper'].get(key) or ''}".rstrip())
         lines.append(f"{'':30} → {reading(data, key, better)}")
     return "\n".join(lines)
 

@@ -1,6 +1,7 @@
 """The archive format of an initramfs (`newc` cpio) and the host files that go into one.
 
-Entries are sorted, owners are 0 and every time is the same: the same files always give the same bytes.
+Entries are sorted, owners are 0 and every time is the same: the same files always give the
+same bytes.
 """
 
 from __future__ import annotations

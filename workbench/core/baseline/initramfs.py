@@ -71,7 +71,8 @@ def base_files(kernel: LinuxKernel | None) -> tuple[Files, list[str]]:
         files[f"bin/{applet}"] = Entry(target="busybox")
     for d in ("proc", "sys", "dev", "tmp", "run", "etc", "root"):
         files[d] = Entry(0o755, is_dir=True)
-    files["etc/passwd"] = Entry(data=b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n")
+    files["etc/passwd"] = Entry(data=b"root:x:0:0:root:/root:/bin/sh\n"
+                                     b"nobody:x:65534:65534::/:/bin/sh\n")
     files["etc/group"] = Entry(data=b"root:x:0:\nnogroup:x:65534:\n")
     modules = []
     for ko in module_order(kernel.modules if kernel else None):

@@ -112,7 +112,8 @@ def _httpd(res: Resolution) -> Service:
     for f in collect_site(res.recipe.resolve_path(str(opts.get("site", "")))):
         files["site" + f.path] = Entry(data=f.data)
     with_libraries(host_program("/usr/sbin/nginx", "nginx-light"), files)
-    types = "\n".join(f'    "{ctype}" {suffix[1:]};' for suffix, ctype in sorted(CONTENT_TYPES.items()))
+    types = "\n".join(f'    "{ctype}" {suffix[1:]};'
+                      for suffix, ctype in sorted(CONTENT_TYPES.items()))
     conf = NGINX_CONF.format(types=types, port=port)
     files["etc/nginx/nginx.conf"] = Entry(data=conf.encode())
     for d in ("var/lib/nginx", "var/log/nginx"):
