@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 
 import dns.rcode
 import pytest
@@ -27,6 +28,7 @@ from workbench.core.model.recipe import load_recipe
 from workbench.core.model.resolve import resolve
 from workbench.core.run.appliance import Appliance
 
+from . import test_dns
 from .conftest import RECIPES, have, qemu_pids, run_cli
 from .test_dns import ask, expected, rrset_values
 
@@ -158,6 +160,22 @@ def test_nsd_in_the_linux_guest_answers_from_the_recipes_zone(nsd_guest, name, r
     resp = ask(nsd_guest, name, rtype)
     assert resp.rcode() == dns.rcode.NOERROR
     assert rrset_values(resp, rtype) == expected(name, rtype)
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("check", [
+    test_dns.test_cname_is_followed_inside_the_zone,
+    test_dns.test_nxdomain_carries_the_soa,
+    test_dns.test_refused_outside_the_zone,
+    test_dns.test_names_are_case_insensitive_and_echoed_as_asked,
+    partial(test_dns.test_nodata_for_existing_names_without_that_type,
+            name="www.example.org.", rtype="MX"),
+    partial(test_dns.test_nodata_for_existing_names_without_that_type,
+            name="b.example.org.", rtype="A"),
+], ids=["cname", "nxdomain", "refused", "case", "nodata-type", "nodata-empty-non-terminal"])
+def test_nsd_in_the_linux_guest_passes_the_unikernels_checks(nsd_guest, check):
+    check(nsd_guest)
 
 
 @pytest.mark.qemu
