@@ -27,6 +27,7 @@ from pathlib import Path
 from workbench.core.baseline import services
 from workbench.core.baseline.cpio import Entry, Files, cpio_newc, host_program
 from workbench.core.baseline.kernel import LinuxKernel, linux_cache, module_order
+from workbench.core.build.lock import private_name
 from workbench.core.build.toolchain import get_toolchain
 from workbench.core.model.catalogue import kernels_dir
 from workbench.core.model.errors import WorkbenchError
@@ -52,7 +53,7 @@ def port_helper() -> bytes:
         cc = [zig, "cc", "-target", "x86_64-linux-none"]
     except WorkbenchError:
         cc = [shutil.which("gcc") or "gcc"]
-    tmp = out.with_suffix(".tmp")
+    tmp = private_name(out)
     proc = subprocess.run([*cc, *flags, "-o", str(tmp), str(source)], capture_output=True,
                           text=True)
     if proc.returncode != 0:
@@ -99,7 +100,7 @@ def build_initramfs(res: Resolution, kernel: LinuxKernel | None) -> Path:
     out = linux_cache() / "initramfs" / f"{res.recipe.application}-{digest}.cpio.gz"
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
+        tmp = private_name(out)
         tmp.write_bytes(gzip.compress(archive, compresslevel=9, mtime=0))
-        tmp.replace(out)
+        tmp.replace(out)  # atomic: two workbenches building the same archive both succeed
     return out
