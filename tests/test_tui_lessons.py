@@ -15,11 +15,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from textual.widgets import TextArea
 
 from workbench.core.learn.grading import list_exercises
 from workbench.core.learn.lessons import answer_hash, find_lesson, load_lessons
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.graph.graph_view import GraphView
+from workbench.tui.lessons.exercise_editor import ExerciseEditor
 from workbench.tui.lessons.exercises_panel import ExercisesPanel, editor_command
 from workbench.tui.lessons.lessons_panel import LessonsPanel
 from workbench.tui.lessons.pane import LessonsPane
@@ -292,6 +294,62 @@ async def test_grade_an_untouched_starter_then_a_broken_one(tmp_path, home):
 
 # ---------------------------------------------------------------- the editor
 
+@async_test
+async def test_edit_and_grade_inside_the_workbench(tmp_path, home):
+    """e opens the exercise's file in the workbench's editor: line numbers, C highlighted;
+    ctrl+s saves, ctrl+g grades and shows the result under the text; Escape leaves the text,
+    Escape again closes the editor."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(pilot, "exercises")
+        panel = app.query_one(ExercisesPanel)
+        ex = panel.current
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExerciseEditor), what="the editor")
+        editor = app.screen
+        area = editor.query_one(TextArea)
+        source = tmp_path / "ws" / ex.component / ex.files[0]
+        assert source.is_file(), "e starts the exercise when needed"
+        assert area.has_focus and area.show_line_numbers and area.text == source.read_text()
+        if source.suffix == ".c":
+            assert area.language == "c" and area.is_syntax_aware
+        area.move_cursor(area.document.end)
+        await pilot.press("enter", *"/* mine */")
+        await pilot.pause()
+        assert "not saved" in str(editor.query_one("#editor-title").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert source.read_text().endswith("/* mine */")
+        assert "not saved" not in str(editor.query_one("#editor-title").render())
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: panel.grading is None and panel.last_report is not None,
+                       timeout=90, what="grading")
+        await pilot.pause()
+        shown = str(editor.query_one("#editor-result-text").render())
+        assert f"/{ex.total}" in shown and ex.checks[0].name in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not area.has_focus and app.screen is editor
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is not editor, what="the editor to close")
+        assert panel.editor is None
+
+
+@async_test
+async def test_the_list_shows_the_best_grade_beside_the_last(tmp_path, home):
+    ex = list_exercises()[0]
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "progress.json").write_text(json.dumps(
+        {"version": 1, "lang": "en", "lessons": {},
+         "exercises": {ex.name: {"last": 0, "best": ex.total, "total": ex.total,
+                                 "attempts": 2}}}))
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(pilot, "exercises")
+        assert f"0/{ex.total} best {ex.total}" in exercise_prompts(app)[0]
+
+
+
 def test_editor_command_prefers_visual_then_editor_then_nano_then_vi(tmp_path):
     f = [tmp_path / "bump.c"]
     have = {"code": "/usr/bin/code", "myed": "/bin/myed", "nano": "/bin/nano", "vi": "/bin/vi"}
@@ -326,7 +384,7 @@ async def test_edit_without_a_terminal_to_hand_over_says_which_file(tmp_path, ho
         await open_lessons(pilot, "exercises")
         panel = app.query_one(ExercisesPanel)
         ex = panel.current
-        await pilot.press("e")
+        await pilot.press("E")
         await pilot.pause()
         copy = tmp_path / "ws" / ex.component
         assert (copy / ex.files[0]).is_file(), "edit starts the exercise when needed"
@@ -349,7 +407,7 @@ def test_edit_in_a_real_terminal_suspends_and_comes_back(tmp_path):
         press_until(session, "6", "Check step")
         press_until(session, "t", "Start (s)")
         first = list_exercises()[0]
-        press_until(session, "e", "Grade it with g")
+        press_until(session, "E", "Grade it with g")
         edited = ws / first.component / first.files[0]
         assert edited.read_text().endswith(MARKER + "\n")
         assert edited.read_text().count(MARKER) == 1

@@ -526,6 +526,24 @@ class WorkbenchApp(App):
         self.action_show_screen("compare")
         getattr(self.main.query_one(ComparePane), f"action_{action}")()
 
+    def _exercise_entries(self) -> list[tuple[str, str, object]]:
+        """Start, edit (here or in $EDITOR) and grade, for every exercise."""
+        out: list[tuple[str, str, object]] = []
+        for ex in self.lessons_pane.exercises.exercises if self.screen_stack else []:
+            out += [
+                (f"Start exercise {ex.name}", "Copy its starter into your workspace (s); "
+                 "never overwrites", lambda n=ex.name: self.exercise_action(n, "start")),
+                (f"Edit exercise {ex.name}", "Open the file with the TODOs in the workbench's "
+                 "editor: save with ctrl+s, grade with ctrl+g (e)",
+                 lambda n=ex.name: self.exercise_action(n, "edit")),
+                (f"Edit exercise {ex.name} in $EDITOR", "Hand the terminal to your own editor "
+                 "($VISUAL, $EDITOR, nano or vi) (E)",
+                 lambda n=ex.name: self.exercise_action(n, "edit_external")),
+                (f"Grade exercise {ex.name}", "Build and boot its test kernels; score the "
+                 "checks (g)", lambda n=ex.name: self.exercise_action(n, "grade")),
+            ]
+        return out
+
     def command_entries(self) -> list[tuple[str, str, object]]:
         """(title, help, callback) for every action; the command palette lists them all."""
         s = self.session
@@ -578,15 +596,7 @@ class WorkbenchApp(App):
             ("Open the lesson step's screen", "The screen the current step is about (o)",
              lambda: self.lessons_pane.lessons.action_open_screen()),
         ]
-        for ex in self.lessons_pane.exercises.exercises if self.screen_stack else []:
-            out += [
-                (f"Start exercise {ex.name}", "Copy its starter into your workspace (s); "
-                 "never overwrites", lambda n=ex.name: self.exercise_action(n, "start")),
-                (f"Edit exercise {ex.name}", "Open the file with the TODOs in $EDITOR (e)",
-                 lambda n=ex.name: self.exercise_action(n, "edit")),
-                (f"Grade exercise {ex.name}", "Build and boot its test kernels; score the "
-                 "checks (g)", lambda n=ex.name: self.exercise_action(n, "grade")),
-            ]
+        out += self._exercise_entries()
         for name in s.builtin_recipes() if s.catalogue else []:
             out.append((f"Open recipe {name}", "a built-in recipe",
                         lambda name=name: self.open_recipe(name)))

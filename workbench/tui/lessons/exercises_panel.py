@@ -5,8 +5,10 @@ exercise list (difficulty, points, last grade) on the left; on the right the exe
 description, where the learner's copy lives, its named checks and the last grading report.
 
 - **start** copies the starter into the workspace (`start_exercise` never overwrites work);
-- **edit** hands the terminal to the learner's editor (`App.suspend`), on the files that
-  carry the TODOs; with no editor available it says which file to edit instead;
+- **edit** opens the files that carry the TODOs in the workbench's own editor
+  (`exercise_editor.py`: line numbers, C highlighting, save, grade from there); **E** hands the
+  terminal to the learner's editor instead (`App.suspend`, $VISUAL or $EDITOR); with no editor
+  available it says which file to edit;
 - **grade** builds and boots the test kernels in a thread worker (the compiler and QEMU are
   subprocesses; the UI stays live) and shows every check with its points, the transcript of
   each failed check, and the compiler's diagnostics when the build fails.
@@ -23,7 +25,7 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -38,6 +40,9 @@ from workbench.core.learn.grading import Exercise, grade, list_exercises, start_
 from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.model.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from .exercise_editor import ExerciseEditor
 
 FALLBACK_EDITORS = ("nano", "vi")
 STARS = 3
@@ -159,6 +164,7 @@ class ExercisesPanel(Widget):
     BINDINGS = [
         Binding("s", "start", "Start", id="exercise-start"),
         Binding("e", "edit", "Edit", id="exercise-edit"),
+        Binding("E", "edit_external", "Edit in $EDITOR", id="exercise-edit-external"),
         Binding("g", "grade", "Grade", id="exercise-grade"),
         Binding("v", "view_transcript", "Transcript", id="exercise-transcript"),
     ]
@@ -180,6 +186,7 @@ class ExercisesPanel(Widget):
         self.grading: str | None = None  # the exercise being graded, if any
         self.last_report: dict | None = None  # the report shown for `current`
         self.last_editor: list[str] | None = None  # the last editor command run
+        self.editor: ExerciseEditor | None = None  # the workbench's editor, while it is open
         self.info_text = Text()  # what the panel shows, kept as text for tests and tools
         self.result_text = Text()
         self.status_text = ""
@@ -213,8 +220,12 @@ class ExercisesPanel(Widget):
         rows = []
         for ex in self.exercises:
             rec = self.progress.exercises.get(ex.name, {})
-            # the last grade over the points: "-/10" until it has been graded
-            rows.append((ex, f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"))
+            # the last grade over the points ("-/10" until graded), and the best when it was
+            # better: "0/10 best 10" — a slip in the last attempt does not hide earlier work
+            score = f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"
+            if rec.get("best", 0) > rec.get("last", 0):
+                score += f" best {rec['best']}"
+            rows.append((ex, score))
         nw = max((len(ex.name) for ex, _ in rows), default=0)
         sw = max((len(score) for _, score in rows), default=0)
         opts = [Option(f"{stars(ex.difficulty)} {ex.name:<{nw}} {score:>{sw}}", id=ex.name)
@@ -306,6 +317,8 @@ class ExercisesPanel(Widget):
 
     def _set_status(self, text: str, status: str | None = None) -> None:
         self.status_text = text
+        if self.editor is not None:
+            self.editor.show_result(Text(text, style="bold"))
         widget = self.query_one("#exercise-status", Static)
         widget.update(Text(text))
         widget.set_classes(status or "")
@@ -376,17 +389,44 @@ class ExercisesPanel(Widget):
 
     # ------------------------------------------------------------------ edit
 
-    def action_edit(self) -> None:
+    def _started_files(self) -> tuple[list[Path], str] | None:
+        """The current exercise's files in the workspace (started first when needed)."""
         ex = self.current
         if ex is None:
-            return
+            return None
         folder = self.copy_dir(ex)
         started = ""
         if not folder.exists():
             if self.start(ex) is None:
-                return
+                return None
             started = f"copied the starter to {folder} first. "
-        self.edit_files([folder / f for f in ex.files], started)
+        return [folder / f for f in ex.files], started
+
+    def action_edit(self) -> None:
+        """Open the exercise's files in the workbench's editor."""
+        found = self._started_files()
+        if found is not None:
+            self.open_editor(found[0], f"{self.current.name}: your copy")
+
+    def action_edit_external(self) -> None:
+        """Hand the terminal to the learner's own editor ($VISUAL, $EDITOR, nano, vi)."""
+        found = self._started_files()
+        if found is not None:
+            self.edit_files(*found)
+
+    def open_editor(self, files: list[Path], title: str) -> ExerciseEditor:
+        # here, not at the top: TextArea and tree-sitter add about 20 ms to start-up
+        from .exercise_editor import ExerciseEditor
+
+        ex = self.current
+
+        def closed(_result) -> None:
+            self.editor = None
+            self.show_current()
+
+        self.editor = ExerciseEditor(title, files, on_grade=lambda: self.grade_exercise(ex))
+        self.app.push_screen(self.editor, closed)
+        return self.editor
 
     def edit_files(self, files: list[Path], prefix: str = "") -> None:
         """Hand the terminal to the editor on `files`; come back to the workbench after it."""
@@ -427,14 +467,15 @@ class ExercisesPanel(Widget):
             self._set_status("no transcript to show: nothing failed in the last grading, "
                              "or nothing was graded yet", "warn")
             return
-        self.edit_files(failed[:1])
+        self.open_editor(failed[:1], "transcript of the first failed check")
 
     # ------------------------------------------------------------------ grade
 
     def action_grade(self) -> None:
-        ex = self.current
-        if ex is None:
-            return
+        if self.current is not None:
+            self.grade_exercise(self.current)
+
+    def grade_exercise(self, ex: Exercise) -> None:
         if self.grading is not None:
             self._set_status(f"already grading '{self.grading}': wait for it to finish", "warn")
             return
@@ -488,5 +529,8 @@ class ExercisesPanel(Widget):
         else:
             text += f" — {len(failed)} check(s) failed; v opens the first transcript"
         self._set_status(text + saved, "pass" if report["full_marks"] else "fail")
+        if self.editor is not None:
+            result = Text(text + saved + "\n", "bold green" if report["full_marks"] else "bold")
+            self.editor.show_result(result.append_text(report_text(report, self.lang)))
         self.query_one("#exercise-text", VerticalScroll).scroll_to_widget(
             self.query_one("#exercise-report", Static), animate=False, top=True)
