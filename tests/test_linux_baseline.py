@@ -33,6 +33,20 @@ from .conftest import RECIPES, have, qemu_pids, run_cli
 from .test_dns import ask, expected, rrset_values
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_linux_cache(tmp_path_factory):
+    """Kernels, initramfs images and the port helper go to a folder of this module's own,
+    never to the learner's cache."""
+    before = os.environ.get("WB_LINUX_CACHE")
+    cache = tmp_path_factory.mktemp("linux-cache")
+    os.environ["WB_LINUX_CACHE"] = str(cache)
+    yield cache
+    if before is None:
+        os.environ.pop("WB_LINUX_CACHE", None)
+    else:
+        os.environ["WB_LINUX_CACHE"] = before
+
+
 def resolution(name, catalogue):
     return resolve(load_recipe(RECIPES / f"{name}.toml"), catalogue)
 
@@ -113,19 +127,17 @@ def test_without_apt_the_message_says_how_to_bring_ones_own(tmp_path):
 # --------------------------------------------------------------------------- real guests
 
 @pytest.fixture(scope="module")
-def linux_cache(tmp_path_factory):
+def linux_cache(private_linux_cache):
+    """The private cache with Debian's kernel in it (fetched once per module)."""
     if not (have("apt-get") and have("dpkg-deb")):
         pytest.skip("apt-get and dpkg-deb are needed to fetch Debian's kernel")
-    cache = tmp_path_factory.mktemp("linux-cache")
-    os.environ["WB_LINUX_CACHE"] = str(cache)
     from workbench.core.baseline.kernel import fetch_kernel
 
     try:
         fetch_kernel()
     except WorkbenchError as e:
         pytest.skip(f"Debian's kernel could not be fetched here: {e.message}")
-    yield cache
-    os.environ.pop("WB_LINUX_CACHE", None)
+    return private_linux_cache
 
 
 def linux_appliance(name, forwards, catalogue):
