@@ -1,1 +1,2 @@
-"""Widgets more than one screen uses: the source pane (with its lexers) and the totals bar."""
+"""Widgets more than one screen uses: the source pane (with its lexers), the totals bar and
+the text fields with their footer hint."""
