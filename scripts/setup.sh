@@ -61,3 +61,19 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
     echo "$want" > "$stamp"
 fi
+
+# The JupyterHub test (tests/test_jupyterhub.py) runs a real hub, whose HTTP proxy is
+# configurable-http-proxy from npm (Node.js from the system's packages where missing).
+if [ "${WB_SETUP_TESTS:-0}" = "1" ] && ! command -v configurable-http-proxy >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing Node.js and npm"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+            nodejs npm >/dev/null
+    fi
+    if command -v npm >/dev/null 2>&1; then
+        echo "setup: installing configurable-http-proxy (npm)"
+        $SUDO npm install -g --silent configurable-http-proxy >/dev/null
+    fi
+fi

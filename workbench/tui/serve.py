@@ -116,8 +116,10 @@ class SessionServer(Server):
     def base_url(self, request: web.Request) -> str | None:
         """Where browsers reach this server: `--public-url`, else what a proxy says in
         X-Forwarded-Proto/-Host/-Prefix, else None (the page then uses relative addresses)."""
-        if self.fixed_url:
-            return self.fixed_url
+        return self.fixed_url or self.forwarded_url(request)
+
+    def forwarded_url(self, request: web.Request) -> str | None:
+        """The address a proxy in front says the page has (X-Forwarded-*), or None."""
         h = request.headers
         if not any(k in h for k in ("X-Forwarded-Host", "X-Forwarded-Proto",
                                     "X-Forwarded-Prefix")):
@@ -240,7 +242,7 @@ class CheckedServer(SessionServer):
         origin = request.headers.get("Origin")
         # the address a proxy says it serves the page at is this server's own (a page in a
         # browser cannot set X-Forwarded-* on its websocket)
-        forwarded = (self.base_url(request),) if self.base_url(request) else ()
+        forwarded = (self.forwarded_url(request),) if self.forwarded_url(request) else ()
         if not origin_allowed(origin, request.host, self.host, self.port,
                               self.allow_origins + forwarded):
             print(f"refused a websocket from origin {origin} (not this server's own; "

@@ -1,0 +1,30 @@
+"""The workbench in JupyterHub: a jupyter-server-proxy server named `workbench`.
+
+Installed with the package (entry point group `jupyter_serverproxy_servers`), it puts a
+"Unikernel Workbench" launcher in each user's JupyterLab and serves the workbench at
+`/user/NAME/workbench/`: jupyter-server-proxy starts `workbench serve` on a free port inside
+the user's own single-user server, when the user first opens it, behind the hub's log-in. So
+each hub user has their own home (progress, workspace), build folders and QEMUs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ICON = Path(__file__).parent / "tui" / "web" / "favicon.svg"
+
+
+def setup_workbench() -> dict:
+    """jupyter-server-proxy's description of the server (see its `ServerProcess`)."""
+    return {
+        # {base_url} is the user's prefix, /user/NAME/; the proxy takes it off the requests,
+        # and the page's addresses put it back
+        "command": [sys.executable, "-m", "workbench", "serve", "--port", "{port}",
+                    "--public-url", "{base_url}workbench/"],
+        "timeout": 60,
+        "absolute_url": False,
+        "new_browser_tab": True,
+        "launcher_entry": {"enabled": True, "title": "Unikernel Workbench",
+                           "icon_path": str(ICON)},
+    }
