@@ -46,6 +46,16 @@ def table_text(table) -> str:
     return console.export_text()
 
 
+async def build_and_show_memory(pilot) -> None:
+    """Build the recipe (b) and show the Memory screen once the image is mapped."""
+    app = pilot.app
+    await pilot.press("b")
+    await wait_for(pilot, lambda: app.session.image_info is not None, timeout=90,
+                   what="the build")
+    await pilot.press("3")
+    await pilot.pause()
+
+
 def graph_nodes(app) -> set[str]:
     view = app.query_one(GraphView)
     return set(view.grid.boxes) if view.grid else set()
@@ -421,11 +431,7 @@ async def test_build_and_boot_hello_shows_greeting(tmp_path):
 async def test_memory_map_shows_the_address_spaces_of_a_microkernel(tmp_path):
     app = make_app(tmp_path, recipe="hello-microkernel")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b")
-        await wait_for(pilot, lambda: app.session.image_info is not None, timeout=90,
-                       what="the build")
-        await pilot.press("3")
-        await pilot.pause()
+        await build_and_show_memory(pilot)
         mm = app.query_one("#map-b")
         spaces = {r.space for r in mm.regions}
         assert {"", "user", "srv_serial_16550", "srv_telemetry_debugcon"} <= spaces
@@ -662,3 +668,33 @@ async def test_memory_screen_names_its_colouring_and_scale(tmp_path):
         marked = [text.plain[sp.start:sp.end] for sp in text.spans if "underline" in str(sp.style)]
         assert marked == ["kind", "linear", "hidden"]
         assert view.size.height == 1, "one line at 80 columns"
+
+
+@async_test
+async def test_a_student_at_80_by_24_sees_what_they_need(tmp_path):
+    """The footer's palette key reaches the edge (no letter of the keys behind it shows);
+    the memory map takes the whole width, so its labels are whole; the exercises' checks are
+    in view without scrolling."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        footer = app.query_one(Footer)
+        palette = next(k for k in footer.query("FooterKey") if k.has_class("-command-palette"))
+        await wait_for(pilot, lambda: palette.region.width > 0, what="the footer")
+        assert palette.region.right == footer.region.right == 80
+        await build_and_show_memory(pilot)
+        memory_map = app.query_one("#map-b")
+        assert memory_map.size.width >= 76
+        rows = [memory_map.render_line(y).text for y in range(memory_map.size.height)]
+        owners = {r.owner for r in memory_map.regions if r.kind == "code"}
+        visible = " ".join(rows)
+        assert any(owner in visible for owner in owners if len(owner) > 12)
+        await pilot.press("6", "t")
+        await pilot.pause()
+        panel = app.query_one("ExercisesPanel")
+        text = app.query_one("#exercise-text")
+        report = app.query_one("#exercise-report")
+        assert not app.query_one("#exercise-bar").display
+        first_check = panel.current.checks[0].name
+        assert first_check in str(report.render())
+        assert report.region.y + 2 < text.region.bottom, "the checks start in view"

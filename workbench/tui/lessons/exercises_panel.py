@@ -153,6 +153,7 @@ class ExercisesPanel(Widget):
     ExercisesPanel #exercise-text { height: 1fr; padding: 0 1; }
     ExercisesPanel #exercise-info { height: auto; }
     ExercisesPanel #exercise-report { height: auto; margin-top: 1; }
+    ExercisesPanel #exercise-where { height: auto; margin-top: 1; }
     ExercisesPanel #exercise-status { height: auto; max-height: 6; padding: 0 1; }
     ExercisesPanel #exercise-status.pass { color: $success; }
     ExercisesPanel #exercise-status.fail { color: $error; }
@@ -197,8 +198,12 @@ class ExercisesPanel(Widget):
         yield OptionList(*self._options(), id="exercise-list")
         with Vertical(id="exercise-body"):
             with VerticalScroll(id="exercise-text"):
+                # what the exercise is, then its checks or last result (what a learner
+                # looks for first, so it stays in view in a small terminal), then where
+                # the files are
                 yield Static("", id="exercise-info")
                 yield Static("", id="exercise-report")
+                yield Static("", id="exercise-where")
             yield Static(self.error or "", id="exercise-status")
             with Horizontal(id="exercise-bar"):
                 yield Button(self._t("start") + " (s)", id="exercise-start-button")
@@ -274,7 +279,9 @@ class ExercisesPanel(Widget):
         summary = ex.summary.get(lang) or ex.summary.get("en", "")
         if summary:
             t.append(summary + "\n")
-        t.append("\n")
+        t.rstrip()
+        info.update(t)
+        where = Text()
         folder = self.copy_dir(ex)
         rows = [
             ("component", f"{ex.component}  (graded with your copy in its place)"),
@@ -292,10 +299,11 @@ class ExercisesPanel(Widget):
                                    f"{rec.get('best', 0)}/{rec.get('total', ex.total)} · "
                                    f"{rec.get('attempts', 0)} attempt(s)"))
         for key, value in rows:
-            t.append(f"{key:<11}", "bold cyan")
-            t.append(value + "\n")
-        self.info_text = t
-        info.update(t)
+            where.append(f"{key:<11}", "bold cyan")
+            where.append(value + "\n")
+        where.rstrip()
+        self.query_one("#exercise-where", Static).update(where)
+        self.info_text = Text("\n").join([t, where])
         # The report names every check with its points; before the first grading the
         # checks are listed on their own.
         self.last_report = self._load_report(ex)
