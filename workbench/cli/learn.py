@@ -185,8 +185,9 @@ def _own_workspace(args, progress, exercise: str) -> bool:
     if ws is None:
         return True
     ws = str(Path(ws).resolve())
+    started_in = progress.exercises.get(exercise, {}).get("workspaces")
     return ws == str(default_workspace().resolve()) or \
-        ws in progress.exercises.get(exercise, {}).get("workspaces", [])
+        (isinstance(started_in, list) and ws in started_in)
 
 
 def _remember_workspace(progress, exercise: str, workspace: Path) -> str | None:
