@@ -62,7 +62,7 @@ def test_gradescope_results_json(tmp_path, home):
     assert sum(t["max_score"] for t in data["tests"]) == 10
     failed = next(t for t in data["tests"] if t["status"] == "failed")
     # the learner sees what went wrong: the problem and the console of the run
-    assert "no record matches" in failed["output"] and "--- console ---" in failed["output"]
+    assert "the test kernel's check" in failed["output"] and "--- console ---" in failed["output"]
 
     # to standard output; --json and --format gradescope together is a usage error
     r = run_cli("grade", "bump", "--workspace", str(tmp_path / "empty"), "--format",

@@ -400,14 +400,61 @@ def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, 
     return cat, graded, source
 
 
-def _describe_mismatch(m: Mismatch) -> str:
+# What a run's final status means, for a learner reading why a check failed.
+STATUS_WORDS = {
+    "success": "finished and reported success",
+    "failure": "finished but reported a failure",
+    "panic": "stopped on a CPU exception (a panic)",
+    "triple-fault": "reset the CPU (an exception while handling an exception)",
+    "timeout": "never finished: the watchdog stopped it",
+    "stopped": "was stopped",
+}
+_CHECK_RECORD = re.compile(r"^\^check name=(\S+) result=pass\$$")
+
+
+def readable(rx: str) -> str:
+    """A pattern of exercise.toml as the text it stands for: anchors dropped, escapes undone,
+    `.*` as "…", a repeated group as "×N" ('^\\(ok\\)$' → '(ok)')."""
+    text = rx.removeprefix("^").removesuffix("$")
+    text = re.sub(r"\.[*+]", "…", text)
+    text = re.sub(r"\(([^()]*)\)\{(\d+)\}", r"\1 ×\2", text)
+    return re.sub(r"\\([^rn])", r"\1", text)
+
+
+def _kernel_said(name: str, console: str) -> str:
+    """What the test kernel printed about its check `name` ("[FAIL] aligned <detail>")."""
+    for line in console.splitlines():
+        head, _, detail = line.partition(f"] {name}")
+        if "FAIL" in head and _ and detail.strip():
+            return detail.strip()
+    return ""
+
+
+def _describe_mismatch(m: Mismatch, run=None) -> str:
+    """One mismatch in words: what was expected, and what the run showed instead."""
+    status = getattr(run, "status", "")
+    console = getattr(run, "console", "").replace("\r\n", "\n")
     if m.kind == "status":
-        return f"the run ended with status '{m.actual}', expected '{m.expected}'"
-    if m.kind == "console":
-        return f"console: no match for {m.expected!r}"
-    if m.kind == "not_console":
-        return f"console: unexpected match for {m.expected!r}"
-    return f"telemetry: no record matches {m.expected!r}"
+        return (f"expected the test kernel to end with '{m.expected}'; it "
+                f"{STATUS_WORDS.get(m.actual, 'ended')} (status '{m.actual}')")
+    if m.kind in ("console", "not_console"):
+        lines = [ln for ln in console.splitlines() if ln.strip()]
+        if m.kind == "not_console":
+            shown = next((ln for ln in lines if re.search(m.expected, ln)), readable(m.expected))
+            return f"the console showed '{shown.strip()}', which a correct version never prints"
+        last = f"its last line was '{lines[-1].strip()}'" if lines else "it stayed empty"
+        return f"expected the console to show '{readable(m.expected)}'; {last}"
+    check = _CHECK_RECORD.match(m.expected)
+    if check is None:
+        return (f"expected the test kernel to report '{readable(m.expected)}'; it never did "
+                f"(the run {STATUS_WORDS.get(status, 'ended')})")
+    name = check.group(1)
+    records = [r.raw for r in getattr(run, "telemetry", [])]
+    if f"check name={name} result=fail" in records:
+        said = _kernel_said(name, console)
+        return f"the test kernel's check '{name}' failed" + (f": {said}" if said else "")
+    return (f"the test kernel never reported its check '{name}': the run "
+            f"{STATUS_WORDS.get(status, 'ended')}")
 
 
 def _slug(text: str) -> str:
@@ -565,7 +612,9 @@ def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str
         problems.append(tests.troubles[check.run])
     telemetry = "\n".join(rec.raw for rec in r.telemetry)
     console = r.console.replace("\r\n", "\n")
-    problems.extend(_describe_mismatch(m) for m in check.expect.mismatches(r))
+    # the test kernel's own words about a check first: they say most about what went wrong
+    mismatches = sorted(check.expect.mismatches(r), key=lambda m: m.kind != "telemetry")
+    problems.extend(_describe_mismatch(m, r) for m in mismatches)
     client_problems, client_text = tests.answers.get(check.name, ([], ""))
     if (check.client or check.wire) and check.run not in tests.troubles:
         problems.extend(client_problems)

@@ -14,6 +14,7 @@
 #define HEAP 4096
 
 static int failures;
+static char seen[160];  /* what a check observed, in words, for its FAIL line */
 
 static void report(const char *name, int ok, const char *detail)
 {
@@ -33,11 +34,15 @@ int app_main(void)
 
     int aligned = a && b && c && ((uintptr_t)a % 16 == 0) && ((uintptr_t)b % 16 == 0)
                   && ((uintptr_t)c % 16 == 0);
-    report("aligned", aligned, "every block must start on a 16-byte boundary");
+    snprintf(seen, sizeof seen, "blocks at %p, %p, %p: each must be a multiple of 16",
+             (void *)a, (void *)b, (void *)c);
+    report("aligned", aligned, seen);
 
     /* The blocks must not overlap: each starts after the previous one's rounded size. */
     int apart = a && b && c && b >= a + 16 && c >= b + 32;
-    report("no-overlap", apart, "blocks overlap (did you round the size up?)");
+    snprintf(seen, sizeof seen, "malloc(1) gave %p, malloc(17) %p, malloc(100) %p: blocks "
+             "overlap (did you round the size up?)", (void *)a, (void *)b, (void *)c);
+    report("no-overlap", apart, seen);
 
     int writable = 0;
     if (a && b && c) {
@@ -52,14 +57,16 @@ int app_main(void)
 
     struct alloc_stats s;
     alloc_stats(&s);
-    report("stats", s.used_bytes == 16 + 32 + 112 && s.allocations == 3,
-           "after malloc(1), malloc(17), malloc(100): used_bytes 160, allocations 3");
+    snprintf(seen, sizeof seen, "used_bytes is %lu and allocations %lu, expected 160 and 3",
+             (unsigned long)s.used_bytes, (unsigned long)s.allocations);
+    report("stats", s.used_bytes == 16 + 32 + 112 && s.allocations == 3, seen);
 
     /* Use up the rest: 4096 - 160 bytes in blocks of 16. */
     int n = 0;
     while (malloc(16) != NULL && n < 1000)
         n++;
-    report("runs-out", n == (HEAP - 160) / 16, "the heap should hold exactly 246 more 16-byte blocks");
+    snprintf(seen, sizeof seen, "the heap held %d more 16-byte blocks, expected exactly 246", n);
+    report("runs-out", n == (HEAP - 160) / 16, seen);
     report("stays-out", malloc(1) == NULL, "once full, every malloc must return NULL");
 
     printf("bump-test: %s\n", failures ? "FAIL" : "PASS");
