@@ -98,22 +98,42 @@ def test_gradescope_autograder_folder(tmp_path):
         (CLASSROOM / "gradescope" / "make_autograder.sh").read_text()
 
 
-def test_github_classroom_workflow_runs_its_command(tmp_path, home):
-    """The workflow template's grading command, run as the command grader runs it (a shell in
-    the checked-out repository): exit 0 for full marks only; max-score is bump's points."""
+def test_github_classroom_workflow_scores_check_by_check(tmp_path, home):
+    """The workflow template's commands, run as GitHub runs them (a shell in the checked-out
+    repository): one grading, then one step per check that passes when the check passed,
+    worth its points. The template is the generator's output for bump (no drift)."""
+    sys.path.insert(0, str(CLASSROOM / "github"))
+    try:
+        from make_workflow import workflow
+    finally:
+        sys.path.pop(0)
     text = (CLASSROOM / "github" / "classroom.yml").read_text()
+    assert text == workflow(["bump"]), "regenerate: make_workflow.py bump -o classroom.yml"
     assert "classroom-resources/autograding-command-grader@v1" in text
     assert "classroom-resources/autograding-grading-reporter@v1" in text
-    command = re.search(r"^\s+command: (.+)$", text, re.M).group(1)
-    assert re.search(r"^\s+max-score: 10$", text, re.M)
-    env = {**os.environ, "RUNNER_TEMP": str(tmp_path / "runner"), "WB_HOME": str(home),
+    grade = json.loads(re.search(r"^\s+run: (\".*\")$", text, re.M).group(1))
+    checks = [(json.loads(c), int(p)) for c, p in
+              re.findall(r"^\s+command: (\".*\")\n.*\n\s+max-score: (\d+)$", text, re.M)]
+    assert len(checks) == 6 and sum(p for _, p in checks) == 10
+    runners = re.search(r"runners: (.+)$", text, re.M).group(1).split(",")
+    for runner in runners:
+        assert f"{runner.upper()}_RESULTS: \"${{{{steps.{runner}.outputs.result}}}}\"" in text
+    env = {**os.environ, "WB_HOME": str(home),
            "PATH": f"{WORKBENCH.parent}{os.pathsep}{os.environ['PATH']}"}
-    for ws, status in ((_finished(tmp_path / "done"), 0),
-                       (_started(tmp_path / "todo", tmp_path / "learner-home"), 1)):
-        r = subprocess.run(["bash", "-c", command], cwd=ws, env=env, capture_output=True,
+    for ws, expected in ((_finished(tmp_path / "done"), 10),
+                         (_started(tmp_path / "todo", tmp_path / "learner-home"), None)):
+        env["RUNNER_TEMP"] = str(tmp_path / f"runner-{ws.name}")
+        r = subprocess.run(["bash", "-c", grade], cwd=ws, env=env, capture_output=True,
                            text=True, timeout=300)
-        assert r.returncode == status, r.stdout + r.stderr
-    assert (tmp_path / "runner" / "grade" / "bump" / "grade.json").is_file()
+        assert r.returncode == 0 and "score: " in r.stdout, r.stdout + r.stderr
+        results = json.loads((Path(env["RUNNER_TEMP"]) / "grade" / "bump.json").read_text())
+        earned = 0
+        for command, points in checks:
+            r = subprocess.run(["bash", "-c", command], cwd=ws, env=env, timeout=60)
+            earned += points if r.returncode == 0 else 0
+        assert earned == results["score"] == (expected if expected is not None else earned)
+        assert expected is not None or 0 < earned < 10
+        assert (ws / ".grade" / "bump" / "grade.json").is_file()  # kept as the artifact
 
 
 def test_grade_all_a_class(tmp_path, home):
