@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 
+import dns.exception
 import dns.message
 import dns.query
 import pytest
@@ -116,19 +117,34 @@ def test_fifty_clients_at_once_are_all_answered(web):
 
 # --------------------------------------------------------------------------- bursts
 
-def test_query_after_a_burst_of_junk_is_answered(dns_server, request):
-    if dns_server.net == "passt":
-        # passt hands frames to QEMU only as fast as the emulated guest takes them (about
-        # 30 µs each under TCG), so the host's socket buffer in front of it (256 datagrams)
-        # overflows during a burst and drops the query with the junk: benchmarks/net.py counts it.
-        request.applymarker(pytest.mark.xfail(reason="passt: host socket buffer overflows",
-                                              strict=False))
+def host_udp_drops() -> int:
+    """Datagrams this host dropped because a socket's receive buffer was full (all sockets)."""
+    lines = [ln.split() for ln in open("/proc/net/snmp") if ln.startswith("Udp:")]
+    return int(lines[1][lines[0].index("RcvbufErrors")])
+
+
+def test_query_after_a_burst_of_junk_is_answered(dns_server):
+    """Neither the guest's receive ring, nor its transmit path, nor QEMU's queue loses the query.
+
+    In front of QEMU sits the host socket of the forwarded port (256 datagrams). A burst sent
+    faster than the back-end reads it overflows there, on a busy host, and the query can be
+    dropped before QEMU ever sees it: that is counted by the host (RcvbufErrors) and is not
+    the guest's loss, so the test then only asks that the next query is answered.
+    """
     port = dns_server.port("udp", 53)
+    drops = host_udp_drops()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for i in range(400):
             s.sendto(b"\xff" * (12 + i % 40), ("127.0.0.1", port))
     q = dns.message.make_query("www.example.org", "A")
-    r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+    try:
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+    except dns.exception.Timeout:
+        if host_udp_drops() == drops:
+            raise  # nothing was dropped on the host: the loss is ours
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+        pytest.xfail(f"the host dropped {host_udp_drops() - drops} datagrams in front of "
+                     f"QEMU ({dns_server.net} networking); the next query was answered")
     assert r.answer
 
 
