@@ -474,6 +474,7 @@ async def test_stop_and_quit_leave_no_qemu(tmp_path):
         await wait_for(pilot, lambda: app.qemu_run is not None and app.qemu_run.running,
                        timeout=90, what="QEMU running")
         pid = app.qemu_run._proc.pid
+        assert app.check_action("stop", ()), "x Stop is offered while the guest runs"
         await pilot.press("x")
         status = app.query_one(RunStatus)
         await wait_for(pilot, lambda: status.status == "stopped", what="stopped")
@@ -687,6 +688,7 @@ async def test_a_student_at_80_by_24_sees_what_they_need(tmp_path):
 
         await wait_for(pilot, lambda: palette_key() is not None, what="the footer")
         assert palette_key().region.right == footer.region.right == 80
+        assert not app.check_action("stop", ()), "no 'x Stop' in the footer while nothing runs"
         await build_and_show_memory(pilot)
         memory_map = app.query_one("#map-b")
         assert memory_map.size.width >= 76

@@ -465,6 +465,7 @@ class WorkbenchApp(App):
                       timeout=None if network else self.run_timeout, network=network,
                       on_event=lambda ev: pane.on_run_event(run_id, ev))
         self.qemu_run = run
+        self.refresh_bindings()
         try:
             async with run:
                 result = await run.wait()
@@ -476,6 +477,8 @@ class WorkbenchApp(App):
         finally:
             if self.qemu_run is run:
                 self.qemu_run = None
+                if self.screen_stack:  # not while the app is closing
+                    self.refresh_bindings()
         self.session.last_run = result
         symbol = None
         info = self.session.image_info
@@ -493,6 +496,12 @@ class WorkbenchApp(App):
                 await run.stop()
             except Exception:
                 await run.close()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # "x Stop" is in the footer only while a guest runs: at 80 columns every key counts
+        if action == "stop":
+            return self.qemu_run is not None
+        return True
 
     async def action_stop(self) -> None:
         if self.qemu_run is None:
