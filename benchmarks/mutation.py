@@ -3,7 +3,8 @@
 mutmut (from PyPI: `pip install mutmut`) changes one thing at a time in a module — a `<` into
 `<=`, a constant, a `return` value, a dropped call — and runs the tests that reach the changed
 function; a mutant the tests do not notice ("survived") is a mistake the suite would let
-through. The score is the share of mutants killed (a test failed, or the run timed out).
+through. The score is the share of mutants killed (a test failed, or the run timed out) among
+those checked; a mutant in code no test of the group reaches ("no tests") counts as survived.
 
     .venv/bin/python benchmarks/mutation.py                    # every module group below
     .venv/bin/python benchmarks/mutation.py grading --minutes 10
@@ -45,6 +46,7 @@ GROUPS = {  # name -> (modules mutated, tests run)
                  "tests/test_grading_scoring.py"]),
 }
 KILLED = {"killed", "timeout"}
+MISSED = {"survived", "no tests"}
 
 
 def prepare(work: Path, modules: list[str], tests: list[str]) -> None:
@@ -80,9 +82,12 @@ def run_group(name: str, minutes: float, keep: bool) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGTERM)
             _, err = proc.communicate()
-        return {"group": name, "modules": modules, **results(work), "minutes": round(
-            (time.monotonic() - t0) / 60, 1), "finished": proc.returncode == 0,
-            "error": err.strip().splitlines()[-1] if proc.returncode not in (0, -15) and err.strip() else ""}
+        found = results(work)
+        error = ""
+        if proc.returncode not in (0, -15) and found["tested"] == 0:
+            error = (err.strip().splitlines() or ["the unmutated tests fail: run them first"])[-1]
+        return {"group": name, "modules": modules, **found, "minutes": round(
+            (time.monotonic() - t0) / 60, 1), "finished": proc.returncode == 0, "error": error}
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -101,10 +106,10 @@ def results(work: Path) -> dict:
     for verdict in status.values():
         counts[verdict] = counts.get(verdict, 0) + 1
     killed = sum(n for v, n in counts.items() if v in KILLED)
-    tested = killed + counts.get("survived", 0)
+    tested = killed + sum(n for v, n in counts.items() if v in MISSED)
     return {"mutants": len(status), "tested": tested, "killed": killed, "counts": counts,
             "score": round(100 * killed / tested, 1) if tested else None,
-            "survivors": sorted(m for m, v in status.items() if v == "survived")}
+            "survivors": sorted(m for m, v in status.items() if v in MISSED)}
 
 
 def main(argv: list[str] | None = None) -> int:

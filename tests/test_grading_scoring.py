@@ -213,3 +213,64 @@ def test_a_missing_starter_folder_and_unknown_exercises(tmp_path):
     assert G.list_exercises(tmp_path / "none") == []
     (tmp_path / "bump" / "exercise.toml").unlink()
     assert G.list_exercises(tmp_path) == []  # no exercise.toml: not listed
+
+
+# ------------------------------------------------------------------ no submission, in process
+
+
+def test_submission_found_and_not_found(tmp_path):
+    from workbench.core.learn.submission import Submission, find_submission
+
+    folder, _ = G.start_exercise(BUMP, tmp_path / "ws")
+    found = find_submission(tmp_path / "ws", "alloc-bump", ["bump.c"])
+    assert found == Submission(True, folder, None) and found.message() == f"graded {folder}"
+    assert found.to_dict() == {"found": True, "looked_for": str(folder), "nearest": None}
+    (folder / "bump.c").rename(tmp_path / "ws" / "bump.c")
+    lost = find_submission(str(tmp_path / "ws"), "alloc-bump", ["bump.c"])
+    assert lost == Submission(False, folder / "bump.c", tmp_path / "ws" / "bump.c")
+    assert lost.message() == (f"no submission found at {folder / 'bump.c'}; "
+                              f"nearest file found: {tmp_path / 'ws' / 'bump.c'}")
+    assert lost.to_dict() == {"found": False, "looked_for": str(folder / "bump.c"),
+                              "nearest": str(tmp_path / "ws" / "bump.c")}
+    none = find_submission(tmp_path / "nowhere", "alloc-bump", ["bump.c"])
+    assert none == Submission(False, tmp_path / "nowhere" / "alloc-bump" / "component.toml", None)
+    assert none.message().endswith("; nothing of this exercise is in the workspace")
+
+
+def test_the_nearest_is_the_closest_path_then_a_similar_folder(tmp_path):
+    from workbench.core.learn.submission import find_submission
+
+    ws = tmp_path / "ws"
+    for rel in ("a/b/c/d/bump.c", "alloc-bump-copy/bump.c", "notes/other.c", ".grade/bump.c"):
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text("x")
+    assert find_submission(ws, "alloc-bump", ["bump.c"]).nearest == ws / "alloc-bump-copy" / "bump.c"
+    for rel in ("a/b/c/d/bump.c", "alloc-bump-copy/bump.c"):
+        (ws / rel).unlink()
+    # no file of the exercise anywhere (hidden folders are not looked in): a component folder
+    # named like it is the nearest thing; one named unlike it is not
+    (ws / "alloc-bumq" / "component.toml").parent.mkdir()
+    (ws / "alloc-bumq" / "component.toml").write_text("")
+    (ws / "alloc-freelist" / "component.toml").parent.mkdir()
+    (ws / "alloc-freelist" / "component.toml").write_text("")
+    (ws / "alloc-bumpy").mkdir()  # no manifest: not a component folder
+    assert find_submission(ws, "alloc-bump", ["bump.c"]).nearest == ws / "alloc-bumq"
+    (ws / "alloc-bumq" / "component.toml").unlink()
+    assert find_submission(ws, "alloc-bump", ["bump.c"]).nearest is None
+
+
+def test_grading_no_submission_builds_nothing_and_says_where_it_looked(tmp_path):
+    report = G.grade(BUMP, tmp_path / "ws", out_dir=tmp_path / "out", lang="ja")
+    looked = tmp_path / "ws" / "alloc-bump" / "component.toml"
+    assert (report.graded, report.source, report.score, report.total) == ("nothing", looked, 0, BUMP.total)
+    assert report.runs == {} and report.build_errors == {} and not report.full_marks
+    why = f"no submission found at {looked}; nothing of this exercise is in the workspace"
+    assert [(c.name, c.points, c.earned, c.passed, c.run, c.problems, c.transcript) for c in report.checks] \
+        == [(c.name, c.points, 0, False, c.run, [why], None) for c in BUMP.checks]
+    assert report.checks[0].description == "小さなサイズの malloc がブロックを返す"
+    saved = json.loads((tmp_path / "out" / "grade.json").read_text())
+    assert saved["graded"] == "nothing" and saved["submission"]["looked_for"] == str(looked)
+    text = G.format_report(report)
+    assert text.splitlines()[:2] == [f"grading bump (nothing: {looked})", why]
+    assert why not in text.split("\n", 2)[2]  # said once, not under every check
+    assert not list((tmp_path / "out").glob("*.transcript.txt"))
