@@ -274,3 +274,52 @@ def test_grading_no_submission_builds_nothing_and_says_where_it_looked(tmp_path)
     assert text.splitlines()[:2] == [f"grading bump (nothing: {looked})", why]
     assert why not in text.split("\n", 2)[2]  # said once, not under every check
     assert not list((tmp_path / "out").glob("*.transcript.txt"))
+
+
+QUERY = ('queries = [\n  { name = "www.example.org.", type = "A", rcode = "NOERROR", '
+         "response = ['IN A 192\\.0\\.2\\.80$'] },\n]\ndescription.en = \"a plain")
+
+
+@pytest.mark.parametrize("edit,message,key,hint", [
+    (('client = "dns"', 'client = "dig"'), "unknown client 'dig' in check 'answers'",
+     "checks.client", "valid: dns"),
+    (('forwards = ["udp:53"]\n', ''),
+     "check 'answers' needs a client, but run 'server' forwards no UDP port", "checks.client",
+     'add forwards = ["udp:53"] to the run'),
+    ((QUERY, 'queries = []\ndescription.en = "a plain'), "check 'answers' sends no queries",
+     "checks.queries", None),
+    ((QUERY, 'queries = [1]\ndescription.en = "a plain'),
+     "queries[0] of check 'answers' must be a table", "checks.queries", None),
+    ((QUERY, QUERY.replace("IN A 192\\.0\\.2\\.80$", "IN A (")),
+     "bad regular expression 'IN A (' in check 'answers': missing ), unterminated subpattern "
+     "at position 5", "checks.queries[0].response", None),
+    (('wire_name = "@12"', 'wire_name = "@12", name = "x."'),
+     "queries[0] of check 'pointer-loop' needs exactly one of 'name' and 'wire_name'",
+     "checks.queries[0]", None),
+    (('{ wire_name = "@12", rcode', '{ wire_name = "@12", additional = ["x. 1 IN A 1.2.3.4"], rcode'),
+     "a query with a hand-built 'wire_name' cannot have 'additional' records (their compression "
+     "would point into it)", "checks.queries[0].additional", None),
+    (('type = "A", rcode = "NOERROR"', 'type = "AA", rcode = "NOERROR"'),
+     "queries[0] of check 'answers': unknown record type 'AA'; for example A, AAAA, MX, TXT",
+     "checks.queries[0]", 'name = "www.example.org.", type = "A", rcode = "NOERROR"; wire_name '
+     "tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)"),
+])
+def test_client_check_mistakes_name_the_key_exactly(tmp_path, edit, message, key, hint):
+    d = tmp_path / "name-decoding"
+    shutil.copytree(G.find_exercise("name-decoding").directory, d)
+    text = (d / "exercise.toml").read_text()
+    assert edit[0] in text
+    (d / "exercise.toml").write_text(text.replace(*edit, 1))
+    with pytest.raises(WorkbenchError) as e:
+        G.load_exercise(d)
+    assert (e.value.message, e.value.key, e.value.hint) == (message, key, hint)
+    assert e.value.file == d / "exercise.toml"
+
+
+def test_queries_default_to_type_a_and_noerror(tmp_path):
+    d = tmp_path / "name-decoding"
+    shutil.copytree(G.find_exercise("name-decoding").directory, d)
+    text = (d / "exercise.toml").read_text()
+    (d / "exercise.toml").write_text(text.replace('type = "A", rcode = "NOERROR", ', "", 1))
+    q = G.load_exercise(d).checks[0].queries[0]
+    assert (q.name, q.type, q.wire_name, q.rcode, q.additional) == ("www.example.org.", "A", "", "NOERROR", [])
