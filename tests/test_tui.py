@@ -696,7 +696,10 @@ async def test_a_student_at_80_by_24_sees_what_they_need(tmp_path):
         owners = {r.owner for r in memory_map.regions if r.kind == "code"}
         visible = " ".join(rows)
         assert any(owner in visible for owner in owners if len(owner) > 12)
-        await pilot.press("6", "t")
+        await pilot.press("6")
+        await pilot.pause()
+        assert not app.query_one("#lesson-bar").display, "the footer has its keys"
+        await pilot.press("t")
         await pilot.pause()
         panel = app.query_one("ExercisesPanel")
         text = app.query_one("#exercise-text")
