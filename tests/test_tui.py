@@ -110,7 +110,8 @@ async def test_help_screen_lists_bindings_with_ids(tmp_path):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
         ids = {b.id for _, bindings in app.screen.sections for b in bindings}
-        assert {"screen-graph", "build", "boot", "stop", "graph-export", "memory-pin"} <= ids
+        assert {"screen-graph", "build", "boot", "stop", "graph-export", "memory-pin",
+                "field-leave"} <= ids
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.__class__.__name__ != "HelpScreen"
@@ -197,12 +198,19 @@ async def test_text_fields_keep_screen_keys_out_and_let_the_learner_leave(tmp_pa
     keeps the value and leaves; the footer names the field meanwhile."""
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.query("#opt-greeting"), what="the options form")
+        await wait_for(pilot, lambda: app.query("#opt-greeting") and app.focused is not None,
+                       what="the options form and the first focus")
         field = app.query_one("#opt-greeting")
-        field.focus()
-        await pilot.pause()
         hint = app.query_one("#field-hint")
-        assert hint.display and "editing greeting" in str(hint.render())
+
+        def focused_field() -> bool:
+            # the app's first focus of the screen may land after ours: focus until it holds
+            if not field.has_focus:
+                field.focus()
+            return hint.display
+
+        await wait_for(pilot, focused_field, what="the field's footer line")
+        assert "editing greeting" in str(hint.render())
         assert "Esc leaves" in str(hint.render())
         assert not app.query_one(Footer).display
         await pilot.press("end", "6", "c", "r", "b", "?", "x")
@@ -211,17 +219,16 @@ async def test_text_fields_keep_screen_keys_out_and_let_the_learner_leave(tmp_pa
         assert app.query_one("#tabs").active == "assemble"
         assert app.session.build is None and len(app.screen_stack) == 1
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_for(pilot, lambda: not hint.display, what="the footer back")
         assert not field.has_focus and app.focused is not None
-        assert not hint.display and app.query_one(Footer).display
+        assert app.query_one(Footer).display
         await pilot.press("2")
         await wait_for(pilot, lambda: app.query_one("#tabs").active == "graph",
                        what="the Graph screen")
         await pilot.press("1")
         await wait_for(pilot, lambda: app.query_one("#tabs").active == "assemble",
                        what="the Assemble screen")
-        field.focus()
-        await pilot.pause()
+        await wait_for(pilot, focused_field, what="the field again")
         assert field.cursor_position == len(field.value), "focusing must not select it all"
         field.value = "Hi"
         await pilot.press("enter")

@@ -40,7 +40,7 @@ from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderCh
 from .pane import Pane
 from .run.pane import RunPane
 from .session import Session
-from .widgets.field import FieldEditing, FieldHint
+from .widgets.field import FieldEditing, FieldHint, FieldInput
 from .widgets.totals_bar import TotalsBar
 
 # (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
@@ -298,7 +298,8 @@ class WorkbenchApp(App):
         for title, cls in (("Assemble", AssemblePane), ("Graph", GraphPane),
                            ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane),
                            ("Lessons screen", LessonsPane), ("Lessons", LessonsPanel),
-                           ("Exercises", ExercisesPanel), ("Compare", ComparePane)):
+                           ("Exercises", ExercisesPanel), ("Compare", ComparePane),
+                           ("In a text field", FieldInput)):
             sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
         sections.append(("Palette", [Binding("ctrl+p", "command_palette", "Command palette",
                                              id="command-palette"),

@@ -48,7 +48,8 @@ def leave_field(field: Widget) -> None:
 class FieldInput(Input):
     """A one-line field with a name for the footer; Escape leaves it."""
 
-    BINDINGS = [Binding("escape", "leave", "Leave the field", show=False, id="field-leave")]
+    BINDINGS = [Binding("escape", "leave", "Leave the field (Enter keeps an option, leaves)",
+                        show=False, id="field-leave")]
 
     def __init__(self, value: str = "", *, field_name: str, enter: str = "Enter keeps",
                  **kw) -> None:
