@@ -393,6 +393,16 @@ def test_site_symlink_out_of_the_site(tmp_path, kind):
     _nothing_leaked(tmp_path)
 
 
+def test_site_link_to_a_folder_inside_the_site_is_refused(tmp_path):
+    site = _site_recipe(tmp_path)
+    (site / "docs").mkdir()
+    (site / "docs" / "a.txt").write_text("a\n")
+    (site / "mirror").symlink_to("docs")
+    r = run_abuse(tmp_path, "build", "web.toml", "--out", "out", may_write=("out",))
+    assert r.returncode == 2, r.text
+    assert "error: site/mirror: the site file is a folder, not a regular file" in r.stderr
+
+
 def test_site_fifo_is_refused(tmp_path):
     site = _site_recipe(tmp_path)
     os.mkfifo(site / "pipe.txt")

@@ -58,11 +58,12 @@ def read_regular(path: Path, limit: int, what: str, key: str | None = None,
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
         raise WorkbenchError(f"the {what} cannot be read: {e.strerror}", **where) from None
+    st = os.fstat(fd)  # before fdopen, which refuses a folder with its own exception
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise WorkbenchError(f"the {what} is {kind_of(st.st_mode)}, not a regular file",
+                             hint=f"name a regular file of at most {figure(limit)}", **where)
     with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise WorkbenchError(f"the {what} is {kind_of(st.st_mode)}, not a regular file",
-                                 hint=f"name a regular file of at most {figure(limit)}", **where)
         if st.st_size > limit:
             raise WorkbenchError(f"the {what} is {figure(st.st_size)}; the limit is "
                                  f"{figure(limit)}", hint=why, **where)
