@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.inspect.image import human_bytes, inspect_image
+from workbench.core.inspect.image import ImageInfo, human_bytes
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 from workbench.core.run.machines import get_machine
 
 
-def check_fits_memory(res: Resolution, image: Path) -> None:
-    """Raise a WorkbenchError with the figures when `image` cannot fit its machine's memory;
-    the image is then removed, so that it cannot be booted by mistake."""
+def check_fits_memory(res: Resolution, image: Path, info: ImageInfo) -> None:
+    """Raise a WorkbenchError with the figures when `image` (read into `info`) cannot fit its
+    machine's memory; the image is then removed, so that it cannot be booted by mistake."""
     machine = get_machine(res.recipe.machine)
-    info = inspect_image(image, machine.name)
     end = max((s["paddr"] + s["memsz"] for s in info.segments), default=0)
     ram = machine.memory_mib << 20
     if end <= ram:

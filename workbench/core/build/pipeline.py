@@ -24,7 +24,7 @@ from workbench.core.build.generators import run_generators
 from workbench.core.build.lock import output_lock, private_name
 from workbench.core.build.memory import check_fits_memory
 from workbench.core.build.toolchain import BuildError, Toolchain, get_toolchain
-from workbench.core.inspect.image import inspect_image
+from workbench.core.inspect.image import ImageInfo, inspect_image
 from workbench.core.layouts.base import DomainBuild
 from workbench.core.model.catalogue import Catalogue, Component, kernels_dir, load_catalogue
 from workbench.core.model.files import write_if_changed
@@ -224,8 +224,9 @@ def build(res: Resolution, out: Path | None = None, toolchain: str = "zig",
         image, linked = link(prepared.linker_script(entry), plans, tc,
                              out / f"{recipe.name}.elf", emit)
         prepared.check_extent(image)
-        check_fits_memory(res, image)
-        return _result(res, image, tc, plans, counts, linked, warnings, t0, emit)
+        info = inspect_image(image, machine=recipe.machine)  # read once: the ELF is parsed
+        check_fits_memory(res, image, info)
+        return _result(res, info, tc, plans, counts, linked, warnings, t0, emit)
 
 
 def write_configs(res: Resolution, out: Path) -> None:
@@ -312,17 +313,17 @@ def link(script: str, plans: list[ObjectPlan], tc: Toolchain, image: Path,
     return image, True
 
 
-def _result(res: Resolution, image: Path, tc: Toolchain, plans: list[ObjectPlan],
+def _result(res: Resolution, info: ImageInfo, tc: Toolchain, plans: list[ObjectPlan],
             counts: dict[str, int], linked: bool, warnings: list[str], t0: float,
             emit: BuildEvent) -> BuildResult:
     """The build's result from the linked image, written beside it as a JSON report."""
     recipe = res.recipe
+    image = info.path
     dropped_sections = parse_gc_sections((image.parent / "gc-sections.txt").read_text(), plans)
     dropped = {c.name: 0 for c in res.components}
     for (comp, _name), size in _dropped_sizes(dropped_sections, plans).items():
         dropped[comp] = dropped.get(comp, 0) + size
 
-    info = inspect_image(image, machine=recipe.machine)
     result = BuildResult(
         image=image,
         recipe=recipe,
