@@ -13,11 +13,14 @@ from workbench.core.learn.lessons import (
     check_step,
     describe,
     find_lesson,
+    lesson_folder_name,
     lesson_status,
+    load_lesson,
     load_lessons,
+    quiz_question,
     render_lesson,
 )
-from workbench.core.learn.material import default_workspace
+from workbench.core.learn.material import default_workspace, lessons_dir
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
@@ -88,9 +91,12 @@ def cmd_lesson_check(args) -> int:
                               toolchain=args.toolchain)
     nxt = les.current_step(progress)
     if args.json:
-        print_json({"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
-                     "hint": step.hint_in(lang) if step and not result.passed else None,
-                     "next": nxt.id if nxt else None})
+        data = {"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
+                "hint": step.hint_in(lang) if step and not result.passed else None,
+                "next": nxt.id if nxt else None}
+        if step is not None and step.check.kind == "quiz":
+            data["question"], data["choices"] = quiz_question(step, lang)
+        print_json(data)
         return 0 if result.status != "fail" else 1
     if step is None:
         print(result.message)
@@ -132,9 +138,16 @@ def cmd_lesson_reset(args) -> int:
 
 
 def cmd_lesson_hash(args) -> int:
-    les = find_lesson(args.name)
-    les.step(args.step)
-    print(answer_hash(les.name, args.step, args.answer))
+    """Works before the lesson's files exist: the hash needs only the folder name and the step id.
+    When steps.toml and the texts are there, a step id not in it is reported (on stderr)."""
+    name = lesson_folder_name(args.name)
+    folder = lessons_dir() / name
+    if (folder / "steps.toml").is_file():
+        try:
+            load_lesson(folder).step(args.step)
+        except WorkbenchError as e:
+            print(f"note: {e}", file=sys.stderr)
+    print(answer_hash(name, args.step, args.answer))
     return 0
 
 
@@ -154,7 +167,7 @@ def cmd_exercise_list(args) -> int:
     for e in exercises:
         best = progress.exercises.get(e.name, {}).get("best")
         score = f"{best}/{e.total}" if best is not None else f"-/{e.total}"
-        print(f"{e.name:<{w}}  {'*' * e.difficulty:<4}  {score:>5}  {e.component:<16} {e.title_in(lang)}")
+        print(f"{e.name:<{w}}  {'*' * e.difficulty:<5}  {score:>5}  {e.component:<16} {e.title_in(lang)}")
     return 0
 
 

@@ -56,6 +56,7 @@ from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 
 CLIENTS = ("dns",)
+DIFFICULTY = range(1, 6)  # 1 (easy) .. 5 (hard): the stars of `exercise list` and the TUI
 
 
 def exercises_dir() -> Path:
@@ -128,6 +129,14 @@ class Exercise:
 
 # --------------------------------------------------------------------------- loading
 
+def _difficulty(t: Table) -> int:
+    value = t.get("difficulty", int, 1)
+    if value not in DIFFICULTY:
+        raise t.error("difficulty", f"difficulty {value} is outside {DIFFICULTY.start}..{DIFFICULTY.stop - 1}",
+                      hint="1 (easy) .. 5 (hard)")
+    return value
+
+
 def load_exercise(directory: Path) -> Exercise:
     directory = Path(directory)
     path = directory / "exercise.toml"
@@ -177,7 +186,7 @@ def load_exercise(directory: Path) -> Exercise:
         check.wire = _wire_checks(ct, runs[run])
         checks.append(check)
     ex = Exercise(directory.name, lang_table(t, "title"), lang_table(t, "summary", False),
-                  component, t.get("difficulty", int, 1), t.get_str_list("files"), runs, checks,
+                  component, _difficulty(t), t.get_str_list("files"), runs, checks,
                   directory)
     if not ex.starter.is_dir():
         raise WorkbenchError("the exercise has no starter/ folder", file=ex.starter,

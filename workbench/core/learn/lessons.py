@@ -219,14 +219,26 @@ def load_lessons(root: Path | None = None) -> list[Lesson]:
             if d.is_dir() and LESSON_DIR_RE.match(d.name)] if root.is_dir() else []
 
 
-def find_lesson(name: str, root: Path | None = None) -> Lesson:
-    """A lesson by folder name ("02-hello-unikernel"), slug ("hello-unikernel") or number ("2")."""
-    root = Path(root) if root else lessons_dir()
-    names = sorted(d.name for d in root.iterdir() if d.is_dir() and LESSON_DIR_RE.match(d.name))
+def _lesson_names(root: Path) -> list[str]:
+    return sorted(d.name for d in root.iterdir() if d.is_dir() and LESSON_DIR_RE.match(d.name))
+
+
+def _match_lesson(name: str, names: list[str]) -> str | None:
+    """The folder in `names` that `name` means: its folder name, its slug or its number."""
     for n in names:
         m = LESSON_DIR_RE.match(n)
         if name in (n, m.group(2)) or (name.isdigit() and int(name) == int(m.group(1))):
-            return load_lesson(root / n)
+            return n
+    return None
+
+
+def find_lesson(name: str, root: Path | None = None) -> Lesson:
+    """A lesson by folder name ("02-hello-unikernel"), slug ("hello-unikernel") or number ("2")."""
+    root = Path(root) if root else lessons_dir()
+    names = _lesson_names(root)
+    found = _match_lesson(name, names)
+    if found:
+        return load_lesson(root / found)
     near = did_you_mean(name, names + [LESSON_DIR_RE.match(n).group(2) for n in names])
     raise WorkbenchError(f"no lesson '{name}'" + (f" — {near}" if near else ""),
                          hint="lessons: " + valid_list(names, 20))
@@ -466,12 +478,13 @@ def _describe_mismatch(m: Mismatch, ctx: CheckContext) -> str:
 
 def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
     if not ctx.answer:
-        return CheckResult("fail", ctx.text("answer with:  workbench lesson check "
-                                            f"{ctx.lesson} --answer LETTER",
-                                            f"答えは次のように:  workbench lesson check {ctx.lesson} --answer 記号"))
+        cmd = f"workbench lesson check {ctx.lesson} --step {step.id} --answer"
+        return CheckResult("fail", ctx.text(f"answer with:  {cmd} LETTER", f"答えは次のように:  {cmd} 記号"),
+                           quiz_lines(step, ctx.lang))
     if answer_hash(ctx.lesson, step.id, ctx.answer) == c.answer_sha256:
         return CheckResult("pass", ctx.text("right!", "正解です！"))
-    return CheckResult("fail", ctx.text(f"'{ctx.answer}' is not the answer", f"'{ctx.answer}' は正解ではありません"))
+    return CheckResult("fail", ctx.text(f"'{ctx.answer}' is not the answer", f"'{ctx.answer}' は正解ではありません"),
+                       quiz_lines(step, ctx.lang))
 
 
 def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
@@ -528,6 +541,21 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
 
 # --------------------------------------------------------------------------- rendering
 
+def quiz_question(step: Step, lang: str) -> tuple[str, list[str]]:
+    """A quiz step's question and choices in `lang` (English where that language has none)."""
+    q = step.check
+    return (q.question.get(lang) or q.question.get("en", ""),
+            list(q.choices.get(lang) or q.choices.get("en", [])))
+
+
+def quiz_lines(step: Step, lang: str) -> list[str]:
+    """The question, then one choice a line (indented), as `lesson show` and `lesson check` print them."""
+    if step.check.kind != "quiz":
+        return []
+    question, choices = quiz_question(step, lang)
+    return [question] + ["  " + ch for ch in choices]
+
+
 def step_lines(lesson: Lesson, progress: Progress, lang: str) -> list[str]:
     done = set(progress.done_steps(lesson.name))
     skipped = set(progress.lessons.get(lesson.name, {}).get("skipped", []))
@@ -536,10 +564,7 @@ def step_lines(lesson: Lesson, progress: Progress, lang: str) -> list[str]:
     for i, s in enumerate(lesson.steps, 1):
         mark = "[-]" if s.id in skipped else "[x]" if s.id in done else ">  " if s is current else "[ ]"
         lines.append(f"{mark} {i}. {s.title_in(lang)}  ({s.id})")
-        if s.check.kind == "quiz" and s is current:
-            lines.append("     " + s.check.question.get(lang, s.check.question.get("en", "")))
-            for ch in s.check.choices.get(lang) or s.check.choices.get("en", []):
-                lines.append("       " + ch)
+        lines.extend("     " + ln for ln in quiz_lines(s, lang))
     return lines
 
 
@@ -552,8 +577,12 @@ def render_lesson(lesson: Lesson, lang: str, progress: Progress | None = None,
     width = width or TEXT_WIDTH
     progress = progress or Progress(Path(os.devnull))
     heading = "Steps" if lang != "ja" else "ステップ"
-    steps = "\n".join("\n".join(wrap_text(ln, width, "", "       "))
-                      for ln in step_lines(lesson, progress, lang))
+    rows = []
+    for ln in step_lines(lesson, progress, lang):
+        body = ln.lstrip(" ")
+        indent = ln[:len(ln) - len(body)]  # a quiz's question and choices are indented
+        rows.append("\n".join(wrap_text(body, width, indent, indent + "  " if indent else "       ")))
+    steps = "\n".join(rows)
     return render_markdown(lesson.text(lang), width, lang) + f"\n{heading}\n\n{steps}\n"
 
 
@@ -571,6 +600,30 @@ def describe(lesson: Lesson, lang: str) -> dict[str, Any]:
         "name": lesson.name,
         "title": lesson.title_in(lang),
         "summary": lesson.summary_in(lang),
-        "steps": [{"id": s.id, "title": s.title_in(lang), "kind": s.check.kind,
-                   "screen": s.screen, "focus": s.focus} for s in lesson.steps],
+        "steps": [_describe_step(s, lang) for s in lesson.steps],
     }
+
+
+def _describe_step(s: Step, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": s.id, "title": s.title_in(lang), "kind": s.check.kind,
+                            "screen": s.screen, "focus": s.focus}
+    if s.check.kind == "quiz":
+        data["question"], data["choices"] = quiz_question(s, lang)
+    return data
+
+
+def lesson_folder_name(name: str, root: Path | None = None) -> str:
+    """The folder name a lesson is (or will be) known by, without loading it: an existing
+    lesson by folder name, slug or number, else a new folder name NN-slug as given. Lets an
+    author hash quiz answers before steps.toml and the texts exist."""
+    root = Path(root) if root else lessons_dir()
+    names = _lesson_names(root) if root.is_dir() else []
+    found = _match_lesson(name, names)
+    if found:
+        return found
+    if LESSON_DIR_RE.match(name):
+        return name
+    near = did_you_mean(name, names)
+    raise WorkbenchError(f"no lesson '{name}'" + (f" — {near}" if near else ""),
+                         hint="a new lesson's folder name is NN-slug, e.g. 15-my-lesson; lessons: "
+                         + valid_list(names, 20))

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .exercise_editor import ExerciseEditor
 
 FALLBACK_EDITORS = ("nano", "vi")
-STARS = 3
+STARS = 5  # difficulty runs 1..5 (grading.DIFFICULTY); ipc is the one five
 
 LABELS = {
     "en": {"start": "Start", "edit": "Edit", "grade": "Grade", "checks": "Checks",
