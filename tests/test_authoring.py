@@ -14,9 +14,12 @@ import tomllib
 import pytest
 
 from tests.conftest import REPO, run_cli
+from tests.pilot import async_test, wait_for
 from workbench.core.learn import grading as G
 from workbench.core.learn.lessons import LESSON_DIR_RE, answer_hash
+from workbench.tui.app import WorkbenchApp
 from workbench.tui.lessons.exercises_panel import STARS, stars
+from workbench.tui.lessons.lessons_panel import LessonsPanel
 
 GUIDE = REPO / "docs" / "teachers.md"
 SECTION = "## 4. Add a component, an exercise, a lesson"
@@ -170,3 +173,24 @@ def test_one_difficulty_range_in_guide_exercises_and_ui(authoring):
     bump.write_text(bump.read_text().replace("difficulty = 1", f"difficulty = {high + 1}"))
     r = cli(root, env, "exercise", "list")
     assert r.returncode != 0 and f"difficulty {high + 1} is outside {low}..{high}" in r.stderr
+
+
+@async_test
+async def test_the_ui_shows_a_lesson_added_while_it_runs(authoring):
+    """An author adds a lesson while the workbench UI is open: it appears when the Lessons
+    screen is shown again, no restart."""
+    root, _env = authoring
+    app = WorkbenchApp("hello", workspace=root / "ws", build_root=root / "build")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        panel = app.query_one(LessonsPanel)
+        before = panel.query_one("#lesson-list").option_count
+        await pilot.press("1")
+        await pilot.pause()
+        new = root / "lessons" / "15-added"
+        shutil.copytree(root / "lessons" / "02-hello-unikernel", new)
+        await pilot.press("6")
+        await wait_for(pilot, lambda: panel.query_one("#lesson-list").option_count == before + 1)
+        assert any(les.name == "15-added" for les in panel.lessons)
+        assert panel.current is not None and panel.current.name == "01-three-ways"

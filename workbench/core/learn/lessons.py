@@ -232,6 +232,22 @@ def _match_lesson(name: str, names: list[str]) -> str | None:
     return None
 
 
+def lessons_signature(root: Path | None = None) -> tuple:
+    """What changes when a lesson is added, removed or edited (folder names and the times
+    their files were written): a running UI reloads the lessons when it differs."""
+    root = Path(root) if root else lessons_dir()
+    if not root.is_dir():
+        return ()
+    sig = []
+    for name in _lesson_names(root):
+        for f in ("steps.toml", "en.md", "ja.md"):
+            try:
+                sig.append((name, f, (root / name / f).stat().st_mtime_ns))
+            except OSError:
+                sig.append((name, f, None))
+    return tuple(sig)
+
+
 def find_lesson(name: str, root: Path | None = None) -> Lesson:
     """A lesson by folder name ("02-hello-unikernel"), slug ("hello-unikernel") or number ("2")."""
     root = Path(root) if root else lessons_dir()

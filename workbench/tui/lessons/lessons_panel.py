@@ -30,6 +30,7 @@ from workbench.core.learn.lessons import (
     Lesson,
     check_step,
     lesson_status,
+    lessons_signature,
     load_lessons,
     step_lines,
 )
@@ -89,13 +90,41 @@ class LessonsPanel(Widget):
         self.workspace = workspace
         self.progress = Progress.load(progress_file)
         self.lang = current_language(self.progress)
+        self.lessons_root = lessons_root
         self.lessons: list[Lesson] = []
         self.error: str | None = None
+        self._signature = lessons_signature(lessons_root)
         try:
             self.lessons = load_lessons(lessons_root)
         except WorkbenchError as e:
             self.error = str(e)
         self.current: Lesson | None = self.lessons[0] if self.lessons else None
+
+    def reload_if_changed(self) -> bool:
+        """Read the lessons again when a lesson was added, removed or edited since they were
+        read (an author sees a new lesson without restarting). True when they were."""
+        signature = lessons_signature(self.lessons_root)
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        try:
+            self.lessons = load_lessons(self.lessons_root)
+            self.error = None
+        except WorkbenchError as e:
+            self.error = str(e)
+            self._set_result(self.error, "fail")
+            return False
+        name = self.current.name if self.current else None
+        self.current = next((les for les in self.lessons if les.name == name),
+                            self.lessons[0] if self.lessons else None)
+        self._refresh_list()
+        if self.current is not None:
+            self.query_one("#lesson-list", OptionList).highlighted = self.lessons.index(self.current)
+        self._show_lesson()
+        return True
+
+    def on_show(self) -> None:
+        self.reload_if_changed()
 
     # ------------------------------------------------------------------ layout
 
