@@ -29,7 +29,7 @@ fi
 # tools, and build a Linux guest to measure against: `./workbench.sh test` (WB_SETUP_TESTS=1)
 # installs them too, where the platform has them.
 if [ "${WB_SETUP_TESTS:-0}" = "1" ] && command -v apt-get >/dev/null 2>&1; then
-    test_pkgs=(gcc binutils nsd nginx-light passt dnsperf wrk busybox-static cpio)
+    test_pkgs=(gcc binutils nsd nginx-light passt dnsperf wrk busybox-static cpio chromium)
     test_missing=()
     for p in "${test_pkgs[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || test_missing+=("$p")
