@@ -38,7 +38,7 @@ DEFAULT_RECIPE = ROOT / "kernels" / "recipes" / "hello.toml"
 
 def build_floor(out_dir: Path, toolchain: str = "zig") -> Path:
     """Assemble and link the floor kernel with the workbench's own toolchain."""
-    from workbench.core.build.toolchain import get_toolchain
+    from workbench.core.builder.toolchain import get_toolchain
 
     out_dir.mkdir(parents=True, exist_ok=True)
     obj, image = out_dir / "floor.o", out_dir / "floor.elf"
@@ -49,7 +49,7 @@ def build_floor(out_dir: Path, toolchain: str = "zig") -> Path:
 
 
 def build_image(recipe: Path, out_dir: Path) -> tuple[Path, str | None]:
-    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.builder.pipeline import build_recipe
 
     result = build_recipe(recipe, out_dir / recipe.stem)
     return Path(result.image), getattr(result.recipe, "machine", None)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.core.build.pipeline import build  # noqa: E402
-from workbench.core.build.toolchain import get_toolchain  # noqa: E402
+from workbench.core.builder.pipeline import build  # noqa: E402
+from workbench.core.builder.toolchain import get_toolchain  # noqa: E402
 from workbench.core.model.catalogue import load_catalogue  # noqa: E402
 from workbench.core.model.recipe import load_recipe, recipes_dir  # noqa: E402
 from workbench.core.model.resolve import resolve  # noqa: E402

@@ -45,7 +45,7 @@ import dns.query  # noqa: E402
 import dns.rcode  # noqa: E402
 import dns.rdatatype  # noqa: E402
 
-from workbench.core.build.pipeline import build_recipe  # noqa: E402
+from workbench.core.builder.pipeline import build_recipe  # noqa: E402
 from workbench.core.model.errors import WorkbenchError  # noqa: E402
 from workbench.core.run.appliance import Appliance, free_port  # noqa: E402
 

@@ -31,7 +31,7 @@ from tests.test_net_robustness import (  # noqa: E402
     malformed_datagrams,
     malformed_frames,
 )
-from workbench.core.build.pipeline import build_recipe  # noqa: E402
+from workbench.core.builder.pipeline import build_recipe  # noqa: E402
 from workbench.core.run.appliance import Appliance  # noqa: E402
 
 BATCH = 500

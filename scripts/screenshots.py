@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO))  # the app is driven as the tests drive it
 
 from tests.pilot import wait_for  # noqa: E402
 from tests.test_tui_snapshots import settle  # noqa: E402
+
 ASSETS = REPO / "assets"
 SIZE = (120, 40)
 ROOT = Path(tempfile.gettempdir()) / "wb-screenshots"  # fixed: its path may be on screen

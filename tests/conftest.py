@@ -42,7 +42,7 @@ def build_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built(build_dir, catalogue):
     """Build a built-in recipe once per session: built("hello") -> BuildResult."""
-    from workbench.core.build.pipeline import build
+    from workbench.core.builder.pipeline import build
     from workbench.core.model.recipe import load_recipe
     from workbench.core.model.resolve import resolve
 
@@ -150,7 +150,7 @@ def appliance_fixture(recipe: str, forwards: list[tuple[str, int]], tmp_path_fac
 
     For module fixtures: `yield from appliance_fixture("dns", [("udp", 53)], tmp_path_factory)`.
     """
-    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.builder.pipeline import build_recipe
     from workbench.core.run.appliance import Appliance
 
     built = build_recipe(recipe, tmp_path_factory.mktemp(f"{recipe}-build"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from workbench.core.build.pipeline import build_recipe
+from workbench.core.builder.pipeline import build_recipe
 from workbench.core.run.appliance import Appliance
 
 

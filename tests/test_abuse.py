@@ -482,7 +482,7 @@ def test_zone_line_errors(tmp_path, line, message):
 
 
 def test_zone_with_a_byte_order_mark_and_an_international_name(tmp_path):
-    from workbench.core.build.generators.zonefile import load_zone, name_to_wire
+    from workbench.core.builder.generators.zonefile import load_zone, name_to_wire
 
     (tmp_path / "ok.zone").write_bytes(("\ufeff" + ZONE_HEAD + "日本 IN A 10.0.0.7\n").encode())
     zone = load_zone(tmp_path / "ok.zone")

@@ -25,7 +25,7 @@ def test_selftest_passes(built, toolchain):
 
 
 def test_selftest_passes_with_the_bump_allocator(catalogue, tmp_path):
-    from workbench.core.build.pipeline import build
+    from workbench.core.builder.pipeline import build
     from workbench.core.model.recipe import load_recipe
     from workbench.core.model.resolve import resolve
 

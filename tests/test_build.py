@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from workbench.core.build.pipeline import build, config_header
-from workbench.core.build.toolchain import BuildError
+from workbench.core.builder.pipeline import build, config_header
+from workbench.core.builder.toolchain import BuildError
 from workbench.core.inspect.image import inspect_image
 from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.recipe import load_recipe

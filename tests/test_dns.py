@@ -20,7 +20,7 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-from workbench.core.build.generators.zonefile import load_zone
+from workbench.core.builder.generators.zonefile import load_zone
 
 from .conftest import RECIPES, appliance_fixture, tool
 

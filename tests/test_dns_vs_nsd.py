@@ -29,8 +29,8 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-from workbench.core.build.generators.zonefile import load_zone
-from workbench.core.build.generators.zonetables import ZoneTables, parent
+from workbench.core.builder.generators.zonefile import load_zone
+from workbench.core.builder.generators.zonetables import ZoneTables, parent
 from workbench.core.run.appliance import free_port
 
 from .conftest import RECIPES, tool

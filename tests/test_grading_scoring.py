@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from workbench.core.build.toolchain import BuildError, Diagnostic
+from workbench.core.builder.toolchain import BuildError, Diagnostic
 from workbench.core.learn import grading as G
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.run.qemu import RunResult

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.build.generators.site import collect_site
+from workbench.core.builder.generators.site import collect_site
 from workbench.core.run.appliance import free_port
 
 from .conftest import RECIPES, tool

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from workbench.core.build.generators.site import collect_site
+from workbench.core.builder.generators.site import collect_site
 
 from .conftest import RECIPES, appliance_fixture, tool
 

@@ -97,7 +97,7 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def two_components(tmp_path_factory) -> Path:
-    from workbench.core.build.toolchain import get_toolchain
+    from workbench.core.builder.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("inspect")
     (out / "alloc.c").write_text(ALLOC_C)
@@ -114,7 +114,7 @@ def two_components(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def floor(tmp_path_factory) -> Path:
-    from workbench.core.build.toolchain import get_toolchain
+    from workbench.core.builder.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("floor")
     tc = get_toolchain("zig")
@@ -281,7 +281,7 @@ def test_a_directory_is_not_an_image(tmp_path):
 
 def test_built_hello_is_fully_attributed(tmp_path):
     recipe = RECIPES / "hello.toml"
-    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.builder.pipeline import build_recipe
 
     result = build_recipe(recipe, tmp_path / "hello")
     info: ImageInfo = inspect_image(result.image)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.build.toolchain import BuildError, get_toolchain
+from workbench.core.builder.toolchain import BuildError, get_toolchain
 from workbench.core.model.catalogue import FunctionSpec
 from workbench.core.model.headers import header_prototypes, mismatches
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.build.pipeline import build
+from workbench.core.builder.pipeline import build
 from workbench.core.inspect.image import inspect_image
 from workbench.core.model.recipe import Recipe
 from workbench.core.model.resolve import resolve

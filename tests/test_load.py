@@ -19,7 +19,7 @@ import dns.message
 import dns.query
 import pytest
 
-from workbench.core.build.pipeline import build_recipe
+from workbench.core.builder.pipeline import build_recipe
 from workbench.core.run.appliance import Appliance
 from workbench.core.run.passt import passt_path
 

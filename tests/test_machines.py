@@ -62,7 +62,7 @@ def test_virtio_mmio_slots_only_on_microvm():
 
 @pytest.fixture(scope="module")
 def floor_image(tmp_path_factory):
-    from workbench.core.build.toolchain import get_toolchain
+    from workbench.core.builder.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("floor")
     tc = get_toolchain("zig")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.build.pipeline import build
+from workbench.core.builder.pipeline import build
 from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts.microkernel import ARG_BUFFER, ARG_STRING, ARG_VALUE, argument_kinds
 from workbench.core.model.catalogue import FunctionSpec, Interface, load_catalogue

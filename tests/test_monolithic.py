@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from workbench.core.build.pipeline import build
+from workbench.core.builder.pipeline import build
 from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts import monolithic
 from workbench.core.model.catalogue import FunctionSpec, Interface, kernels_dir, load_catalogue

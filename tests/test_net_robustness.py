@@ -24,8 +24,8 @@ import dns.query
 import dns.rcode
 import pytest
 
-from workbench.core.build.generators.site import collect_site
-from workbench.core.build.pipeline import build_recipe
+from workbench.core.builder.generators.site import collect_site
+from workbench.core.builder.pipeline import build_recipe
 from workbench.core.run.appliance import Appliance
 
 from . import rawnet

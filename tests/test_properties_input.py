@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.build.generators.site import MAX_FILES, SITE_LIMIT, collect_site
-from workbench.core.build.generators.zonefile import name_to_wire, parse_zone
+from workbench.core.builder.generators.site import MAX_FILES, SITE_LIMIT, collect_site
+from workbench.core.builder.generators.zonefile import name_to_wire, parse_zone
 from workbench.core.model.errors import WorkbenchError
 
 HEAD = ("$ORIGIN example.org.\n$TTL 3600\n@ IN SOA ns1 admin 1 7200 3600 1209600 300\n"

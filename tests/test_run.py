@@ -128,7 +128,7 @@ SCRATCH_VARIANTS = {
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory):
     """scratch("hang") -> path of a scratch kernel built with the workbench toolchain."""
-    from workbench.core.build.toolchain import get_toolchain
+    from workbench.core.builder.toolchain import get_toolchain
 
     out = tmp_path_factory.mktemp("scratch-kernels")
     src, script = out / "scratch.S", out / "scratch.ld"
@@ -151,7 +151,7 @@ def scratch(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_image(tmp_path_factory):
     """real_image("hello") -> the image of kernels/recipes/hello.toml, built by the workbench."""
-    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.builder.pipeline import build_recipe
 
     out = tmp_path_factory.mktemp("real-images")
     built = {}

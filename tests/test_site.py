@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from workbench.core.build.generators import site as S
+from workbench.core.builder.generators import site as S
 from workbench.core.model.errors import WorkbenchError
 
 

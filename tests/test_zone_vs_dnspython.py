@@ -12,7 +12,7 @@ import dns.rdataclass
 import dns.zone
 import pytest
 
-from workbench.core.build.generators.zonefile import parse_zone
+from workbench.core.builder.generators.zonefile import parse_zone
 
 SOA = ("@ 3600 IN SOA ns1 hostmaster.example.org. ( 2024010101 7200 3600 1209600 300 )\n"
        "@ NS ns1.example.org.\n")

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from workbench.core.build.generators.zonefile import load_zone, name_to_wire, parse_zone
-from workbench.core.build.generators.zonetables import ZoneTables, zone_report, zone_to_c
+from workbench.core.builder.generators.zonefile import load_zone, name_to_wire, parse_zone
+from workbench.core.builder.generators.zonetables import ZoneTables, zone_report, zone_to_c
 from workbench.core.model.errors import WorkbenchError
 
 from .conftest import RECIPES
@@ -151,7 +151,7 @@ def test_generated_c_lists_nodes_and_records():
 
 
 def test_a_bad_zone_fails_the_build_with_its_line(tmp_path):
-    from workbench.core.build.pipeline import build_recipe
+    from workbench.core.builder.pipeline import build_recipe
 
     bad = tmp_path / "bad.zone"
     bad.write_text(HEAD + "www IN A not-an-address\n")

@@ -421,7 +421,7 @@ class WorkbenchApp(App):
     @work(exclusive=True, group="run")
     async def _run_flow(self, boot: bool) -> None:
         # here, not at the top: the build pipeline would add about 5 ms (CPU) to start-up
-        from workbench.core.build.pipeline import build
+        from workbench.core.builder.pipeline import build
 
         s = self.session
         res = s.resolution

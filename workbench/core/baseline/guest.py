@@ -25,7 +25,7 @@ import dns.query
 from workbench.core.baseline.initramfs import build_initramfs
 from workbench.core.baseline.kernel import OWN_FILES_HINT, LinuxKernel, fetch_kernel
 from workbench.core.baseline.services import Service, service_for
-from workbench.core.build.generators.zonefile import parse_zone
+from workbench.core.builder.generators.zonefile import parse_zone
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 from workbench.core.run.qemu import Forward, RunEvent, RunResult, boot_image_sync

@@ -27,8 +27,8 @@ from pathlib import Path
 from workbench.core.baseline import services
 from workbench.core.baseline.cpio import Entry, Files, cpio_newc, host_program
 from workbench.core.baseline.kernel import LinuxKernel, linux_cache, module_order
-from workbench.core.build.lock import private_name
-from workbench.core.build.toolchain import get_toolchain
+from workbench.core.builder.lock import private_name
+from workbench.core.builder.toolchain import get_toolchain
 from workbench.core.model.catalogue import kernels_dir
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.baseline.guest import AnswerWatch, LinuxGuest, prepare_guest
-from workbench.core.build.generators.zonefile import parse_zone
+from workbench.core.builder.generators.zonefile import parse_zone
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 from workbench.core.run.appliance import Appliance
@@ -307,7 +307,7 @@ def measure_recipe(res: Resolution, out: Path | None = None, toolchain: str = "z
                    on_progress=None, cancelled=None) -> Baseline:
     """Build the recipe, prepare its Linux guest and measure both (the CLI's and the UI's
     way in). Progress before the measurement itself is reported with step 0."""
-    from workbench.core.build.pipeline import build  # the build machinery, when it is needed
+    from workbench.core.builder.pipeline import build  # the build machinery, when it is needed
 
     def say(what: str) -> None:
         if cancelled and cancelled():

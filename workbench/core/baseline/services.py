@@ -13,8 +13,8 @@ import shlex
 from dataclasses import dataclass, field
 
 from workbench.core.baseline.cpio import Entry, host_program, with_libraries
-from workbench.core.build.generators.site import CONTENT_TYPES, collect_site
-from workbench.core.build.generators.zonefile import parse_zone
+from workbench.core.builder.generators.site import CONTENT_TYPES, collect_site
+from workbench.core.builder.generators.zonefile import parse_zone
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from workbench.core.build.pipeline import ObjectPlan
+    from workbench.core.builder.objects import ObjectPlan
     from workbench.core.model.catalogue import Component
     from workbench.core.model.resolve import Resolution
 

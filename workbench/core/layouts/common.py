@@ -18,7 +18,7 @@ from workbench.core.model.catalogue import FunctionSpec, Interface
 from workbench.core.model.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.core.build.pipeline import ObjectPlan
+    from workbench.core.builder.objects import ObjectPlan
     from workbench.core.model.resolve import Resolution
 
 MAX_ARGS = 6  # rdi rsi rdx r10 r8 r9

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.build.linkscript import linker_script
+from workbench.core.builder.linkscript import linker_script
 from workbench.core.layouts.base import Domain, Layout, LayoutBuild, ObjectGroup
 
 if TYPE_CHECKING:

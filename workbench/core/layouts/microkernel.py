@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.build.linkscript import (
+from workbench.core.builder.linkscript import (
     DISCARD,
     SPECIAL,
     kernel_sections,
@@ -65,7 +65,7 @@ from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
 
 if TYPE_CHECKING:
-    from workbench.core.build.pipeline import ObjectPlan
+    from workbench.core.builder.objects import ObjectPlan
     from workbench.core.model.resolve import Resolution
 
 MK_COMPONENT = "microkernel-x86"

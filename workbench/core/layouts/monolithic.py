@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.build.linkscript import (
+from workbench.core.builder.linkscript import (
     DISCARD,
     SPECIAL,
     kernel_sections,
@@ -68,7 +68,7 @@ from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
 
 if TYPE_CHECKING:
-    from workbench.core.build.pipeline import ObjectPlan
+    from workbench.core.builder.objects import ObjectPlan
     from workbench.core.model.resolve import Resolution
 
 GLUE_COMPONENT = "syscall-x86"  # the kernel side of the boundary: entry path, user mode

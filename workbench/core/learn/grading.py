@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from workbench.core.build.toolchain import BuildError
+from workbench.core.builder.toolchain import BuildError
 from workbench.core.layouts import DEFAULT_LAYOUT
 from workbench.core.learn.dnsclient import DnsQuery, ask, query_wire
 from workbench.core.learn.material import lang_table, lessons_dir, timeout_scale
@@ -540,7 +540,7 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
     ports); what happened goes into `tests`."""
     # imported here: the build and QEMU machinery add 22 ms to the TUI's first frame, which
     # lists the exercises without grading one
-    from workbench.core.build.pipeline import build
+    from workbench.core.builder.pipeline import build
     from workbench.core.run.qemu import boot_image_sync
 
     recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,

@@ -340,7 +340,7 @@ def _resolution(check: Check, ctx: CheckContext):
 
 
 def _build(check: Check, ctx: CheckContext):
-    from workbench.core.build.pipeline import build  # see _resolution
+    from workbench.core.builder.pipeline import build  # see _resolution
 
     res = _resolution(check, ctx)
     key = ("build", str(res.recipe.path))
@@ -505,7 +505,7 @@ def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
 
 def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
     """Run one step's check. A learner's mistake (bad recipe, compile error) is a fail, not a crash."""
-    from workbench.core.build.toolchain import BuildError  # 5 ms on `workbench lessons`
+    from workbench.core.builder.toolchain import BuildError  # 5 ms on `workbench lessons`
 
     c = step.check
     try:

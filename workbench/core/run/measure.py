@@ -327,7 +327,7 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
                      _steps: _Steps | None = None) -> CrossingCost:
     """Build `crossing-bench` in every layout into `out`, boot each `runs` times
     (interleaved, so a noisy neighbour slows all alike) and collect every measured round."""
-    from workbench.core.build.pipeline import build
+    from workbench.core.builder.pipeline import build
     from workbench.core.model.catalogue import load_catalogue
     from workbench.core.model.resolve import resolve
     from workbench.core.run.qemu import boot_image_sync
@@ -377,7 +377,7 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
     measurement with MeasureCancelled. A layout that cannot be built or booted is reported in
     its entry; only a cancellation raises.
     """
-    from workbench.core.build.pipeline import build
+    from workbench.core.builder.pipeline import build
     from workbench.core.inspect.image import inspect_image
     from workbench.core.model.catalogue import load_catalogue
     from workbench.core.model.resolve import resolve

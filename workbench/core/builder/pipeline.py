@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench.core import layouts
-from workbench.core.build.generators import run_generators
-from workbench.core.build.lock import output_lock, private_name
-from workbench.core.build.memory import check_fits_memory
-from workbench.core.build.toolchain import BuildError, Toolchain, get_toolchain
+from workbench.core.builder.generators import run_generators
+from workbench.core.builder.lock import output_lock, private_name
+from workbench.core.builder.memory import check_fits_memory
+from workbench.core.builder.objects import ObjectPlan
+from workbench.core.builder.toolchain import BuildError, Toolchain, get_toolchain
 from workbench.core.inspect.image import ImageInfo, inspect_image
 from workbench.core.layouts.base import DomainBuild
 from workbench.core.model.catalogue import Catalogue, Component, kernels_dir, load_catalogue
@@ -81,15 +82,6 @@ def config_header(comp: Component, values: dict[str, Any], recipe: Recipe) -> st
         else:
             lines.append(f"#define {key} {_c_literal(str(value))}")
     return "\n".join(lines) + "\n"
-
-
-@dataclass
-class ObjectPlan:
-    component: str
-    source: Path
-    obj: Path  # <out>/obj/<component>__<source>.o — the linker script matches on this name
-    flags: list[str]
-    key: str = ""
 
 
 @dataclass
