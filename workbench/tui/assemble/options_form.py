@@ -112,14 +112,22 @@ class OptionsForm(Vertical):
             self.values[key] = value
             self.post_message(OptionChanged(self.component, key, value))
 
+    def _read(self, field: Input) -> tuple[str, object, str | None] | None:
+        """The option a text field edits, the value typed and what is wrong with it, if any."""
+        key = (field.id or "").removeprefix("opt-")
+        spec = self.specs.get(key)
+        if spec is None:
+            return None
+        value, problem = parse_value(spec, field.value)
+        return key, value, problem or spec.problem(value)
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        key = (event.input.id or "").removeprefix("opt-")
-        spec = self.specs.get(key)
-        if spec is None:
+        read = self._read(event.input)
+        if read is None:
             return
-        value, problem = parse_value(spec, event.value)
+        key, value, problem = read
         if problem:
             self._error(key, problem)
             return
@@ -129,12 +137,10 @@ class OptionsForm(Vertical):
     def _entered(self, event: Input.Submitted) -> None:
         """Enter keeps a valid value and leaves the field; a wrong one keeps the focus."""
         event.stop()
-        key = (event.input.id or "").removeprefix("opt-")
-        spec = self.specs.get(key)
-        if spec is None:
+        read = self._read(event.input)
+        if read is None:
             return
-        value, problem = parse_value(spec, event.value)
-        problem = problem or spec.problem(value)
+        key, value, problem = read
         if problem:
             self._error(key, problem)
             self.app.bell()
