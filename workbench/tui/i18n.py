@@ -1,0 +1,78 @@
+"""The interface's language: every string a learner reads goes through `_()`.
+
+English is the source language; the Japanese catalogue is `workbench/locale/ja/LC_MESSAGES/
+workbench.po` (managed with Babel: `scripts/i18n.py` extracts, updates and compiles it, see
+docs/teachers.md). The compiled `.mo` is committed beside it, so an editable install and a
+wheel read it with no build step; tests/test_i18n.py checks it matches the `.po`.
+
+The language is the lessons' language (`current_language`: WB_LANG, the saved setting, the
+locale), chosen when the app starts (`use_language`). So that a change of language reaches
+strings defined at import time, those are marked with `N_()` and translated when shown —
+key bindings' descriptions in particular: Textual reads a class's BINDINGS once, when the class
+is created, and `use_language` translates the bindings every widget class will copy.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import replace
+from pathlib import Path
+
+DOMAIN = "workbench"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def _(message: str) -> str:
+    """`message` (English) in the interface's language."""
+    return _translation.gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for `n`, in the interface's language."""
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue where it is defined; `_()` translates it when shown."""
+    return message
+
+
+def language() -> str:
+    """The interface's language: "en" or "ja"."""
+    return _language
+
+
+def use_language(lang: str) -> None:
+    """Show the interface in `lang` from now on (a language with no catalogue shows English)."""
+    global _translation, _language
+    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    _language = lang if isinstance(_translation, gettext.GNUTranslations) else "en"
+    _translate_bindings()
+
+
+def _translate_bindings() -> None:
+    """Rebuild every widget class's merged bindings with translated descriptions.
+
+    Textual merges a class's BINDINGS (and its bases') into `_merged_bindings` when the class
+    is created, and each widget copies that map when it is made; the descriptions written in
+    BINDINGS stay the English source, so this can run again for another language.
+    """
+    from textual.binding import BindingsMap
+    from textual.dom import DOMNode
+
+    def translated(binding):
+        group = binding.group and replace(binding.group, description=_(binding.group.description))
+        return replace(binding, description=_(binding.description),
+                       tooltip=_(binding.tooltip), group=group)
+
+    pending = list(DOMNode.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        merged = cls._merge_bindings()
+        cls._merged_bindings = BindingsMap.from_keys(
+            {key: [translated(b) for b in bindings]
+             for key, bindings in merged.key_to_bindings.items()})
