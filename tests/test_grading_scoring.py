@@ -323,3 +323,45 @@ def test_queries_default_to_type_a_and_noerror(tmp_path):
     (d / "exercise.toml").write_text(text.replace('type = "A", rcode = "NOERROR", ', "", 1))
     q = G.load_exercise(d).checks[0].queries[0]
     assert (q.name, q.type, q.wire_name, q.rcode, q.additional) == ("www.example.org.", "A", "", "NOERROR", [])
+
+
+@pytest.mark.parametrize("name,edit", [
+    # an inline query of a later check, and the second query of its list
+    ("name-decoding", ('{ wire_name = "@14 @12"', '{ wire_name = "@14 @99999"')),
+    ("name-decoding", ('{ wire_name = "@12", rcode', '{ wire_name = "@12", name = "x.", rcode')),
+    ("name-decoding", ('{ name = "ns1.example.org.", type = "A"', '{ name = "ns1.example.org.", type = "AA"')),
+    ("name-decoding", ('a*63 b*63 c*63 d*63 .", rcode = "FORMERR"', 'a*63 b*63 c*63 d*63 .", rcode = "FORMER"')),
+    ("name-decoding", ("{ wire_name = \"a*64 example org .\"", "{ wire_name = \"a*64 example org .\", colour = 1")),
+    # a key of a later [[checks]] table, not the first one's
+    ("bump", ('name = "aligned"', 'name = "returns-memory"')),
+    ("bump", ('run = "basic"\ntelemetry = [\'^check name=aligned', 'run = "basci"\ntelemetry = [\'^check name=aligned')),
+])
+def test_mistakes_in_checks_and_their_queries_name_the_line(tmp_path, name, edit):
+    """The line of the bad entry itself: the n-th [[checks]] table, the n-th inline query."""
+    d = tmp_path / name
+    shutil.copytree(G.find_exercise(name).directory, d)
+    text = (d / "exercise.toml").read_text()
+    assert text.count(edit[0]) == 1, edit[0]
+    line = text[:text.index(edit[0])].count("\n") + 1
+    (d / "exercise.toml").write_text(text.replace(*edit))
+    with pytest.raises(WorkbenchError) as e:
+        G.load_exercise(d)
+    assert (e.value.file, e.value.line) == (d / "exercise.toml", line), str(e.value)
+    assert f"exercise.toml:{line}" in str(e.value)
+
+
+def test_the_line_of_an_inline_table_in_an_array():
+    from workbench.core.model.manifest import find_item_line, find_line
+
+    text = ('[[checks]]\nname = "a"\nqueries = [{ x = 1 }]\n'
+            '[[checks]]\nname = "b"  # [not a table]\n'
+            'queries = [ { s = "{ [ \\" #" }, # a { comment\n'
+            "  { t = '}' }, { u = [1, {v = 2}] },\n"
+            '  { w = 3 } ]\nafter = [{ y = 1 }]\n')
+    assert [find_line(text, "checks", None, i) for i in range(3)] == [1, 4, None]
+    assert [find_line(text, "checks", "name", i) for i in range(2)] == [2, 5]
+    start = find_line(text, "checks", None, 1)
+    assert [find_item_line(text, start, "queries", i) for i in range(5)] == [6, 7, 7, 8, None]
+    assert find_item_line(text, 1, "queries", 0) == 3 and find_item_line(text, 1, "queries", 1) is None
+    assert find_item_line(text, None, "queries", 0) is None
+    assert find_item_line(text, 1, "missing", 0) is None

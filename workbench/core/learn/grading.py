@@ -49,7 +49,7 @@ from workbench.core.learn.wirecheck import dump_args, udp_checksum_problems
 from workbench.core.model.catalogue import Catalogue, kernels_dir, load_catalogue, load_component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.files import atomic_write_text
-from workbench.core.model.manifest import Table, read_toml
+from workbench.core.model.manifest import Table, find_item_line, find_line, read_toml
 from workbench.core.model.recipe import LAYOUTS, MACHINE_NAMES, Recipe
 from workbench.core.model.resolve import resolve
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
@@ -167,7 +167,7 @@ def load_exercise(directory: Path) -> Exercise:
     for i, raw in enumerate(t.get("checks", list)):
         if not isinstance(raw, dict):
             raise t.error("checks", f"checks[{i}] must be a table")
-        ct = Table(raw, path, text, "checks")
+        ct = Table(raw, path, text, "checks", index=i)
         ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries",
                        "wire"})
         name = ct.get("name", str)
@@ -231,7 +231,9 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
     for i, q in enumerate(raw):
         if not isinstance(q, dict):
             raise ct.error("queries", f"queries[{i}] of check '{check.name}' must be a table")
-        qt = Table(q, ct.path, ct.text, f"{ct.key_name('queries')}[{i}]")
+        qt = Table(q, ct.path, ct.text, f"{ct.key_name('queries')}[{i}]",
+                   line=find_item_line(ct.text, find_line(ct.text, "checks", None, ct.index),
+                                       "queries", i))
         qt.check_keys({"name", "type", "wire_name", "additional", "rcode", "response"})
         query = DnsQuery(qt.get("name", str, ""), qt.get("type", str, "A"),
                          qt.get("wire_name", str, ""), qt.get_str_list("additional"),

@@ -45,16 +45,21 @@ def read_toml(path: Path, what: str) -> tuple[dict, str]:
         ) from None
 
 
-def find_line(text: str, section: str | None, key: str | None) -> int | None:
-    """Best-effort line number of `key` inside `[section]` (tomllib keeps no positions)."""
+def find_line(text: str, section: str | None, key: str | None, index: int = 0) -> int | None:
+    """Best-effort line number of `key` inside `[section]` (tomllib keeps no positions); for an
+    array of tables, inside its `index`-th `[[section]]`."""
     lines = text.splitlines()
     in_section = section is None
+    seen = 0
     header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
     for no, raw in enumerate(lines, start=1):
         m = header.match(raw)
         if m:
             name = m.group(1).replace('"', "").replace(" ", "")
             in_section = section is not None and name == section.replace('"', "")
+            if in_section:
+                seen += 1
+                in_section = seen == index + 1
             if in_section and key is None:
                 return no
             continue
@@ -65,14 +70,55 @@ def find_line(text: str, section: str | None, key: str | None) -> int | None:
     return None
 
 
+def find_item_line(text: str, start: int | None, key: str, item: int) -> int | None:
+    """Line of the `item`-th inline table of the array `key = [ {...}, {...} ]` written at or
+    after line `start` (1-based), e.g. one query of a check; None when it cannot be found."""
+    if start is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    at = next((i for i in range(start - 1, len(lines))
+               if lines[i].split("=", 1)[0].strip().strip('"') == key and "=" in lines[i]), None)
+    if at is None:
+        return None
+    rest = "".join(lines[at:])
+    depth, count, quote, i = 0, 0, "", rest.index("=") + 1
+    while i < len(rest):
+        ch = rest[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            while i < len(rest) and rest[i] != "\n":
+                i += 1
+        elif ch in "[{":
+            if ch == "{" and depth == 1:
+                if count == item:
+                    return at + 1 + rest.count("\n", 0, i)
+                count += 1
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return None
+        i += 1
+    return None
+
+
 class Table:
     """A TOML table being validated: typed getters that raise errors naming file, key, line."""
 
-    def __init__(self, data: dict, path: Path, text: str, section: str | None = None):
+    def __init__(self, data: dict, path: Path, text: str, section: str | None = None,
+                 index: int = 0, line: int | None = None):
         self.data = data
         self.path = path
         self.text = text
         self.section = section
+        self.index = index  # which [[section]] of an array of tables
+        self.line = line  # where an inline table ({ ... }) starts: its keys have no line of their own
 
     def key_name(self, key: str) -> str:
         return f"{self.section}.{key}" if self.section else key
@@ -82,7 +128,7 @@ class Table:
             message,
             file=self.path,
             key=self.key_name(key) if key else self.section,
-            line=find_line(self.text, self.section, key),
+            line=find_line(self.text, self.section, key, self.index) or self.line,
             hint=hint,
         )
 
