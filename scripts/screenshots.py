@@ -7,7 +7,8 @@ The app runs at 120×40 on the built-in `hello` recipe with a fresh home and wor
 fixed temporary folder (removed afterwards), English, no animations, no blinking cursor, so
 two runs draw the same pictures except for what is measured (build and boot times). For Memory
 and Run the image is built and booted first, as a learner would with `r`. The workbench's icon
-(the one `workbench serve` hands to browsers) is copied beside the pictures as `icon.svg`.
+(assets/icon.svg, the one `workbench serve` hands to browsers) is copied beside the pictures
+when they go to another folder.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         os.chdir(REPO)
         shutil.rmtree(ROOT, ignore_errors=True)
-    shutil.copyfile(REPO / "workbench" / "tui" / "web" / "favicon.svg", out / "icon.svg")
+    if out != ASSETS.resolve():  # assets/icon.svg is the icon itself
+        shutil.copyfile(ASSETS / "icon.svg", out / "icon.svg")
     for path in written + [out / "icon.svg"]:
         print(path)
     return 0

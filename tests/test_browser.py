@@ -9,18 +9,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from workbench.core.learn.material import timeout_scale
 
 from .conftest import qemu_pids
-from .test_serve import stop_server
-from .test_serve_class import _start_server
+from .test_serve_class import _start_server, _stop
 
 CHROMIUM = "/usr/bin/chromium"
 # A browser that talks to nothing but the test's server.
@@ -93,14 +89,6 @@ class Tab:
         mark = len(self.data)
         self.page.keyboard.press(key)
         return mark
-
-
-def _stop(server: subprocess.Popen, folder: Path) -> None:
-    try:
-        stop_server(server)
-    finally:
-        for pid in qemu_pids(mentioning=str(folder)):
-            os.kill(pid, signal.SIGKILL)
 
 
 def _open(chromium, port: int) -> Tab:

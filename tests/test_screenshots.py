@@ -21,8 +21,7 @@ def test_script_draws_one_screen(tmp_path):
     assert "Unikernel&#160;Workbench&#160;—&#160;Assemble" in svg  # the title, spaces kept
     assert 'viewBox="0 0 ' in svg
     assert sorted(p.name for p in out.iterdir()) == ["icon.svg", "screen-assemble.svg"]
-    favicon = REPO / "workbench" / "tui" / "web" / "favicon.svg"
-    assert (out / "icon.svg").read_bytes() == favicon.read_bytes()
+    assert (out / "icon.svg").read_bytes() == (REPO / "assets" / "icon.svg").read_bytes()
 
 
 def test_unknown_screen_is_refused(tmp_path):
@@ -34,5 +33,5 @@ def test_unknown_screen_is_refused(tmp_path):
 
 
 def test_committed_icon_is_the_served_one():
-    favicon = REPO / "workbench" / "tui" / "web" / "favicon.svg"
-    assert (REPO / "assets" / "icon.svg").read_bytes() == favicon.read_bytes()
+    from workbench.tui.serve import ICON
+    assert ICON == REPO / "assets" / "icon.svg" and ICON.is_file()

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 import aiohttp
 import pytest
@@ -23,14 +24,15 @@ from workbench.core.learn.material import timeout_scale
 from workbench.core.run.appliance import free_port
 
 from .conftest import REPO, qemu_pids
+from .test_serve import stop_server
 
 PREFIX = "/class/workbench"
 
 
-def _start_server(cwd: Path, *args: str) -> tuple[subprocess.Popen, int]:
+def _start_server(cwd: Path, *args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
     port = free_port("tcp")
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port),
-                             *args], cwd=cwd, stdout=subprocess.PIPE,
+                             *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True,
                             # a terminal's SIGINT, even where the suite runs as a background job
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -45,7 +47,15 @@ def _kill(proc: subprocess.Popen, folder: Path) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-async def _proxy(upstream: str) -> tuple[web.AppRunner, int]:
+def _stop(proc: subprocess.Popen, folder: Path) -> None:
+    """Ctrl-C in the server's terminal; whatever is left (the server, QEMUs) is killed."""
+    try:
+        stop_server(proc)
+    finally:
+        _kill(proc, folder)
+
+
+async def _proxy(upstream: str, port: int | None = None) -> tuple[web.AppRunner, int]:
     """A reverse proxy serving the workbench at http://127.0.0.1:PORT/class/workbench/, as a
     school's front end would: the prefix is taken off, X-Forwarded-* say where it was."""
     session = aiohttp.ClientSession()
@@ -84,7 +94,7 @@ async def _proxy(upstream: str) -> tuple[web.AppRunner, int]:
     app.on_cleanup.append(lambda app: session.close())
     runner = web.AppRunner(app)
     await runner.setup()
-    port = free_port("tcp")
+    port = port or free_port("tcp")
     await web.TCPSite(runner, "127.0.0.1", port).start()
     return runner, port
 
@@ -203,29 +213,31 @@ def test_public_url_names_every_address_and_its_origin_may_connect(tmp_path):
     try:
         asyncio.run(scenario())
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        finally:
-            _kill(server, tmp_path)
+        _stop(server, tmp_path)
 
 
 def test_page_addresses_are_relative_without_a_proxy():
     """Reached directly (or through a proxy that says nothing), the page's addresses are
     relative, so it works under whatever path it was reached at."""
-    from workbench.tui.serve import WEB
-
     server, port = _start_server(REPO)
 
     async def scenario() -> str:
         async with aiohttp.ClientSession() as http:
             return await _wait_for_page(http, f"http://127.0.0.1:{port}/")
 
+    async def icon() -> bytes:
+        async with aiohttp.ClientSession() as http, \
+                http.get(f"http://127.0.0.1:{port}/favicon.svg") as r:
+            assert r.status == 200 and r.content_type == "image/svg+xml"
+            return await r.read()
+
     try:
         page = asyncio.run(scenario())
         assert 'data-session-websocket-url="ws"' in page
         assert 'href="static/css/xterm.css"' in page and "127.0.0.1" not in page
-        assert (WEB / "favicon.svg").is_file()
+        assert 'rel="icon" type="image/svg+xml" href="favicon.svg"' in page
+        # the favicon is the project's one icon file
+        assert asyncio.run(icon()) == (REPO / "assets" / "icon.svg").read_bytes()
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=10)
@@ -238,3 +250,55 @@ def test_page_addresses_are_relative_without_a_proxy():
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=10)
+
+
+# The smallest real PNG: one transparent pixel.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def test_lesson_figures_through_a_public_url_path(tmp_path):
+    """A lesson's figure link is relative to the page, so behind a proxy under a path it
+    resolves under that path; the server answers it with the picture's type, and nothing
+    outside the lessons' assets/ folders (a symlink out, a folder up, another file)."""
+    lessons = tmp_path / "lessons"
+    assets = lessons / "16-pictures" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "stack.png").write_bytes(PNG)
+    (assets / "graph.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    (lessons / "16-pictures" / "steps.toml").write_text("# not a figure\n")
+    (tmp_path / "secret.svg").write_text("<svg>private</svg>\n")
+    (assets / "leak.svg").symlink_to(tmp_path / "secret.svg")
+    proxy_port = free_port("tcp")
+    public = f"http://127.0.0.1:{proxy_port}{PREFIX}"
+    server, port = _start_server(tmp_path, "--public-url", public,
+                                 env={**os.environ, "WB_LESSONS": str(lessons)})
+
+    async def scenario() -> None:
+        runner, _ = await _proxy(f"http://127.0.0.1:{port}", proxy_port)
+        try:
+            async with aiohttp.ClientSession() as http:
+                page = await _wait_for_page(http, public + "/")
+                assert f'href="{public}/favicon.svg"' in page
+                for link, kind, body in (
+                        ("lessons/16-pictures/assets/stack.png", "image/png", PNG),
+                        ("assets/stack.png", "image/png", PNG),
+                        ("lessons/16-pictures/assets/graph.svg", "image/svg+xml", None)):
+                    async with http.get(urljoin(public + "/", link)) as r:
+                        assert r.status == 200 and r.content_type == kind, link
+                        assert body is None or await r.read() == body, link
+                for link in ("assets/leak.svg", "lessons/16-pictures/assets/leak.svg",
+                             "assets/..%2Fsteps.toml", "lessons/16-pictures/steps.toml",
+                             "lessons/..%2F..%2Fsecret.svg/assets/graph.svg",
+                             "lessons/16-pictures/assets/..%2F..%2F..%2Fsecret.svg",
+                             "assets/missing.png"):
+                    async with http.get(urljoin(public + "/", link)) as r:
+                        assert r.status == 404, link
+                        assert "private" not in await r.text(), link
+        finally:
+            await runner.cleanup()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        _stop(server, tmp_path)

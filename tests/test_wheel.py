@@ -62,8 +62,11 @@ def test_wheel_installed_outside_the_checkout_builds_and_boots_hello(tmp_path):
     for shipped in ("workbench/_data/kernels/recipes/hello.toml",
                     "workbench/_data/kernels/include/console.h",
                     "workbench/_data/lessons/exercises/bump/exercise.toml",
+                    "workbench/_data/assets/icon.svg",
                     "workbench/tui/workbench.tcss"):
         assert shipped in names, f"{shipped} is not in the wheel"
+    # the icon is one file (assets/icon.svg), not a copy in the package
+    assert not [n for n in names if n.endswith(".svg") and n.startswith("workbench/tui/")]
     assert any(n.startswith("workbench/_data/lessons/") and n.endswith(".svg") for n in names), \
         "the lessons' figures are in the wheel"
 
@@ -80,10 +83,18 @@ def test_wheel_installed_outside_the_checkout_builds_and_boots_hello(tmp_path):
     where = subprocess.run([bin_dir / "python", "-c",
                             "from workbench.core.model.catalogue import kernels_dir\n"
                             "from workbench.core.learn.material import lessons_dir\n"
-                            "print(kernels_dir()); print(lessons_dir())"],
+                            "from workbench.jupyter import ICON\n"
+                            "from workbench.tui.serve import ICON as FAVICON\n"
+                            "print(kernels_dir()); print(lessons_dir()); print(ICON); "
+                            "print(FAVICON)"],
                            cwd=run_dir, env=env, capture_output=True, text=True, check=True)
-    for line in where.stdout.split():
+    found = where.stdout.split()
+    assert len(found) == 4, where.stdout
+    for line in found:
         assert Path(line).is_relative_to(tmp_path / "venv"), where.stdout
+    # the launcher's icon and the favicon: the project's icon, from the package data
+    assert found[2] == found[3] and Path(found[2]).read_bytes() == \
+        (REPO / "assets" / "icon.svg").read_bytes()
 
     r = run("lessons", "--json")
     assert r.returncode == 0, r.stderr

@@ -10,9 +10,11 @@ each hub user has their own home (progress, workspace), build folders and QEMUs.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-ICON = Path(__file__).parent / "tui" / "web" / "favicon.svg"
+from workbench.core.model.catalogue import shipped_dir
+
+# the launcher's icon: the project's one icon, assets/icon.svg (in a wheel, its package data)
+ICON = shipped_dir("assets") / "icon.svg"
 
 
 def setup_workbench() -> dict:

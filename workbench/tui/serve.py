@@ -29,11 +29,16 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from workbench.core.learn.material import lessons_dir
+from workbench.core.model.catalogue import shipped_dir
+from workbench.core.model.paths import is_inside
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-WEB = Path(__file__).parent / "web"  # the page (textual-serve's, adapted) and the favicon
+WEB = Path(__file__).parent / "web"  # the page (textual-serve's, adapted)
+ICON = shipped_dir("assets") / "icon.svg"  # the favicon, also JupyterLab's launcher icon
 QUIT_GRACE_S = 0.8  # on Ctrl-C, how long a session may take to quit before it is killed
-FIGURE_SUFFIXES = {".svg": "image/svg+xml", ".png": "image/png", ".dot": "text/plain"}
+FIGURE_SUFFIXES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+                   ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+                   ".dot": "text/plain; charset=utf-8"}
 log = logging.getLogger("workbench.serve")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 
@@ -143,11 +148,12 @@ class SessionServer(Server):
                 "application": {"name": self.title}}
 
     async def handle_favicon(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(WEB / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
+        return web.FileResponse(ICON, headers={"Content-Type": "image/svg+xml"})
 
     async def handle_figure(self, request: web.Request) -> web.StreamResponse:
         """A lesson's figure: /lessons/NAME/assets/FILE, or /assets/FILE (the link a lesson's
-        text gives, relative to the page), looked up in every lesson's assets/ folder."""
+        text gives, relative to the page), looked up in every lesson's assets/ folder. Only
+        pictures (and Graphviz sources) inside the lessons folder are served, with their type."""
         name, lesson = request.match_info["name"], request.match_info.get("lesson")
         suffix = Path(name).suffix.lower()
         if suffix not in FIGURE_SUFFIXES or name.startswith(".") or "/" in name or \
@@ -156,7 +162,7 @@ class SessionServer(Server):
         root = lessons_dir()
         folders = [root / lesson / "assets"] if lesson else sorted(root.glob("*/assets"))
         for folder in folders:
-            if (folder / name).is_file():
+            if (folder / name).is_file() and is_inside(folder / name, root):
                 return web.FileResponse(folder / name,
                                         headers={"Content-Type": FIGURE_SUFFIXES[suffix]})
         raise web.HTTPNotFound(text=f"no figure named {name}\n")
