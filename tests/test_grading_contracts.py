@@ -2,7 +2,8 @@
 
 Each exercise's `contract.toml` names the checks the untouched starter fails, and for each
 TODO a half-done workspace (the starter with that TODO alone done: the one function or
-assembler macro that holds it taken from the reference) and the checks that one still fails. Held to it here: the
+assembler macro that holds it taken from the reference) and the checks that one still fails
+(and, where it earns nothing beyond the starter, why: `no_partial_credit`). Held to it here: the
 reference gets full marks, the starter fails exactly those checks, and no half-done
 workspace gets full marks — so every TODO is graded, and a check that passes on work not
 done shows up by name.
@@ -87,6 +88,15 @@ def test_contract_names_real_checks_and_covers_every_todo(ex):
     for todo, entry in half.items():
         assert entry["fails"] and set(entry["fails"]) <= checks, (todo, entry["fails"])
         assert entry.get("todo"), f"[half_done.{todo}] says which TODO it does"
+        assert set(entry) <= {"function", "todo", "fails", "no_partial_credit"}, (todo, set(entry))
+        # a TODO that earns nothing done alone is all-or-nothing on purpose, and says why
+        earns_nothing = set(entry["fails"]) >= set(c["starter_fails"])
+        why = entry.get("no_partial_credit", "")
+        assert earns_nothing == bool(why), (
+            f"[half_done.{todo}] of {ex.name}: " + (
+                "done alone it earns nothing beyond the starter: grade its checks apart, or "
+                "say why it cannot be (no_partial_credit = \"...\")" if earns_nothing else
+                "earns partial credit, so no_partial_credit does not apply"))
         for f, text in half_done(ex, todo).items():
             assert text != (KERNELS / "lib" / ex.component / f).read_text(), f"{todo}/{f} is the reference"
             assert text.count(f'TODO (exercise "{ex.name}")') == n - 1, f"{todo}: one TODO done"
