@@ -243,6 +243,15 @@ def _shape_problem(data: Any) -> str | None:
     return None
 
 
+def _saved_language() -> str | None:
+    """The language saved in the progress file, read without loading (or repairing) the record."""
+    try:
+        data = json.loads(progress_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("lang") if isinstance(data, dict) else None
+
+
 def _move_aside(path: Path) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -255,12 +264,14 @@ def _move_aside(path: Path) -> Path:
 
 
 def current_language(progress: Progress | None = None) -> str:
-    """The language for lesson text: WB_LANG, else the saved setting, else the locale."""
+    """The language for lessons and the interface: WB_LANG, else the saved setting (of
+    `progress`, or read from the progress file when none is given), else the locale."""
     env = os.environ.get("WB_LANG", "").strip().lower()
     if env[:2] in LANGUAGES:
         return env[:2]
-    if progress is not None and progress.lang in LANGUAGES:
-        return progress.lang
+    saved = progress.lang if progress is not None else _saved_language()
+    if saved in LANGUAGES:
+        return saved
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
