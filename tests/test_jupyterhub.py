@@ -3,7 +3,10 @@ DummyAuthenticator, SimpleLocalProcessSpawner (each user a home of their own), s
 servers running from the wheel installed in a fresh environment, where jupyter-server-proxy
 finds the workbench through its entry point. Two users log in, each opens
 /user/NAME/workbench/ and starts a workbench session, which runs in their own home; a
-request without log-in is refused."""
+request without log-in is refused. Each user's workbench listens on a unix socket in a folder
+only that user may enter, never on a TCP port (on a shared machine, any user could reach
+another's 127.0.0.1 port), and JupyterLab's launcher and the page show the project's icon
+from the installed package."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import process_pids
+from tests.conftest import REPO, process_pids
 from tests.test_wheel import _build_wheel, _fresh_venv
 from workbench.core.run.appliance import free_port
 
@@ -89,6 +92,42 @@ async def _open_workbench(http, hub: str, user: str, timeout: float) -> str:
         await asyncio.sleep(1)
 
 
+async def _icons(http, hub: str, user: str) -> None:
+    """The launcher entry's icon (served by jupyter-server-proxy from the path the workbench
+    gave) and the page's favicon are the project's icon, assets/icon.svg."""
+    icon = (REPO / "assets" / "icon.svg").read_bytes()
+    async with http.get(f"{hub}/user/{user}/server-proxy/servers-info") as r:
+        entry = next(s for s in (await r.json())["server_processes"] if s["name"] == "workbench")
+    assert entry["launcher_entry"]["title"] == "Unikernel Workbench", entry
+    for url in (entry["launcher_entry"]["icon_url"], f"/user/{user}/workbench/favicon.svg"):
+        async with http.get(hub + url) as r:
+            assert r.status == 200 and await r.read() == icon, url
+
+
+def _listening(pid: int) -> list[str]:
+    """The sockets process `pid` listens on ('tcp ADDRESS:PORT' in /proc's hex, 'unix PATH'),
+    read from /proc: its file descriptors' socket inodes, looked up in the socket tables."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[len("socket:["):-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        for row in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            f = row.split()
+            if f[3] == "0A" and f[9] in inodes:  # 0A: LISTEN
+                found.append(f"{table} {f[1]}")
+    for row in Path(f"/proc/{pid}/net/unix").read_text().splitlines()[1:]:
+        f = row.split()
+        if len(f) >= 8 and f[3] == "00010000" and f[6] in inodes:  # __SO_ACCEPTCON: listening
+            found.append(f"unix {f[7]}")
+    return found
+
+
 async def _session(http, hub: str, user: str, port: int) -> None:
     """Open the page's websocket (through the hub's proxy, with the user's cookies) and wait
     for the first screen's bytes."""
@@ -146,10 +185,20 @@ def test_two_hub_users_each_get_their_own_workbench(tmp_path):
                 await _log_in(http, base, user)
                 page = await _open_workbench(http, base, user, 120)
                 assert f"/user/{user}/workbench/static/" in page
+                await _icons(http, base, user)
                 await _session(http, base, user, port)
 
     try:
         asyncio.run(scenario())
+        # each user's workbench listens on a unix socket in a folder of mode 0700, nowhere else
+        servers = process_pids("-m workbench serve", program=str(bin_dir / "python"))
+        assert len(servers) == 2, servers
+        for pid in servers:
+            sockets = _listening(pid)
+            assert len(sockets) == 1 and sockets[0].startswith("unix /"), sockets
+            folder = Path(sockets[0].split(" ", 1)[1]).parent
+            assert folder.stat().st_mode & 0o777 == 0o700, oct(folder.stat().st_mode)
+            assert folder.stat().st_uid == os.getuid()
         # each user's session ran in that user's home (its own sessions folder)
         for user in ("alice", "bob"):
             sessions = tmp_path / "homes" / user / "build" / "sessions"

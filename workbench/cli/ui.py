@@ -16,11 +16,14 @@ def cmd_tui(args) -> int:
 def cmd_serve(args) -> int:
     from workbench.tui.serve import serve  # Textual: see cmd_tui
 
-    print(f"serving the workbench at {args.public_url or f'http://{args.host}:{args.port}/'}"
-          "  (Ctrl-C to stop)", file=sys.stderr)
+    where = f"unix socket {args.unix_socket}" if args.unix_socket else \
+        f"http://{args.host}:{args.port}/"
+    print(f"serving the workbench at {args.public_url or where}  (Ctrl-C to stop)",
+          file=sys.stderr)
     return serve(args.host, args.port, args.recipe, allow_origins=tuple(args.allow_origin or ()),
                  public_url=args.public_url,
-                 sessions_dir=Path(args.sessions_dir) if args.sessions_dir else None)
+                 sessions_dir=Path(args.sessions_dir) if args.sessions_dir else None,
+                 unix_socket=Path(args.unix_socket) if args.unix_socket else None)
 
 
 def add_commands(sub) -> None:
@@ -32,6 +35,10 @@ def add_commands(sub) -> None:
     s.add_argument("recipe", nargs="?")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--unix-socket", metavar="PATH",
+                   help="listen on this unix socket instead of a TCP port (for a proxy on the "
+                        "same machine, e.g. jupyter-server-proxy; only the socket's owner and "
+                        "those its folder lets in can connect)")
     s.add_argument("--allow-origin", action="append", metavar="ORIGIN",
                    help="also accept browser pages from ORIGIN, e.g. https://proxy.example "
                         "(repeatable; by default only the server's own origin)")

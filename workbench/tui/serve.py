@@ -102,9 +102,10 @@ class SessionServer(Server):
     Ctrl-C ends every session (and so its QEMU) at once."""
 
     def __init__(self, command: str, *args, sessions_dir: Path, public_url: str | None = None,
-                 **kwargs):
+                 unix_socket: Path | None = None, **kwargs):
         super().__init__(command, *args, templates_path=WEB, **kwargs)
         self.fixed_url = public_url.rstrip("/") if public_url else None
+        self.unix_socket = unix_socket  # listen there instead of on host:port
         self.sessions_dir = Path(sessions_dir)
         self.sessions: set[AppService] = set()
 
@@ -212,8 +213,10 @@ class SessionServer(Server):
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.request_exit)
-        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
-                    loop=loop, print=lambda *args: None, shutdown_timeout=QUIT_GRACE_S)
+        where = {"path": str(self.unix_socket)} if self.unix_socket else \
+            {"host": self.host, "port": self.port}
+        web.run_app(self._make_app(), **where, handle_signals=False, loop=loop,
+                    print=lambda *args: None, shutdown_timeout=QUIT_GRACE_S)
 
 
 def _first(headers, key: str, default: str) -> str:
@@ -249,7 +252,9 @@ class CheckedServer(SessionServer):
         # the address a proxy says it serves the page at is this server's own (a page in a
         # browser cannot set X-Forwarded-* on its websocket)
         forwarded = (self.forwarded_url(request),) if self.forwarded_url(request) else ()
-        if not origin_allowed(origin, request.host, self.host, self.port,
+        # on a unix socket no page has the server's own origin: only a proxy's pages have
+        port = -1 if self.unix_socket else self.port
+        if not origin_allowed(origin, request.host, self.host, port,
                               self.allow_origins + forwarded):
             print(f"refused a websocket from origin {origin} (not this server's own; "
                   "allow it with --allow-origin)", file=sys.stderr)
@@ -261,9 +266,10 @@ class CheckedServer(SessionServer):
 
 def serve(host: str = "127.0.0.1", port: int = 8000, recipe: str | None = None,
           allow_origins: tuple[str, ...] = (), public_url: str | None = None,
-          sessions_dir: Path | None = None) -> int:
-    """Serve the workbench UI at http://host:port/ (each browser tab runs its own workbench,
-    in its own folder of `sessions_dir`, by default ./build/sessions/)."""
+          sessions_dir: Path | None = None, unix_socket: Path | None = None) -> int:
+    """Serve the workbench UI at http://host:port/, or on `unix_socket` for a proxy on the
+    same machine (each browser tab runs its own workbench, in its own folder of
+    `sessions_dir`, by default ./build/sessions/)."""
     command = f"{shlex.quote(sys.executable)} -m workbench tui"
     if recipe:
         if Path(recipe).exists():  # a file named relative to here: each session runs elsewhere
@@ -273,6 +279,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, recipe: str | None = None,
         allow_origins = (*allow_origins, public_url)  # its pages are this server's own
     server = CheckedServer(command, host=host, port=port, title="Unikernel Workbench",
                            allow_origins=allow_origins, public_url=public_url,
-                           sessions_dir=sessions_dir or Path.cwd() / "build" / "sessions")
+                           sessions_dir=sessions_dir or Path.cwd() / "build" / "sessions",
+                           unix_socket=unix_socket)
     server.serve()
     return 0
