@@ -50,7 +50,7 @@ def test_lesson_has_text_and_valid_steps_in_both_languages(lesson):
         assert step.check.kind in L.CHECK_KINDS
         assert step.screen is None or step.screen in L.SCREENS
         assert step.title.get("en") and step.title.get("ja"), step.id
-        if step.check.kind == "quiz":
+        if step.check.asks:
             # the stored hash is the hash of one of the offered letters: answerable
             letters = [c.split(")")[0].strip() for c in step.check.choices["en"]]
             assert any(L.answer_hash(lesson.name, step.id, x) == step.check.answer_sha256
@@ -69,11 +69,33 @@ def test_every_lesson_renders_within_80_columns(lang):
         assert les.text(lang).splitlines()[0][2:].strip() in out
 
 
-def test_figures_named_by_lessons_exist():
+def _make_figures():
+    """lessons/make_figures.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_figures", REPO / "lessons/make_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_figures_named_by_lessons_exist_and_are_made_by_one_script():
+    """Every figure a lesson names is there as an SVG (browser, docs) and a PNG beside it (the
+    terminal), and lessons/make_figures.py is the script that makes both (compared as lists:
+    regenerating them all takes Graphviz a few seconds per graph)."""
+    planned = set(_make_figures().planned())
+    named = set()
     for les in LESSONS:
         for lang in ("en", "ja"):
             for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", les.text(lang)):
-                assert (les.directory / src).is_file(), f"{les.name}: missing figure {src}"
+                assert src.endswith(".svg"), f"{les.name}: figure {src} is not an SVG"
+                for raster in (src, src.removesuffix(".svg") + ".png"):
+                    assert (les.directory / raster).is_file(), f"{les.name}: missing {raster}"
+                    named.add(f"{les.name}/{raster}")
+    assert named, "no lesson names a figure"
+    assert named <= planned, f"not made by make_figures.py: {sorted(named - planned)}"
+    # and nothing it makes is left without a lesson that uses it
+    assert planned <= named, f"made but never used: {sorted(planned - named)}"
 
 
 def test_wrap_text_counts_wide_characters_as_two_cells():
@@ -203,6 +225,39 @@ def test_resolve_check_follows_the_learners_recipe(tmp_path):
     assert result.passed, result.message
 
 
+def test_a_step_whose_title_asks_must_take_an_answer(tmp_path):
+    d = tmp_path / "01-x"
+    d.mkdir()
+    (d / "en.md").write_text("# X\n")
+    (d / "ja.md").write_text("# X\n")
+    (d / "steps.toml").write_text(
+        'title = "X"\n[[steps]]\nid = "which"\ntitle.en = "Resolve hello: which component '
+        'prints?"\ntitle.ja = "hello"\n[steps.check]\nkind = "resolve"\nrecipe = "hello"\n'
+        'includes = ["hello"]\n')
+    with pytest.raises(WorkbenchError) as e:
+        L.load_lesson(d)
+    assert "asks a question in its title but takes no answer" in str(e.value)
+    assert "steps.toml" in str(e.value) and "answer_sha256" in str(e.value)
+
+
+def test_lesson_4_step_1_needs_the_answer(tmp_path):
+    """'Which component provides alloc?' resolves selftest AND needs the learner's answer:
+    no answer or a wrong one fails however well selftest resolves; the step id is the one
+    earned progress already names."""
+    les = L.find_lesson("04")
+    step = les.steps[0]
+    assert step.id == "default-provider" and step.check.asks and step.check.kind == "resolve"
+    p = Progress(tmp_path / "p.json")
+    for answer in (None, "", "  ", "a"):
+        _, result = L.check_step(les, p, step_id=step.id, answer=answer, lang="en")
+        assert result.status == "fail", (answer, result)
+        assert "alloc" in " ".join(result.details), "the question is shown again"
+    assert les.current_step(p).id == step.id
+    _, result = L.check_step(les, p, step_id=step.id, answer="B", lang="ja")
+    assert result.passed and result.message.startswith("正解です"), result
+    assert les.current_step(p).id == "swap"
+
+
 def test_quiz_answers(tmp_path):
     les = L.find_lesson("01")
     p = Progress(tmp_path / "p.json")
@@ -213,23 +268,89 @@ def test_quiz_answers(tmp_path):
     assert p.answer(les.name, "where-is-the-driver") == " B "
 
 
+def _learner_builds_and_boots(recipe_path: Path, ws: Path, out: Path):
+    """What `workbench boot` does for a learner: build, boot, and record both in `ws`."""
+    from workbench.core.builder.pipeline import build
+    from workbench.core.learn.lastrun import record_build, record_run
+    from workbench.core.model.catalogue import load_catalogue
+    from workbench.core.model.recipe import load_recipe
+    from workbench.core.model.resolve import resolve
+    from workbench.core.run.qemu import boot_image_sync
+
+    res = resolve(load_recipe(recipe_path), load_catalogue())
+    result = build(res, out / res.recipe.name)
+    assert record_build(ws, result) is None
+    run = boot_image_sync(result.image, machine=res.recipe.machine, timeout=10)
+    assert record_run(ws, res.recipe, run) is None
+    return run
+
+
 @pytest.mark.qemu
-def test_build_and_boot_checks_of_hello(tmp_path):
+def test_build_and_boot_steps_judge_the_learners_own_runs(tmp_path):
     les = L.find_lesson("02")
     p = Progress(tmp_path / "p.json")
-    ctx_dir = tmp_path / "ws"
-    for sid in ("resolve", "build", "boot"):
-        step, result = L.check_step(les, p, workspace=ctx_dir, lang="en")
+    ws = tmp_path / "ws"
+    step, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert step.id == "resolve" and result.passed, result
+    for ui, todo in (("cli", "run  workbench build hello"), ("tui", "build it with b")):
+        step, result = L.check_step(les, p, workspace=ws, lang="en", ui=ui)
+        assert step.id == "build" and result.status == "fail", result
+        assert "you have not built hello yet" in result.message and todo in result.message
+    _, result = L.check_step(les, p, workspace=ws, lang="ja", ui="tui")
+    assert "まだビルドしていません" in result.message and "r で起動" not in result.message
+    # the learner boots another recipe: still not what the steps ask about
+    _learner_builds_and_boots(REPO / "kernels/recipes/selftest.toml", ws, tmp_path / "b")
+    _, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert result.status == "fail" and "(your last build was of selftest)" in result.message
+    _learner_builds_and_boots(REPO / "kernels/recipes/hello.toml", ws, tmp_path / "b")
+    for sid in ("build", "boot"):
+        step, result = L.check_step(les, p, workspace=ws, lang="en")
         assert step.id == sid and result.passed, (sid, result)
-    # the next step wants the learner's own recipe with a changed greeting
-    (ctx_dir).mkdir()
-    (ctx_dir / "my-hello.toml").write_text(
-        (REPO / "kernels/recipes/hello.toml").read_text()
-        + '\n[options.hello]\ngreeting = "Hello, teacher!"\n')
-    for sid in ("own-recipe", "own-boot"):
-        step, result = L.check_step(les, p, workspace=ctx_dir, lang="en")
-        assert step.id == sid and result.passed, (sid, result)
+    # the learner's own recipe with a changed greeting, booted by the learner
+    ws.mkdir(exist_ok=True)
+    own = ws / "my-hello.toml"
+    own.write_text((REPO / "kernels/recipes/hello.toml").read_text()
+                   + '\n[options.hello]\ngreeting = "Hello, teacher!"\n')
+    step, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert step.id == "own-recipe" and result.passed, result
+    step, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert step.id == "own-boot" and result.status == "fail"
+    assert f"run  workbench boot {own}" in result.message, result.message
+    run = _learner_builds_and_boots(own, ws, tmp_path / "b")
+    assert "Hello, teacher!" in run.console
+    # changed after the boot: boot it again
+    own.write_text(own.read_text().replace("teacher", "class"))
+    _, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert result.status == "fail" and "you changed my-hello.toml after your last run" \
+        in result.message, result.message
+    _learner_builds_and_boots(own, ws, tmp_path / "b")
+    step, result = L.check_step(les, p, workspace=ws, lang="en")
+    assert step.id == "own-boot" and result.passed, result
     assert les.current_step(p) is None
+
+
+@pytest.mark.qemu
+def test_cli_lesson_check_judges_the_learners_last_cli_boot(_private_home, tmp_path):
+    """`workbench build` and `workbench boot` record the learner's own build and run in the
+    workspace; `workbench lesson check` judges the boot step on that, and says what to do
+    while there is none."""
+    env = {"WB_HOME": str(_private_home), "WB_LANG": "en"}
+    r = run_cli("lesson", "check", "02", "--step", "boot", env=env, cwd=tmp_path)
+    assert r.returncode == 1 and "you have not booted hello yet" in r.stdout, r.stdout
+    assert "workbench boot hello" in r.stdout
+    r = run_cli("build", "hello", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("lesson", "check", "02", "--step", "build", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("PASS"), r.stdout
+    r = run_cli("lesson", "check", "02", "--step", "boot", env=env, cwd=tmp_path)
+    assert r.returncode == 1 and "you have not booted hello yet" in r.stdout, r.stdout
+    r = run_cli("boot", "hello", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and "Hello from a unikernel!" in r.stdout, r.stderr
+    record = json.loads((_private_home / "workspace" / ".workbench-last.json").read_text())
+    assert record["run"]["recipe"] == "hello" and record["run"]["status"] == "success"
+    r = run_cli("lesson", "check", "02", "--step", "boot", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("PASS"), r.stdout
+    assert "the run matched (success" in r.stdout
 
 
 # ------------------------------------------------------------------ CLI

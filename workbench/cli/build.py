@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import build_image, kib, print_json, resolution_for
+from .common import build_image, kib, note_learner_build, print_json, resolution_for
 
 
 def cmd_build(args) -> int:
     result = build_image(args)
+    note_learner_build(args, result)  # a lesson step may judge the learner's own build
     if args.json:
         print_json(result.to_dict())
         return 0

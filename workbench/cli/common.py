@@ -58,3 +58,24 @@ def build_image(args, res=None):
             print(f"  {data['message']}", file=sys.stderr)
 
     return build(res, out, args.toolchain, on_event=progress)
+
+
+def note_learner_build(args, result) -> None:
+    """Record the learner's own build in their workspace, for lesson steps about it
+    (workbench/core/learn/lastrun.py); a workspace that cannot be written is only mentioned."""
+    from workbench.core.learn.lastrun import record_build
+
+    ws = getattr(args, "workspace", None)
+    problem = record_build(Path(ws) if ws else None, result)
+    if problem:
+        print(f"note: {problem}", file=sys.stderr)
+
+
+def note_learner_run(args, recipe, run) -> None:
+    """Record the learner's own run of `recipe`, like note_learner_build."""
+    from workbench.core.learn.lastrun import record_run
+
+    ws = getattr(args, "workspace", None)
+    problem = record_run(Path(ws) if ws else None, recipe, run)
+    if problem:
+        print(f"note: {problem}", file=sys.stderr)

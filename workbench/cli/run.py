@@ -9,7 +9,7 @@ from pathlib import Path
 from workbench.core.model.errors import WorkbenchError
 
 from .baseline import add_linux_options, boot_linux, check_linux_options
-from .common import build_image, print_json, resolution_for
+from .common import build_image, note_learner_build, note_learner_run, print_json, resolution_for
 
 
 def cmd_boot(args) -> int:
@@ -30,6 +30,7 @@ def cmd_boot(args) -> int:
     else:
         res = resolution_for(argparse.Namespace(recipe=args.target, workspace=args.workspace))
         result = build_image(argparse.Namespace(out=args.out, toolchain=args.toolchain, json=args.json), res)
+        note_learner_build(args, result)  # a lesson step may judge the learner's own build and run
         image = result.image
         if not args.json:
             print(f"recipe {res.recipe.name}: layout {res.recipe.layout}, image {image}",
@@ -47,6 +48,8 @@ def cmd_boot(args) -> int:
         if ev.kind == "console":
             sys.stdout.write(ev.text)
             sys.stdout.flush()
+        elif ev.kind == "network":  # the forwards' host sockets, widened (core/run/hostsockets.py)
+            print(ev.text, file=sys.stderr)
 
     if image is None:
         result = boot_linux(args, forwards, on_event)
@@ -55,6 +58,8 @@ def cmd_boot(args) -> int:
                                  forwards=forwards, network=network or bool(forwards),
                                  net=args.net,
                                  on_event=on_event)
+    if image is not None and target.suffix != ".elf":
+        note_learner_run(args, res.recipe, result)
     if args.json:
         print_json(result.to_dict())
     else:

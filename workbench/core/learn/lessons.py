@@ -11,6 +11,16 @@ a build succeeds (and the linker dropped code), an image boots and its console o
 matches, an image is below a size, a quiz answer is right. The workbench never takes a
 learner's word for it.
 
+A step about what the learner did ("boot it and read the greeting") says `by_learner = true`:
+its build or boot check then judges the learner's own last build or run of the recipe, as the
+workbench recorded it (`workbench.core.learn.lastrun`), instead of building and booting a copy
+of its own; before the learner has built or booted it, the step fails and says what to do
+first. Steps about facts of the system (a size, a resolution) still make their own copy.
+
+Any step may ask a question (`question`, `choices`, `answer_sha256`), not only a quiz: such a
+step never passes without the right answer, whatever else it checks. A step whose title asks
+a question (it has a question mark) must take an answer: the loader refuses it otherwise.
+
 Quiz answers are stored as a salted SHA-256 (`answer_sha256`), not in plain text: the file is on
 the learner's disk, and the hash keeps a glance at it from spoiling the question. It is not
 secrecy (four choices are easy to try), only a way to make the learner think first.
@@ -50,6 +60,7 @@ class Check:
     kind: str
     recipe: str | None = None
     own: bool = False  # the recipe must be the learner's own file in the workspace
+    by_learner: bool = False  # judge the learner's own last build or run (see the docstring)
     start_from: str | None = None  # built-in recipe to copy when the learner has none yet
     includes: list[str] = field(default_factory=list)
     excludes: list[str] = field(default_factory=list)
@@ -70,6 +81,12 @@ class Check:
     choices: dict[str, list[str]] = field(default_factory=dict)
     answer_sha256: str | None = None
     at_least: dict[str, float] = field(default_factory=dict)  # baseline: ratio per measure
+
+    @property
+    def asks(self) -> bool:
+        """Whether the step needs an answer from the learner (a quiz, or a question on top of
+        another check)."""
+        return self.answer_sha256 is not None
 
 
 @dataclass
@@ -128,7 +145,7 @@ class Lesson:
 # --------------------------------------------------------------------------- loading
 
 def _load_check(t: Table) -> Check:
-    t.check_keys({"kind", "recipe", "own", "start_from", "includes", "excludes", "providers",
+    t.check_keys({"kind", "recipe", "own", "by_learner", "start_from", "includes", "excludes", "providers",
                   "options", "dropped", *EXPECT_KEYS, "timeout", "forwards",
                   "client", "query", "args", "path", "max_bytes", "max_memory_bytes", "question",
                   "choices", "answer_sha256", "at_least"})
@@ -140,6 +157,10 @@ def _load_check(t: Table) -> Check:
     c = Check(kind=kind)
     c.recipe = t.get("recipe", str, None)
     c.own = t.get("own", bool, False)
+    c.by_learner = t.get("by_learner", bool, False)
+    if c.by_learner and kind not in ("build", "boot"):
+        raise t.error("by_learner", f"a '{kind}' check cannot judge the learner's own run",
+                      hint="by_learner = true is for build and boot checks")
     c.start_from = t.get("start_from", str, None)
     c.includes = t.get_str_list("includes")
     c.excludes = t.get_str_list("excludes")
@@ -166,16 +187,21 @@ def _load_check(t: Table) -> Check:
         raise t.error(None, "a boot check needs status, console, not_console or telemetry")
     if kind == "size" and c.max_bytes is None and c.max_memory_bytes is None:
         raise t.error(None, "a size check needs max_bytes or max_memory_bytes")
-    if kind == "quiz":
-        c.question = lang_table(t, "question")
-        raw = t.get("choices", dict, {})
-        for lang, items in raw.items():
-            if lang not in LANGUAGES or not isinstance(items, list) or not items:
-                raise t.error("choices", "choices must be a non-empty list per language",
-                              hint='choices.en = ["a) ...", "b) ..."]')
-        c.choices = {k: [str(x) for x in v] for k, v in raw.items()}
-        c.answer_sha256 = t.get("answer_sha256", str, what="see `workbench lesson hash`")
+    if kind == "quiz" or "answer_sha256" in t.data or "question" in t.data:
+        _load_question(t, c)
     return c
+
+
+def _load_question(t: Table, c: Check) -> None:
+    """The question a step asks (any kind of check may ask one), its choices and its answer."""
+    c.question = lang_table(t, "question")
+    raw = t.get("choices", dict, {})
+    for lang, items in raw.items():
+        if lang not in LANGUAGES or not isinstance(items, list) or not items:
+            raise t.error("choices", "choices must be a non-empty list per language",
+                          hint='choices.en = ["a) ...", "b) ..."]')
+    c.choices = {k: [str(x) for x in v] for k, v in raw.items()}
+    c.answer_sha256 = t.get("answer_sha256", str, what="see `workbench lesson hash`")
 
 
 def load_lesson(directory: Path) -> Lesson:
@@ -204,7 +230,13 @@ def load_lesson(directory: Path) -> Lesson:
         if screen is not None and screen not in SCREENS:
             raise st.error("screen", f"unknown screen '{screen}'", hint="valid: " + ", ".join(SCREENS))
         check = _load_check(Table(st.get("check", dict), path, text, "steps.check"))
-        steps.append(Step(sid, lang_table(st, "title"), lang_table(st, "hint", False), check,
+        title = lang_table(st, "title")
+        if not check.asks and any("?" in v or "？" in v for v in title.values()):
+            raise st.error("title", f"step '{sid}' asks a question in its title but takes no "
+                           "answer, so it would pass without one",
+                           hint="add question, choices and answer_sha256 to its check "
+                                "(see `workbench lesson hash`), or say it without a question mark")
+        steps.append(Step(sid, title, lang_table(st, "hint", False), check,
                           screen, st.get("focus", str, None)))
     for lang in LANGUAGES:
         if not (directory / f"{lang}.md").exists():
@@ -284,6 +316,7 @@ class CheckContext:
     answer: str | None = None
     toolchain: str = "zig"
     build_root: Path | None = None
+    ui: str = "cli"  # "cli" or "tui": how the learner is told to build or boot
     cache: dict = field(default_factory=dict)
 
     def text(self, en: str, ja: str) -> str:
@@ -379,14 +412,65 @@ def _check_resolve(c: Check, ctx: CheckContext) -> CheckResult:
 
 
 def _check_build(c: Check, ctx: CheckContext) -> CheckResult:
-    result = _build(c, ctx)
+    if c.by_learner:
+        found = _learner_record(c, ctx, "build")
+        if isinstance(found, CheckResult):
+            return found
+        image, loadable, dropped = found["image"], found.get("loadable_bytes"), found.get("dropped", {})
+    else:
+        result = _build(c, ctx)
+        image, loadable, dropped = result.image, result.loadable_bytes, result.dropped
     for name in c.dropped:
-        if not result.dropped.get(name):
+        if not dropped.get(name):
             return CheckResult("fail", ctx.text(f"the linker dropped nothing from {name}",
                                                 f"リンカは {name} から何も削除していません"))
     return CheckResult("pass", ctx.text(
-        f"built {result.image} ({result.loadable_bytes} bytes loadable)",
-        f"{result.image} をビルドしました（ロードされる部分 {result.loadable_bytes} バイト）"))
+        f"built {image} ({loadable} bytes loadable)",
+        f"{image} をビルドしました（ロードされる部分 {loadable} バイト）"))
+
+
+def _learner_record(c: Check, ctx: CheckContext, what: str):
+    """The learner's own last build (`what` "build", a dict) or run ("run", a RecordedRun) of
+    the step's recipe; a failing CheckResult saying what to do first when there is none."""
+    from workbench.core.learn import lastrun
+    from workbench.core.model.recipe import load_recipe  # see _resolution
+
+    path = find_step_recipe(c, ctx)
+    name = load_recipe(path).name
+    ws = ctx.workspace or default_workspace()
+    entry = lastrun.last_build(ws) if what == "build" else lastrun.last_run(ws)
+    got = None if entry is None else (entry["recipe"], entry.get("recipe_path"),
+                                      entry.get("recipe_mtime_ns")) if what == "build" \
+        else (entry.recipe, entry.recipe_path, entry.recipe_mtime_ns)
+    own_file = str(path.resolve()) if c.own else None
+    if got is not None and got[0] == name and own_file in (None, got[1]):
+        if not (c.own and lastrun.changed_since(got[1], got[2])):
+            return entry
+        return CheckResult("fail", ctx.text(
+            f"you changed {path.name} after your last {what} of it: " + _todo(c, ctx, what, name, path),
+            f"最後の{_WHAT_JA[what]}のあとで {path.name} を変更しました。" + _todo(c, ctx, what, name, path)))
+    before = "" if got is None else ctx.text(f" (your last {what} was of {got[0]})",
+                                             f"（最後の{_WHAT_JA[what]}は {got[0]} でした）")
+    return CheckResult("fail", ctx.text(
+        f"you have not {'built' if what == 'build' else 'booted'} {name} yet{before}: "
+        + _todo(c, ctx, what, name, path),
+        f"{name} をまだ{_WHAT_JA[what]}していません{before}。" + _todo(c, ctx, what, name, path)))
+
+
+_WHAT_JA = {"build": "ビルド", "run": "起動"}
+
+
+def _todo(c: Check, ctx: CheckContext, what: str, name: str, path: Path) -> str:
+    """What the learner does first, in the UI they are using."""
+    if ctx.ui == "tui":
+        if what == "build":
+            return ctx.text(f"open {name} (ctrl+o), then build it with b",
+                            f"{name} を開いて（ctrl+o）、b でビルドしてください")
+        return ctx.text(f"open {name} (ctrl+o), build it with b, then boot it with r",
+                        f"{name} を開いて（ctrl+o）、b でビルドしてから r で起動してください")
+    target = str(path) if c.own else name
+    cmd = f"workbench {'build' if what == 'build' else 'boot'} {target}"
+    return ctx.text(f"run  {cmd}", f"次を実行してください:  {cmd}")
 
 
 def _check_size(c: Check, ctx: CheckContext) -> CheckResult:
@@ -440,6 +524,11 @@ def _query_guest(c: Check, port: int) -> str:
 
 
 def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
+    if c.by_learner:
+        run = _learner_record(c, ctx, "run")
+        if isinstance(run, CheckResult):
+            return run
+        return _judge_run(c, ctx, run, "")
     result = _build(c, ctx)
     timeout = c.timeout * timeout_scale()
     client_output = ""
@@ -466,6 +555,11 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
         from workbench.core.run.qemu import boot_image_sync  # see _resolution
 
         run = boot_image_sync(result.image, machine=result.recipe.machine, timeout=timeout)
+    return _judge_run(c, ctx, run, client_output)
+
+
+def _judge_run(c: Check, ctx: CheckContext, run, client_output: str) -> CheckResult:
+    """A run (the step's own, or the learner's as recorded) against the step's expectation."""
     problems = [_describe_mismatch(m, ctx) for m in c.expect.mismatches(run, client_output)]
     console = run.console + ("\n" + client_output if client_output else "")
     timing = f"ready {run.ready_ms:.1f} ms" if run.ready_ms else f"{run.duration_ms:.0f} ms"
@@ -492,8 +586,9 @@ def _describe_mismatch(m: Mismatch, ctx: CheckContext) -> str:
                     f"{rx!r} に合うテレメトリ記録がありません")
 
 
-def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
-    if not ctx.answer:
+def _check_answer(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
+    """A step that asks a question: no answer, or a wrong one, is a fail."""
+    if not (ctx.answer or "").strip():
         cmd = f"workbench lesson check {ctx.lesson} --step {step.id} --answer"
         return CheckResult("fail", ctx.text(f"answer with:  {cmd} LETTER", f"答えは次のように:  {cmd} 記号"),
                            quiz_lines(step, ctx.lang))
@@ -503,23 +598,32 @@ def _check_quiz(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
                        quiz_lines(step, ctx.lang))
 
 
+def _check_kind(c: Check, ctx: CheckContext) -> CheckResult:
+    if c.kind == "resolve":
+        return _check_resolve(c, ctx)
+    if c.kind == "build":
+        return _check_build(c, ctx)
+    if c.kind == "size":
+        return _check_size(c, ctx)
+    if c.kind == "baseline":
+        return _check_baseline(c, ctx)
+    return _check_boot(c, ctx)
+
+
 def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
     """Run one step's check. A learner's mistake (bad recipe, compile error) is a fail, not a crash."""
     from workbench.core.builder.toolchain import BuildError  # 5 ms on `workbench lessons`
 
     c = step.check
     try:
-        if c.kind == "quiz":
-            return _check_quiz(c, ctx, step)
-        if c.kind == "resolve":
-            return _check_resolve(c, ctx)
-        if c.kind == "build":
-            return _check_build(c, ctx)
-        if c.kind == "size":
-            return _check_size(c, ctx)
-        if c.kind == "baseline":
-            return _check_baseline(c, ctx)
-        return _check_boot(c, ctx)
+        if c.asks:
+            verdict = _check_answer(c, ctx, step)
+            if c.kind == "quiz" or not verdict.passed:
+                return verdict
+        result = _check_kind(c, ctx)
+        if c.asks and result.passed:
+            result.message = f"{ctx.text('right!', '正解です！')} {result.message}"
+        return result
     except SkipCheck as e:
         return CheckResult("skip", str(e))
     except BuildError as e:
@@ -531,13 +635,14 @@ def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
 
 def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
                answer: str | None = None, workspace: Path | None = None,
-               lang: str | None = None, toolchain: str = "zig") -> tuple[Step | None, CheckResult]:
+               lang: str | None = None, toolchain: str = "zig",
+               ui: str = "cli") -> tuple[Step | None, CheckResult]:
     """Check the current step (or `step_id`); on a pass, record it in `progress` and save."""
     lang = lang or current_language(progress)
     step = lesson.step(step_id) if step_id else lesson.current_step(progress)
     if step is None:
         return None, CheckResult("pass", "all steps are done" if lang != "ja" else "すべてのステップが完了しています")
-    ctx = CheckContext(lesson.name, lang, workspace, answer, toolchain)
+    ctx = CheckContext(lesson.name, lang, workspace, answer, toolchain, ui=ui)
     result = evaluate(step, ctx)
     if result.status in ("pass", "skip"):
         progress.mark_done(lesson.name, step.id)
@@ -547,7 +652,7 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
                 progress.lesson(lesson.name)["skipped"].append(step.id)
         elif step.id in progress.lesson(lesson.name).get("skipped", []):
             progress.lesson(lesson.name)["skipped"].remove(step.id)
-        if answer and step.check.kind == "quiz":
+        if answer and step.check.asks:
             progress.set_answer(lesson.name, step.id, answer)
         unsaved = progress.try_save()
         if unsaved:
@@ -566,7 +671,7 @@ def quiz_question(step: Step, lang: str) -> tuple[str, list[str]]:
 
 def quiz_lines(step: Step, lang: str) -> list[str]:
     """The question, then one choice a line (indented), as `lesson show` and `lesson check` print them."""
-    if step.check.kind != "quiz":
+    if not step.check.asks:
         return []
     question, choices = quiz_question(step, lang)
     return [question] + ["  " + ch for ch in choices]
@@ -623,7 +728,7 @@ def describe(lesson: Lesson, lang: str) -> dict[str, Any]:
 def _describe_step(s: Step, lang: str) -> dict[str, Any]:
     data: dict[str, Any] = {"id": s.id, "title": s.title_in(lang), "kind": s.check.kind,
                             "screen": s.screen, "focus": s.focus}
-    if s.check.kind == "quiz":
+    if s.check.asks:
         data["question"], data["choices"] = quiz_question(s, lang)
     return data
 
