@@ -10,6 +10,8 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -21,7 +23,9 @@ import pytest
 
 from workbench.core.builder.pipeline import build_recipe
 from workbench.core.run.appliance import Appliance
+from workbench.core.run.hostsockets import widen
 from workbench.core.run.passt import passt_path
+from workbench.core.run.qemu import Forward
 
 from .conftest import appliance_fixture, process_pids
 
@@ -110,11 +114,87 @@ def test_idle_and_slowloris_clients_do_not_lock_others_out(web):
 
 
 def test_fifty_clients_at_once_are_all_answered(web):
-    # User networking's forwarded port accepts with a backlog of one: on a busy host some
-    # clients wait for their SYN retries (1, 3, 7, 15, 31 s), hence the long limit.
     with concurrent.futures.ThreadPoolExecutor(50) as pool:
-        statuses = list(pool.map(lambda _: get(web, timeout=90), range(50)))
+        statuses = list(pool.map(lambda _: get(web, timeout=30), range(50)))
     assert statuses == [200] * 50
+
+
+def test_a_crowd_of_300_is_answered_within_30_s(web):
+    """User networking listens on a forwarded port with a backlog of one: without the widened
+    backlog (core/run/hostsockets.py) the kernel drops most of a crowd's SYNs and the clients
+    wait for their retries (1, 3, 7, 15 s ...): 103 and 209 of 300 answered within 30 s on this
+    machine under load. Widened, all were answered, the slowest after 0.07 s."""
+    assert any("listen backlog" in note for note in web.network_notes), web.network_notes
+
+    def one(_) -> float:
+        t0 = time.monotonic()
+        assert get(web, timeout=30) == 200
+        return time.monotonic() - t0
+
+    with concurrent.futures.ThreadPoolExecutor(300) as pool:
+        times = sorted(pool.map(one, range(300)))
+    assert len(times) == 300 and times[-1] < 30, f"median {times[150]:.2f} s, worst {times[-1]:.1f} s"
+
+
+# --------------------------------------------------------------------------- the host sockets
+
+HOLDER = """
+import socket, sys
+t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(1)  # as libslirp listens
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+print(t.getsockname()[1], u.getsockname()[1], flush=True)
+for line in sys.stdin:  # "count": read what the UDP socket holds, say how many
+    u.setblocking(False)
+    n = 0
+    while True:
+        try:
+            u.recv(100)
+        except BlockingIOError:
+            break
+        n += 1
+    print(n, flush=True)
+"""
+
+
+def test_widening_lifts_the_backlog_and_the_receive_buffer_of_another_process():
+    """hostsockets.widen on a process that never accepts and reads only when asked, as a busy
+    back-end: before, a third connection waits for a SYN retry and a burst of 1,000 datagrams
+    overflows the receive buffer; after, 50 connections complete at once and 1,000 datagrams
+    are all kept."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    conns: list[socket.socket] = []
+
+    def connect_all(n: int) -> int:  # connections completed, each given less than a SYN retry
+        for _ in range(n):
+            try:
+                conns.append(socket.create_connection(("127.0.0.1", tcp), timeout=0.9))
+            except OSError:
+                return len(conns)
+        return len(conns)
+
+    def kept(n: int) -> int:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            for i in range(n):
+                s.sendto(b"x" * 40, ("127.0.0.1", udp))
+        holder.stdin.write("count\n")
+        holder.stdin.flush()
+        return int(holder.stdout.readline())
+
+    try:
+        tcp, udp = map(int, holder.stdout.readline().split())
+        assert connect_all(10) < 10 and kept(1000) < 1000  # as the back-end opened them
+        for c in conns:
+            c.close()
+        conns.clear()
+        notes = widen(holder.pid, [Forward("tcp", tcp, 80), Forward("udp", udp, 53)])
+        assert len(notes) == 2 and "listen backlog" in notes[0] and "receive buffer" in notes[1]
+        assert connect_all(50) == 50 and kept(1000) == 1000
+    finally:
+        for c in conns:
+            c.close()
+        holder.kill()
+        holder.wait()
 
 
 # --------------------------------------------------------------------------- bursts
@@ -126,13 +206,12 @@ def host_udp_drops() -> int:
 
 
 def test_query_after_a_burst_of_junk_is_answered(dns_server):
-    """Neither the guest's receive ring, nor its transmit path, nor QEMU's queue loses the query.
-
-    In front of QEMU sits the host socket of the forwarded port (256 datagrams). A burst sent
-    faster than the back-end reads it overflows there, on a busy host, and the query can be
-    dropped before QEMU ever sees it: that is counted by the host (RcvbufErrors) and is not
-    the guest's loss, so the test then only asks that the next query is answered.
-    """
+    """Neither the guest's receive ring, nor its transmit path, nor QEMU's queue, nor the host
+    socket in front of the back-end loses the query. That socket held about 256 datagrams, and a
+    burst sent faster than the back-end read it overflowed there (Udp RcvbufErrors in
+    /proc/net/snmp rose by the number lost); the run widens it (core/run/hostsockets.py)."""
+    assert any("receive buffer" in note for note in dns_server.network_notes), \
+        dns_server.network_notes
     port = dns_server.port("udp", 53)
     drops = host_udp_drops()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -142,11 +221,8 @@ def test_query_after_a_burst_of_junk_is_answered(dns_server):
     try:
         r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
     except dns.exception.Timeout:
-        if host_udp_drops() == drops:
-            raise  # nothing was dropped on the host: the loss is ours
-        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
-        pytest.xfail(f"the host dropped {host_udp_drops() - drops} datagrams in front of "
-                     f"QEMU ({dns_server.net} networking); the next query was answered")
+        pytest.fail(f"no answer within 3 s ({dns_server.net} networking); the host dropped "
+                    f"{host_udp_drops() - drops} datagrams meanwhile (all sockets)")
     assert r.answer
 
 

@@ -30,7 +30,7 @@ class Appliance:
 
     def __init__(self, image: Path, forwards: list[tuple[str, int]], machine: str = "microvm",
                  watchdog: float = 600.0, extra_args: list[str] | None = None,
-                 memory_mb: int = 128, net: str | None = None):
+                 memory_mb: int = 128, net: str | None = None, widen_forwards: bool = True):
         self.image = Path(image)
         self.forwards = [Forward(proto, free_port(proto), guest) for proto, guest in forwards]
         self.machine = machine
@@ -38,6 +38,8 @@ class Appliance:
         self.extra_args = list(extra_args or [])
         self.net = net  # "user", "passt", or None for the run's default (see passt.py)
         self.memory_mb = memory_mb
+        self.widen_forwards = widen_forwards  # False: the host sockets as the back-end made them
+        self.network_notes: list[str] = []  # what hostsockets.widen did
         self._run: QemuRun | None = None
         self.ready = threading.Event()
         self.ready_ms: float | None = None
@@ -56,6 +58,8 @@ class Appliance:
         raise KeyError(f"no {proto} forward to guest port {guest_port}")
 
     def _on_event(self, event: RunEvent) -> None:
+        if event.kind == "network":
+            self.network_notes.append(event.text)
         if event.kind == "telemetry" and event.record is not None:
             self.records.append(event.record.raw)
             if event.record.kind == "ready":
@@ -68,7 +72,8 @@ class Appliance:
         run = QemuRun(self.image, machine=self.machine, timeout=self.watchdog,
                       forwards=self.forwards, network=not self.extra_args,
                       on_event=self._on_event, extra_args=self.extra_args,
-                      memory_mb=self.memory_mb, net=self.net)
+                      memory_mb=self.memory_mb, net=self.net,
+                      widen_forwards=self.widen_forwards)
         self._run = run
         async with run:
             stop = asyncio.create_task(self._stop.wait())

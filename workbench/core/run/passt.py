@@ -5,17 +5,21 @@ gateway 10.0.2.2 — and forward ports from 127.0.0.1 on the host into it. They 
 the host-side sockets live:
 
 - `user` (slirp) runs inside QEMU's main loop. Its forwarded TCP port listens with a backlog of
-  one connection and accepts one per turn of the loop, so a crowd of clients connecting at once
-  waits in the host kernel for SYN retries (1 s, 3 s, 7 s, 15 s ...): `benchmarks/net.py
-  --crowd` shows the steps.
+  one connection, and its UDP port has the host's default receive buffer (about 256 small
+  datagrams). Left so, a crowd of clients connecting at once waits in the host kernel for SYN
+  retries (1 s, 3 s, 7 s, 15 s ...) and a burst of datagrams overflows before QEMU reads it;
+  the run widens both once QEMU has opened them (hostsockets.py), and then 300 clients at once
+  are answered within a tenth of a second.
 - `passt` is a separate process that QEMU talks to over a unix socket (`-netdev stream`). It
-  accepts connections as fast as they come and translates them to the guest's TCP itself.
+  accepts connections as they come and translates them to the guest's TCP itself; its
+  forwarded sockets are widened the same way.
 
-`auto` picks user networking. passt would be the better choice for crowds, but the passt
-Debian 12 ships (0.0~git20230309) dies with a segmentation fault on the first forwarded TCP
-connection under the kernels we run on (6.x), and a short probe does not reproduce the crash
-reliably, so it is chosen only when asked for (`--net passt`, or WB_NET=passt). UDP through it
-works.
+`auto` picks user networking. The passt Debian 12 ships (0.0~git20230309) dies with a
+segmentation fault on the first forwarded TCP connection under the kernels we run on (6.x),
+and a short probe does not reproduce the crash reliably, so it is chosen only when asked for
+(`--net passt`, or WB_NET=passt); UDP through it works. No newer passt installs on Debian 12:
+bookworm-backports carries none, and Debian 13's needs a newer C library (libc6 >= 2.38; 12
+has 2.36), which would change the whole system rather than one package.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ from qemu.qmp.events import EventListener
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.tools import find_qemu
 from workbench.core.run.machines import get_machine
+from workbench.core.run.hostsockets import widen
 from workbench.core.run.passt import Passt, choose_net
 from workbench.core.run.status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from workbench.core.run.telemetry import LineSplitter, Record, parse_record
@@ -113,7 +114,7 @@ def parse_forward(text: str, option: str = "--forward") -> Forward:
 
 @dataclass
 class RunEvent:
-    kind: str  # started | console | telemetry | status | exited
+    kind: str  # started | console | telemetry | status | network | exited
     t_ms: float
     text: str = ""
     record: Record | None = None
@@ -258,6 +259,7 @@ class QemuRun:
         extra_args=(),
         start_paused: bool = False,
         net: str | None = None,
+        widen_forwards: bool = True,
     ):
         self.image = Path(image)
         self.machine = get_machine(machine)
@@ -269,6 +271,10 @@ class QemuRun:
         self.net = choose_net(net) if self.network else "user"
         self._passt: Passt | None = None
         self._netdev = ""
+        # The forwards' host sockets get a crowd-sized backlog and a burst-sized receive buffer
+        # once the back-end has opened them (hostsockets.py); what was done, a line each.
+        self.widen_forwards = widen_forwards
+        self.network_notes: list[str] = []
         self.memory_mb = int(memory_mb or self.machine.memory_mib)
         self.on_event = on_event
         # TCG (pure emulation) by default: the same everywhere, KVM or not. "kvm:tcg" asks for
@@ -513,6 +519,7 @@ class QemuRun:
         if accept in done and accept.exception() is None:
             exited.cancel()
             await self._forget_socket_paths()
+            self._widen_forwards()
             self._running_since = time.monotonic()
             if self.start_paused:
                 self._set_paused(True)
@@ -536,6 +543,17 @@ class QemuRun:
                 self._error = "QEMU did not connect its monitor within 10 s"
             self._kill()
         self._tasks.append(asyncio.create_task(self._supervise()))
+
+    def _widen_forwards(self) -> None:
+        """Before the guest runs: the forwards' host sockets, held by passt or by QEMU, widened."""
+        if not (self.forwards and self.widen_forwards):
+            return
+        holder = self._passt.proc if self._passt is not None else self._proc
+        if holder is None or holder.returncode is not None:
+            return
+        self.network_notes = widen(holder.pid, self.forwards)
+        for note in self.network_notes:
+            self._emit(RunEvent("network", self.elapsed_ms(), note))
 
     async def _forget_socket_paths(self) -> None:
         """Remove the socket files as soon as QEMU holds its connections.
