@@ -127,6 +127,9 @@ def test_starter_fails_exactly_its_contract(ex, tmp_path):
             text = c.transcript.read_text()
             assert f"check '{c.name}'" in text and all(p in text for p in c.problems)
             assert "--- console ---" in text or "did not build" in c.problems[0]
+        for problem in c.problems:  # the test kernel says what it saw, not only "fail"
+            if problem.startswith("the test kernel's check"):
+                assert "' failed: " in problem, f"{ex.name}/{c.name}: {problem}"
     assert not my_qemus(), "no QEMU outlives a grade"
 
 

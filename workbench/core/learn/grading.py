@@ -31,7 +31,9 @@ exercises in one workspace is graded on one at a time.
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -421,6 +423,9 @@ STATUS_WORDS = {
     "stopped": "was stopped",
 }
 _CHECK_RECORD = re.compile(r"^\^check name=(\S+) result=pass\$$")
+CLOSEST_SHARE = 0.6  # how much of the expected text a line must hold to be shown instead
+CLOSEST_CHARS = 120  # of that line
+CLOSEST_LINES = 5000  # the last lines of the console looked at
 
 
 def readable(rx: str) -> str:
@@ -433,12 +438,39 @@ def readable(rx: str) -> str:
 
 
 def _kernel_said(name: str, console: str) -> str:
-    """What the test kernel printed about its check `name` ("[FAIL] aligned <detail>")."""
+    """What the test kernel printed about its check `name` ("[FAIL] aligned <detail>", or
+    "[FAIL] decimal: <detail>")."""
     for line in console.splitlines():
         head, _, detail = line.partition(f"] {name}")
-        if "FAIL" in head and _ and detail.strip():
-            return detail.strip()
+        detail = detail.removeprefix(":").strip()
+        if "FAIL" in head and _ and detail:
+            return detail
     return ""
+
+
+def _shown(line: str) -> str:
+    """A console line as it can be quoted: control bytes (a leaked buffer's) as \\xNN."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in line.strip())
+
+
+def _closest(rx: str, seen: list[str]) -> str:
+    """The line or record of `seen` most like the text pattern `rx` stands for ('' if none is
+    much like it): what the test kernel said instead. Like it: it starts with the same
+    character and holds most of the expected text in order ('<>' is like '<secret>',
+    'bench … wrong_replies=0' like 'bench … ns=812 wrong_replies=1')."""
+    want = readable(rx)
+    best, found = (CLOSEST_SHARE, 0, 0), ""
+    for line in seen[-CLOSEST_LINES:]:  # a runaway kernel's console can be very long
+        line = line.strip()
+        if not want or not line.startswith(want[0]):
+            continue
+        head = line[:2 * len(want) + 20]  # enough to hold the text with a few more fields
+        matcher = difflib.SequenceMatcher(None, want, head, autojunk=False)
+        share = sum(b.size for b in matcher.get_matching_blocks()) / len(want)
+        prefix = len(os.path.commonprefix([want, line]))
+        if (share, prefix, -len(line)) > best:
+            best, found = (share, prefix, -len(line)), line
+    return _shown(found)[:CLOSEST_CHARS]
 
 
 def _describe_mismatch(m: Mismatch, run=None) -> str:
@@ -452,15 +484,20 @@ def _describe_mismatch(m: Mismatch, run=None) -> str:
         lines = [ln for ln in console.splitlines() if ln.strip()]
         if m.kind == "not_console":
             shown = next((ln for ln in lines if re.search(m.expected, ln)), readable(m.expected))
-            return f"the console showed '{shown.strip()}', which a correct version never prints"
-        last = f"its last line was '{lines[-1].strip()}'" if lines else "it stayed empty"
+            return f"the console showed '{_shown(shown)}', which a correct version never prints"
+        near = _closest(m.expected, lines)
+        final = _shown(lines[-1]) if lines else ""
+        last = (f"its last line was '{final}'" if lines and near in ("", final)
+                else f"the closest line it showed was '{near}'" if near else "it stayed empty")
         return f"expected the console to show '{readable(m.expected)}'; {last}"
     check = _CHECK_RECORD.match(m.expected)
+    records = [r.raw for r in getattr(run, "telemetry", [])]
     if check is None:
-        return (f"expected the test kernel to report '{readable(m.expected)}'; it never did "
+        near = _closest(m.expected, records)
+        said = f"it reported '{near}' instead" if near else "it never did"
+        return (f"expected the test kernel to report '{readable(m.expected)}'; {said} "
                 f"(the run {STATUS_WORDS.get(status, 'ended')})")
     name = check.group(1)
-    records = [r.raw for r in getattr(run, "telemetry", [])]
     if f"check name={name} result=fail" in records:
         said = _kernel_said(name, console)
         return f"the test kernel's check '{name}' failed" + (f": {said}" if said else "")
