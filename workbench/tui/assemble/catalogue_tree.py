@@ -7,6 +7,7 @@ from textual.widgets import Tree
 
 from workbench.core.model.catalogue import LAYERS
 
+from ..i18n import _
 from ..messages import ComponentSelected
 
 
@@ -48,7 +49,7 @@ class CatalogueTree(Tree[str]):
                 mark = ("✓ ", "green") if c.name in included else ("· ", "dim")
                 label = Text.assemble(mark, (c.name, "" if c.name in included else "dim"))
                 if c.origin != "built-in":
-                    label.append(" (yours)", "italic cyan")
+                    label.append(" " + _("(yours)"), "italic cyan")
                 node = branch.add_leaf(label, data=c.name)
                 if c.name == selected:
                     cursor_line = node

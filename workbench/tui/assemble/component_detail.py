@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import _
+
 
 class ComponentDetail(Static):
     DEFAULT_CSS = """
@@ -15,28 +17,28 @@ class ComponentDetail(Static):
         cat = session.catalogue
         comp = cat.components.get(name) if cat and name else None
         if comp is None:
-            self.update(Text("Select a component in the catalogue.", style="dim"))
+            self.update(Text(_("Select a component in the catalogue."), style="dim"))
             return
         t = Text()
         t.append(comp.name, "bold")
         t.append(f"  [{comp.layer}]", "dim")
         if comp.origin != "built-in":
-            t.append("  (your workspace)", "italic cyan")
+            t.append("  " + _("(your workspace)"), "italic cyan")
         t.append(f"\n{comp.summary}")
-        t.append("\nprovides ", "dim")
+        t.append("\n" + _("provides") + " ", "dim")
         t.append(", ".join(comp.provides) or "—")
-        t.append("   requires ", "dim")
+        t.append("   " + _("requires") + " ", "dim")
         t.append(", ".join(comp.requires) or "—")
         res = session.resolution
         if res is not None and comp.name in res.included:
             inc = res.included[comp.name]
-            t.append("\n✓ included: ", "green")
+            t.append("\n" + _("✓ included:") + " ", "green")
             t.append(inc.reason)
         elif res is not None:
-            t.append("\n· not in this image", "dim")
+            t.append("\n" + _("· not in this image"), "dim")
             for iface in comp.provides:
                 chosen = res.providers.get(iface)
                 if chosen and chosen != comp.name:
-                    t.append(f" — '{iface}' comes from {chosen}", "dim")
+                    t.append(" " + _("— '{iface}' comes from {chosen}").format(iface=iface, chosen=chosen), "dim")
                     break
         self.update(t)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Select, Static, Switch
 
+from ..i18n import _
 from ..messages import OptionChanged
 from ..widgets.field import FieldInput, leave_field
 
@@ -60,10 +61,10 @@ class OptionsForm(Vertical):
         title = self.query_one("#options-title", Static)
         comp = cat.components.get(name) if cat and name else None
         if comp is None or not comp.options:
-            title.update("[b]Options[/b] [dim]— none[/dim]" if comp else "")
+            title.update(_("[b]Options[/b] [dim]— none[/dim]") if comp else "")
             self.specs = {}
             return
-        title.update(f"[b]Options of {comp.name}[/b]")
+        title.update(_("[b]Options of {name}[/b]").format(name=comp.name))
         self.specs = dict(comp.options)
         self.values = {}
         name_width = max(len(key) for key in comp.options) + 2

@@ -9,6 +9,7 @@ from textual.widgets import Label
 
 from workbench.core.layouts import DEFAULT_LAYOUT
 
+from ..i18n import N_, _
 from ..pane import Pane
 from ..widgets.source_view import SourceView
 from .catalogue_tree import CatalogueTree
@@ -21,7 +22,7 @@ from .resolution_view import ResolutionView
 class AssemblePane(Pane, Vertical):
     FOCUS = "#catalogue"
     BINDINGS = [
-        Binding("s", "toggle_source", "Source", id="assemble-source"),
+        Binding("s", "toggle_source", N_("Source"), id="assemble-source"),
     ]
 
     def __init__(self, **kw) -> None:
@@ -31,7 +32,7 @@ class AssemblePane(Pane, Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="assemble-body"):
             with Vertical(id="assemble-left"):
-                yield Label("[b]Catalogue[/b] [dim]by layer[/dim]")
+                yield Label(_("[b]Catalogue[/b] [dim]by layer[/dim]"))
                 yield CatalogueTree(id="catalogue")
             with Vertical(id="assemble-middle"):
                 with VerticalScroll(id="assemble-form"):
@@ -40,7 +41,7 @@ class AssemblePane(Pane, Vertical):
                                          id="providers")
                     yield ComponentDetail(id="component-detail")
                     yield OptionsForm(id="options")
-                yield Label("[b]Resolution[/b] [dim]what is included and why[/dim]",
+                yield Label(_("[b]Resolution[/b] [dim]what is included and why[/dim]"),
                             id="resolution-title")
                 yield ResolutionView(id="resolution")
             yield SourceView(id="assemble-source")

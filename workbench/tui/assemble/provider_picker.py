@@ -12,6 +12,7 @@ from textual.widgets import Label, Select
 from workbench.core.layouts import DEFAULT_LAYOUT
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
 
+from ..i18n import _
 from ..messages import LayoutChosen, ProviderChosen
 
 
@@ -32,12 +33,12 @@ class ProviderPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Horizontal(
-            Label("layout", classes="provider-iface"),
+            Label(_("layout"), classes="provider-iface"),
             Select([(LAYOUT_TITLES[name], name) for name in LAYOUT_ORDER],
                    value=self._layout_value,
                    allow_blank=False, id="recipe-layout", compact=True),
             classes="layout-row")
-        yield Label("[b]Providers[/b] [dim](interface → component)[/dim]")
+        yield Label(_("[b]Providers[/b] [dim](interface → component)[/dim]"))
 
     def refresh_from(self, session) -> None:
         if session.recipe is not None:
@@ -46,8 +47,8 @@ class ProviderPicker(Vertical):
                 layout.value = session.recipe.layout
         rows = session.choices()
         used = set(session.resolution.providers) if session.resolution else set()
-        shape = tuple((iface, tuple(provs)) for iface, provs, _ in rows)
-        self._chosen = {iface: chosen for iface, _, chosen in rows}
+        shape = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
+        self._chosen = {iface: chosen for iface, _provs, chosen in rows}
         if shape != self._rows:
             self._rows = shape
             for old in self.query(".provider-row"):

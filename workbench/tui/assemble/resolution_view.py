@@ -8,6 +8,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.core.model.errors import WorkbenchError
 
+from ..i18n import _
 from ..messages import ComponentSelected
 
 
@@ -16,11 +17,11 @@ def error_text(err: WorkbenchError) -> Text:
     text.append(err.message, "bold red")
     where = err.where()
     if where:
-        text.append(f"\n  at {where}", "red")
+        text.append("\n  " + _("at {where}").format(where=where), "red")
     for d in err.details:
         text.append(f"\n  {d}", "red")
     if err.hint:
-        text.append(f"\n  hint: {err.hint}", "yellow")
+        text.append("\n  " + _("hint: {hint}").format(hint=err.hint), "yellow")
     return text
 
 
@@ -44,7 +45,7 @@ class ResolutionView(OptionList):
             t = Text()
             t.append(f"{c.name}", "bold")
             t.append(f" [{c.layer}] ", "dim")
-            t.append(f"{session.lines_of(c.name)} lines", "dim")
+            t.append(_("{n} lines").format(n=session.lines_of(c.name)), "dim")
             t.append(f"\n  {inc.reason}", "")
             t.append(f"\n  {' → '.join(inc.chain)}", "dim italic")
             self.add_option(Option(t, id=c.name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import _
 from ..session import human_bytes
 
 KIND_STYLE = {"call": ("call", "green"), "trap": ("TRAP", "bold yellow"),
@@ -18,11 +19,11 @@ def traps(model) -> int:
 
 def layout_text(model, current: bool = False) -> Text:
     t = Text()
-    t.append(model.title, "bold underline")
+    t.append(_(model.title), "bold underline")
     if current:
-        t.append("  ◀ built", "bold green")
-    t.append(f"\n{model.note}\n", "italic dim")
-    t.append("\nProtection domains\n", "bold")
+        t.append("  " + _("◀ built"), "bold green")
+    t.append(f"\n{_(model.note)}\n", "italic dim")
+    t.append("\n" + _("Protection domains") + "\n", "bold")
     for d in model.domains:
         ring = "ring 0" if d.privileged else "ring 3"
         t.append(" ▮ " if d.privileged else " ▯ ", "red" if d.privileged else "cyan")
@@ -31,31 +32,32 @@ def layout_text(model, current: bool = False) -> Text:
         names = ", ".join(d.components)
         t.append(f"   {names}\n")
         if d.libraries:
-            t.append(f"   + copy of {', '.join(d.libraries)}\n", "dim")
+            t.append("   " + _("+ copy of {libraries}").format(libraries=", ".join(d.libraries))
+                     + "\n", "dim")
     counts = model.counts
-    t.append("\nOne request's path\n", "bold")
-    t.append(f" {traps(model)} traps", "bold yellow")
+    t.append("\n" + _("One request's path") + "\n", "bold")
+    t.append(" " + _("{n} traps").format(n=traps(model)), "bold yellow")
     t.append(" · ")
-    t.append(f"{counts['ipc']} IPC exchanges", "bold magenta")
+    t.append(_("{n} IPC exchanges").format(n=counts["ipc"]), "bold magenta")
     if counts["ipc"]:
-        t.append(" (2 traps each)", "magenta")
+        t.append(" " + _("(2 traps each)"), "magenta")
     t.append(" · ")
-    t.append(f"{counts['call']} plain calls\n", "green")
+    t.append(_("{n} plain calls").format(n=counts["call"]) + "\n", "green")
     for hop in model.path:
         label, style = KIND_STYLE[hop.kind]
         t.append(f" {label:<4} ", style)
         t.append(f"{hop.caller} ")
         t.append(f"─{hop.interface}→ ", "dim")
         t.append(f"{hop.callee}\n")
-    t.append("\nTrusted computing base (privileged)\n", "bold")
-    t.append(f" {len(model.tcb_components)} components, ")
-    t.append(f"{model.tcb_lines:,} lines", "bold")
+    t.append("\n" + _("Trusted computing base (privileged)") + "\n", "bold")
+    t.append(" " + _("{n} components,").format(n=len(model.tcb_components)) + " ")
+    t.append(_("{tcb_lines:,} lines").format(tcb_lines=model.tcb_lines), "bold")
     t.append(", ")
-    t.append(human_bytes(model.tcb_bytes) if model.tcb_bytes is not None else "— bytes (build)",
+    t.append(human_bytes(model.tcb_bytes) if model.tcb_bytes is not None else _("— bytes (build)"),
              "bold" if model.tcb_bytes is not None else "dim")
     t.append("\n")
     if model.measured:
-        t.append("\nMeasured\n", "bold")
+        t.append("\n" + _("Measured") + "\n", "bold")
         for k, v in model.measured.items():
             t.append(f" {k}: ", "dim")
             t.append(f"{v}\n", _measured_style(k, v))

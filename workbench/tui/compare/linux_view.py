@@ -19,6 +19,8 @@ from workbench.core.baseline.measure import ROWS, MeasureCancelled, figure, meas
 from workbench.core.baseline.record import save_result
 from workbench.core.model.resolve import resolve
 
+from ..i18n import _
+
 BAR_WIDTH = 28
 def key_note(key: str, what: str) -> Text:
     """A key in reverse video and what it does."""
@@ -38,17 +40,18 @@ def bar(value: float | None, largest: float, style: str) -> Text:
 
 def baseline_table(data: dict) -> Table:
     t = Table(expand=True, box=None, pad_edge=False, header_style="bold")
-    for name, kw in (("measure", {}), ("", {"style": "dim"}), ("", {"justify": "right"}),
-                     ("", {}), ("ratio", {"justify": "right"}), ("the paper", {"style": "dim"})):
+    for name, kw in ((_("measure"), {}), ("", {"style": "dim"}), ("", {"justify": "right"}),
+                     ("", {}), (_("ratio"), {"justify": "right"}),
+                     (_("the paper"), {"style": "dim"})):
         t.add_column(name, **kw)
     for key, label, unit, _better in ROWS:
         u, lx = data["unikernel"].get(key), data["linux"].get(key)
         largest = max(v for v in (u, lx, 0) if v is not None)
         ratio = data["ratios"].get(key)
-        t.add_row(Text(label, style="bold"), "unikernel", figure(u, unit),
+        t.add_row(Text(_(label), style="bold"), _("unikernel"), figure(u, unit),
                   bar(u, largest, "green"), f"{ratio:,.1f}×" if ratio else "—",
-                  data["paper"].get(key) or "")
-        t.add_row("", "Linux", figure(lx, unit), bar(lx, largest, "red"), "", "")
+                  _(data["paper"][key]) if data["paper"].get(key) else "")
+        t.add_row("", _("Linux"), figure(lx, unit), bar(lx, largest, "red"), "", "")
     return t
 
 
@@ -63,14 +66,14 @@ class LinuxView(Static):
 
     @staticmethod
     def idle_note() -> Text:
-        return key_note("l", "vs Linux: boot this recipe as a unikernel and as a Linux guest "
-                             "(Debian's cloud kernel, fetched once) and measure both, as the "
-                             "paper did")
+        return key_note("l", _("vs Linux: boot this recipe as a unikernel and as a Linux guest "
+                               "(Debian's cloud kernel, fetched once) and measure both, as the "
+                               "paper did"))
 
     def show(self, data: dict) -> None:
         self.data = data
-        title = Text(f"{data['recipe']}: unikernel (green) vs Linux guest (red), "
-                     f"{data['runs']} run(s)", style="bold")
+        title = Text(_("{recipe}: unikernel (green) vs Linux guest (red), {runs} run(s)").format(
+            recipe=data["recipe"], runs=data["runs"]), style="bold")
         grid = Table.grid()
         grid.add_row(title)
         grid.add_row(baseline_table(data))
@@ -85,7 +88,7 @@ class LinuxView(Static):
         worker."""
         self.measuring = True
         res = resolve(session.snapshot_recipe(), session.catalogue)  # the worker's own copy
-        self._progress(f"{res.recipe.name} vs Linux: starting", 0, 1)
+        self._progress(_("{name} vs Linux: starting").format(name=res.recipe.name), 0, 1)
         self._measure(res, session.build_root / f"{res.recipe.name}-baseline", session.toolchain)
 
     @work(thread=True, exclusive=True, group="baseline", exit_on_error=False)
@@ -103,7 +106,7 @@ class LinuxView(Static):
             result = measure_recipe(
                 res, out, toolchain, runs=1,
                 on_progress=lambda what, done, total: ui(
-                    self._progress, f"{res.recipe.name} vs Linux: {what}", done, total),
+                    self._progress, _("{name} vs Linux: {what}").format(name=res.recipe.name, what=what), done, total),
                 cancelled=lambda: worker.is_cancelled)
         except MeasureCancelled:
             ui(self._done, None, None)
@@ -125,8 +128,8 @@ class LinuxView(Static):
     def _done(self, data: dict | None, error: str | None) -> None:
         self.measuring = False
         if error is not None:
-            self.update(Text(f"vs Linux failed: {error}", style="bold red"))
-            self.app.notify(error, title="vs Linux failed", severity="error", timeout=12)
+            self.update(Text(_("vs Linux failed: {error}").format(error=error), style="bold red"))
+            self.app.notify(error, title=_("vs Linux failed"), severity="error", timeout=12)
         elif data is None:
             self.update(self.idle_note())
         else:

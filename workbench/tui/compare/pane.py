@@ -24,6 +24,7 @@ from workbench.core import layouts
 from workbench.core.layouts.model import component_bytes, model_layouts
 from workbench.core.run.measure import MeasureCancelled, measure_layouts
 
+from ..i18n import N_, _
 from ..pane import Pane
 from ..session import human_bytes
 from .layout_column import LayoutColumn, traps
@@ -34,9 +35,9 @@ MEASURE_BOOTS = 5  # boots per layout; the ready time shown is their median, wit
 # Summary rows filled from the measurement: (label, key in a model's `measured` rows)
 MEASURED_ROWS = [
     ("image (measured)", "image"),
-    ("privileged bytes (measured)", "privileged bytes"),
-    ("boot to ready (measured: median, range)", "boot to ready"),
-    ("cycles per crossing (measured)", "cycles per crossing"),
+    (N_("privileged bytes (measured)"), N_("privileged bytes")),
+    (N_("boot to ready (measured: median, range)"), N_("boot to ready")),
+    (N_("cycles per crossing (measured)"), N_("cycles per crossing")),
 ]
 # "72.8 ms (median; 64.9–96.4 over 5 boots)" in a column, "72.8 ms (64.9–96.4)" in the table
 _MEDIAN = re.compile(r"^(\S+ ms) \(median; (\S+) over \d+ boots\)$")
@@ -46,15 +47,16 @@ def summary_table(models) -> Table:
     t = Table(expand=True, box=None, pad_edge=False, header_style="bold")
     t.add_column("")
     for m in models:
-        t.add_column(m.title.replace(" (unikernel)", ""), justify="right")
+        t.add_column(_(m.title).replace(" (unikernel)", "").replace("（ユニカーネル）", ""),
+                     justify="right")
     rows = [
-        ("domains", [str(len(m.domains)) for m in models]),
-        ("privileged components", [str(len(m.tcb_components)) for m in models]),
-        ("traps on the request path", [str(traps(m)) for m in models]),
-        ("IPC exchanges (2 traps each)", [str(m.counts["ipc"]) for m in models]),
-        ("plain calls", [str(m.counts["call"]) for m in models]),
-        ("TCB lines of code", [f"{m.tcb_lines:,}" for m in models]),
-        ("TCB bytes", [human_bytes(m.tcb_bytes) if m.tcb_bytes is not None else "—"
+        (_("domains"), [str(len(m.domains)) for m in models]),
+        (_("privileged components"), [str(len(m.tcb_components)) for m in models]),
+        (_("traps on the request path"), [str(traps(m)) for m in models]),
+        (_("IPC exchanges (2 traps each)"), [str(m.counts["ipc"]) for m in models]),
+        (_("plain calls"), [str(m.counts["call"]) for m in models]),
+        (_("TCB lines of code"), [f"{m.tcb_lines:,}" for m in models]),
+        (_("TCB bytes"), [human_bytes(m.tcb_bytes) if m.tcb_bytes is not None else "—"
                        for m in models]),
     ]
     for name, values in rows:
@@ -65,16 +67,16 @@ def summary_table(models) -> Table:
             if key in m.measured:
                 cells.append(Text(_MEDIAN.sub(r"\1 (\2)", m.measured[key]), style="bold green"))
             elif m.measured.get("status", "").startswith("not buildable"):
-                cells.append(Text("not buildable", style="yellow"))
+                cells.append(Text(_("not buildable"), style="yellow"))
             else:
                 cells.append(Text("—", style="dim"))
-        t.add_row(Text(label, style="dim"), *cells)
+        t.add_row(Text(_(label), style="dim"), *cells)
     return t
 
 
 class ComparePane(Pane, VerticalScroll):
-    BINDINGS = [Binding("m", "measure", "Measure layouts", id="compare-measure"),
-                Binding("l", "linux", "vs Linux", id="compare-linux")]
+    BINDINGS = [Binding("m", "measure", N_("Measure layouts"), id="compare-measure"),
+                Binding("l", "linux", N_("vs Linux"), id="compare-linux")]
     DEFAULT_CSS = """
     ComparePane #compare-progress-bar { display: none; }
     ComparePane.-measuring #compare-progress-bar { display: block; }
@@ -98,8 +100,8 @@ class ComparePane(Pane, VerticalScroll):
 
     @staticmethod
     def _idle_note() -> Text:
-        return key_note("m", "measure: build and boot this recipe as a monolithic kernel, a "
-                              "microkernel and a library OS, and time one crossing in each")
+        return key_note("m", _("measure: build and boot this recipe as a monolithic kernel, a "
+                               "microkernel and a library OS, and time one crossing in each"))
 
     @staticmethod
     def _state(session) -> str:
@@ -109,7 +111,7 @@ class ComparePane(Pane, VerticalScroll):
         res = session.resolution
         summary = self.query_one("#compare-summary", Static)
         if res is None:
-            summary.update(Text("The recipe does not resolve; fix it on the Assemble screen.",
+            summary.update(Text(_("The recipe does not resolve; fix it on the Assemble screen."),
                                 style="bold red"))
             self.models = []
             return
@@ -140,23 +142,23 @@ class ComparePane(Pane, VerticalScroll):
 
     # ------------------------------------------------------------------ measuring
 
-    def _can_measure(self, busy: bool, what: str) -> bool:
+    def _can_measure(self, busy: bool, already: str) -> bool:
         if self.app.session.resolution is None:
-            self.app.notify("The recipe does not resolve; fix it on the Assemble screen first.",
+            self.app.notify(_("The recipe does not resolve; fix it on the Assemble screen first."),
                             severity="error")
             return False
         if busy:
-            self.app.notify(f"{what} being measured already.")
+            self.app.notify(already)
         return not busy
 
     def action_linux(self) -> None:
         view = self.query_one(LinuxView)
-        if self._can_measure(view.measuring, "The Linux baseline is"):
+        if self._can_measure(view.measuring, _("The Linux baseline is being measured already.")):
             view.start(self.app.session)
 
     def action_measure(self) -> None:
         session = self.app.session
-        if not self._can_measure(self.measuring, "The layouts are"):
+        if not self._can_measure(self.measuring, _("The layouts are being measured already.")):
             return
         recipe = session.snapshot_recipe()
         out = session.build_root / f"{recipe.name}-layouts"
@@ -203,24 +205,24 @@ class ComparePane(Pane, VerticalScroll):
         self.remove_class("-measuring")
         note = self.query_one("#compare-progress", Static)
         if error is not None:
-            note.update(Text(f"measuring failed: {error}", style="bold red"))
-            self.app.notify(error, title="Measuring failed", severity="error", timeout=12)
+            note.update(Text(_("measuring failed: {error}").format(error=error), style="bold red"))
+            self.app.notify(error, title=_("Measuring failed"), severity="error", timeout=12)
             return
         if comparison is None:
             note.update(self._idle_note())
             return
         if state != self._state(self.app.session):
-            note.update(Text(f"measured {comparison.recipe}, but the recipe changed meanwhile: "
-                             "press m to measure it again", style="yellow"))
+            note.update(Text(_("measured {recipe}, but the recipe changed meanwhile: press m to "
+                               "measure it again").format(recipe=comparison.recipe), style="yellow"))
             return
         self.comparison, self.comparison_state = comparison, state
         text = Text()
-        text.append(f"measured {comparison.recipe}", "bold green")
+        text.append(_("measured {recipe}").format(recipe=comparison.recipe), "bold green")
         cost = comparison.crossing
         if cost is not None and cost.ratio:
             text.append(f" · {cost.summary()}")
         elif comparison.crossing_error:
-            text.append(f" · crossing not measured: {comparison.crossing_error}", "yellow")
-        text.append(" · m measures again", "dim")
+            text.append(" " + _("· crossing not measured: {crossing_error}").format(crossing_error=comparison.crossing_error), "yellow")
+        text.append(" " + _("· m measures again"), "dim")
         note.update(text)
         self.refresh_from(self.app.session)

@@ -10,35 +10,37 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..i18n import N_, _
+
 CONCEPTS = [
-    ("component", "a library of the OS or the application, in kernels/lib/<name>/"),
-    ("interface", "a contract components provide and require; one provider is chosen per recipe"),
-    ("recipe", "what to build: application, providers, option values, layout, machine"),
-    ("resolution", "recipe → every component needed, each with the reason it is there"),
-    ("layout", "libos (one domain), monolithic (kernel + process), microkernel (servers + IPC)"),
-    ("region", "a range of the address space owned by a component, a stack, a heap or a device"),
-    ("lesson", "text plus steps; each step is checked against what you really built and booted"),
-    ("exercise", "a built-in component with parts taken out: start copies it, you fill the TODOs"),
-    ("workspace", "your folder (--workspace, WB_WORKSPACE); your copy replaces the built-in one"),
-    ("grade", "build and boot test kernels with your copy; each named check scores points"),
-    ("editor", "e opens $VISUAL or $EDITOR (else nano, else vi) and returns here when it exits"),
+    ("component", N_("a library of the OS or the application, in kernels/lib/<name>/")),
+    ("interface", N_("a contract components provide and require; one provider is chosen per recipe")),
+    ("recipe", N_("what to build: application, providers, option values, layout, machine")),
+    ("resolution", N_("recipe → every component needed, each with the reason it is there")),
+    ("layout", N_("libos (one domain), monolithic (kernel + process), microkernel (servers + IPC)")),
+    ("region", N_("a range of the address space owned by a component, a stack, a heap or a device")),
+    ("lesson", N_("text plus steps; each step is checked against what you really built and booted")),
+    ("exercise", N_("a built-in component with parts taken out: start copies it, you fill the TODOs")),
+    ("workspace", N_("your folder (--workspace, WB_WORKSPACE); your copy replaces the built-in one")),
+    ("grade", N_("build and boot test kernels with your copy; each named check scores points")),
+    ("editor", N_("e opens $VISUAL or $EDITOR (else nano, else vi) and returns here when it exits")),
 ]
 
 
 def key_table(sections: list[tuple[str, list]]) -> Table:
     t = Table(box=None, expand=True, show_header=False, pad_edge=False)
-    t.add_column("key", style="bold yellow", width=14)
-    t.add_column("action")
-    t.add_column("id", style="dim")
+    t.add_column(_("key"), style="bold yellow", width=14)
+    t.add_column(_("action"))
+    t.add_column(_("id"), style="dim")
     for title, bindings in sections:
         t.add_row(Text(title, style="bold underline"), "", "")
         for b in bindings:
-            t.add_row(b.key_display or b.key, b.description or b.action, b.id or "")
+            t.add_row(b.key_display or b.key, _(b.description) or b.action, b.id or "")
     return t
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close", id="help-close")]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", N_("Close"), id="help-close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
@@ -53,12 +55,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("[b]Unikernel Workbench — keys[/b]   [dim]Esc closes · Ctrl+P opens the "
-                         "command palette, which lists every action[/dim]\n")
+            yield Static(_("[b]Unikernel Workbench — keys[/b]   [dim]Esc closes · Ctrl+P opens the "
+                           "command palette, which lists every action[/dim]\n"))
             yield Static(key_table(self.sections))
-            concepts = Text("\nWords used here\n", style="bold")
+            concepts = Text("\n" + _("Words used here") + "\n", style="bold")
             for word, meaning in CONCEPTS:
                 concepts.append(f"  {word:<11}", "bold cyan")
-                concepts.append(f"{meaning}\n")
-            concepts.append("\nKeys can be remapped by binding id (App.set_keymap).", "dim")
+                concepts.append(f"{_(meaning)}\n")
+            concepts.append("\n" + _("Keys can be remapped by binding id (App.set_keymap)."), "dim")
             yield Static(concepts)

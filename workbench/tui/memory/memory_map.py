@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..i18n import N_, _
 from ..session import human_bytes
 
 KIND_COLOURS = {
@@ -61,8 +62,8 @@ class MemoryMap(ScrollView, can_focus=True):
     MemoryMap { background: $surface; }
     """
     BINDINGS = [
-        Binding("up", "step(-1)", "Prev region", show=False, id="memory-up"),
-        Binding("down", "step(1)", "Next region", show=False, id="memory-down"),
+        Binding("up", "step(-1)", N_("Prev region"), show=False, id="memory-up"),
+        Binding("down", "step(1)", N_("Next region"), show=False, id="memory-down"),
     ]
 
     class RegionSelected(Message):
@@ -168,7 +169,7 @@ class MemoryMap(ScrollView, can_focus=True):
         bar_w = max(8, width - ADDR_W - SIZE_W - 2)
         dim = Style(color="#6c757d")
         if band.region is None:
-            text = f"┆ {human_bytes(band.gap)} unmapped"
+            text = "┆ " + _("{size} unmapped").format(size=human_bytes(band.gap))
             return Strip([Segment(" " * ADDR_W, dim), Segment(text.ljust(bar_w + 2)[:bar_w + 2], dim),
                           Segment(" " * SIZE_W)])
         r = band.region
@@ -202,7 +203,7 @@ class MemoryMap(ScrollView, can_focus=True):
         row = y + int(self.scroll_y)
         if self.info is None or row >= len(self._row_band):
             if self.info is None and y == 0:
-                msg = f" {self.title}: no image yet — build it on the Run screen (b)"
+                msg = " " + _("{title}: no image yet — build it on the Run screen (b)").format(title=self.title)
                 return Strip([Segment(msg[:width].ljust(width), Style(color="#6c757d"))])
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(row)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.cells import set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
+from ..i18n import N_, _
 from ..pane import Pane
 from ..session import human_bytes
 from .memory_map import MemoryMap
@@ -18,7 +20,7 @@ def size_diff(a, b) -> Text:
     """Bytes per component in build A and build B, and the difference."""
     t = Text()
     names = sorted(set(a.components) | set(b.components))
-    t.append(f"{'component':<20}{'A':>10}{'B':>10}{'Δ':>10}\n", "bold")
+    t.append(f"{set_cell_size(_('component'), 20)}{'A':>10}{'B':>10}{'Δ':>10}\n", "bold")
     for n in names:
         sa = sum(a.components.get(n, {}).get(k, 0) for k in ("text", "rodata", "data", "bss"))
         sb = sum(b.components.get(n, {}).get(k, 0) for k in ("text", "rodata", "data", "bss"))
@@ -29,26 +31,26 @@ def size_diff(a, b) -> Text:
         t.append(f"{n[:19]:<20}{human_bytes(sa) if sa else '—':>10}{human_bytes(sb) if sb else '—':>10}")
         t.append(f"{(('+' if d > 0 else '') + str(d)) if d else '0':>10}\n", style)
     d = b.loadable_bytes - a.loadable_bytes
-    t.append(f"{'image (loadable)':<20}{human_bytes(a.loadable_bytes):>10}"
+    t.append(f"{set_cell_size(_('image (loadable)'), 20)}{human_bytes(a.loadable_bytes):>10}"
              f"{human_bytes(b.loadable_bytes):>10}{('+' if d > 0 else '') + str(d):>10}", "bold")
     return t
 
 
-COLOURINGS = ("component", "kind", "domain")
-SCALES = ("log", "linear")  # band height: grows with the log of the size, or in proportion
+COLOURINGS = (N_("component"), N_("kind"), N_("domain"))
+SCALES = (N_("log"), N_("linear"))  # band height: grows with the log of the size, or in proportion
 
 
 def view_text(colour_by: str, scale: str, devices: bool) -> Text:
     """The line naming how the maps are drawn now, with the key that changes each part."""
     t = Text()
-    for key, label, modes, now in (("c", "colour", COLOURINGS, colour_by),
-                                   ("l", "scale", SCALES, scale),
-                                   ("d", "devices", ("shown",) if devices else ("hidden",),
-                                    "shown" if devices else "hidden")):
+    for key, label, modes, now in (("c", N_("colour"), COLOURINGS, colour_by),
+                                   ("l", N_("scale"), SCALES, scale),
+                                   ("d", N_("devices"), (N_("shown"),) if devices else
+                                    (N_("hidden"),), "shown" if devices else "hidden")):
         t.append(f" {key} ", "bold reverse")
-        t.append(f" {label}: ")
+        t.append(f" {_(label)}: ")
         for mode in modes:
-            t.append(mode, "bold underline" if mode == now else "dim")
+            t.append(_(mode), "bold underline" if mode == now else "dim")
             t.append(" ")
         t.append(" ")
     t.rstrip()
@@ -58,10 +60,10 @@ def view_text(colour_by: str, scale: str, devices: bool) -> Text:
 class MemoryPane(Pane, Vertical):
     FOCUS = "#map-b"
     BINDINGS = [
-        Binding("p", "pin", "Pin as A", id="memory-pin"),
-        Binding("l", "scale", "Log/linear", id="memory-scale"),
-        Binding("c", "colour", "Colour by", id="memory-colour"),
-        Binding("d", "devices", "Devices", id="memory-devices"),
+        Binding("p", "pin", N_("Pin as A"), id="memory-pin"),
+        Binding("l", "scale", N_("Log/linear"), id="memory-scale"),
+        Binding("c", "colour", N_("Colour by"), id="memory-colour"),
+        Binding("d", "devices", N_("Devices"), id="memory-devices"),
     ]
 
     def __init__(self, **kw) -> None:
@@ -76,10 +78,10 @@ class MemoryPane(Pane, Vertical):
         with Horizontal(id="memory-maps"):
             with Vertical(id="memory-a", classes="memory-col"):
                 yield Label("", id="memory-a-title")
-                yield MemoryMap("A (pinned)", id="map-a")
+                yield MemoryMap(_("A (pinned)"), id="map-a")
             with Vertical(id="memory-b", classes="memory-col"):
                 yield Label("", id="memory-b-title")
-                yield MemoryMap("current build", id="map-b")
+                yield MemoryMap(_("current build"), id="map-b")
             with Vertical(id="memory-side"):
                 yield Static("", id="region-info")
                 yield SymbolTable(id="symbols")
@@ -109,28 +111,30 @@ class MemoryPane(Pane, Vertical):
     def _titles(self) -> None:
         b = self.current
         self.query_one("#memory-b-title", Label).update(
-            Text.assemble(("B ", "bold"), self.current_label or "no build yet",
-                          (f"  {human_bytes(b.loadable_bytes)} loadable" if b else "", "dim")))
+            Text.assemble(("B ", "bold"), self.current_label or _("no build yet"),
+                          ("  " + _("{size} loadable").format(size=human_bytes(b.loadable_bytes))
+                           if b else "", "dim")))
         a = self.pinned
         self.query_one("#memory-a-title", Label).update(
             Text.assemble(("A ", "bold"), self.pinned_label,
-                          (f"  {human_bytes(a.loadable_bytes)} loadable" if a else "", "dim")))
+                          ("  " + _("{size} loadable").format(size=human_bytes(a.loadable_bytes))
+                           if a else "", "dim")))
         diff = self.query_one("#memory-diff", Static)
         if a is not None and b is not None:
             diff.update(size_diff(a, b))
         else:
-            diff.update(Text("p pins this build as A; change the recipe, build again and the "
-                             "two maps appear side by side.", style="dim"))
+            diff.update(Text(_("p pins this build as A; change the recipe, build again and the two "
+                               "maps appear side by side."), style="dim"))
 
     def action_pin(self) -> None:
         if self.current is None:
-            self.app.notify("Build first: there is no image to pin.", severity="warning")
+            self.app.notify(_("Build first: there is no image to pin."), severity="warning")
             return
         self.pinned, self.pinned_label = self.current, self.current_label
         self.query_one("#map-a", MemoryMap).set_info(self.pinned)
         self.query_one("#memory-a").display = True
         self._titles()
-        self.app.notify(f"Pinned {self.pinned_label} as A")
+        self.app.notify(_("Pinned {pinned_label} as A").format(pinned_label=self.pinned_label))
 
     def action_scale(self) -> None:
         for m in self.query(MemoryMap):
@@ -153,7 +157,7 @@ class MemoryPane(Pane, Vertical):
         self.query_one(SymbolTable).show(r)
         t = Text()
         t.append(f"{r.name}", "bold")
-        t.append(f"  {r.kind}, owner {r.owner}\n")
+        t.append("  " + _("{kind}, owner {owner}").format(kind=r.kind, owner=r.owner) + "\n")
         t.append(f"{r.start:#x} – {r.end:#x}  {human_bytes(r.size)}  {r.perms}", "dim")
-        t.append(f"  {len(r.symbols)} symbols", "dim")
+        t.append("  " + _("{n} symbols").format(n=len(r.symbols)), "dim")
         self.query_one("#region-info", Static).update(t)

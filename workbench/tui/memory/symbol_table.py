@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
+from ..i18n import _
 from ..session import human_bytes
 
 
@@ -15,7 +16,7 @@ class SymbolTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_columns("address", "size", "kind", "symbol")
+        self.add_columns(_("address"), _("size"), _("kind"), _("symbol"))
 
     def show(self, region) -> None:
         self.clear()

@@ -5,15 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import _
+
 MARKED = ("phase", "ready", "panic", "exit")
 
 
 def timeline_text(records, width: int = 40) -> Text:
     events = [r for r in records if r.kind in MARKED]
     if not events:
-        return Text("boot timeline: no telemetry yet", style="dim")
+        return Text(_("boot timeline: no telemetry yet"), style="dim")
     end = max(r.t_ms for r in events) or 1.0
-    t = Text("boot timeline\n", style="bold")
+    t = Text(_("boot timeline") + "\n", style="bold")
     for r in events:
         label = r.fields.get("name") or r.fields.get("app") or r.kind
         label = f"{r.kind}:{label}" if r.kind != "phase" else label
@@ -21,7 +23,7 @@ def timeline_text(records, width: int = 40) -> Text:
         style = "red" if r.kind == "panic" else "green" if r.kind == "ready" else "cyan"
         t.append(f"{label[:14]:<14} ", "dim")
         t.append("▇" * n, style)
-        t.append(f" {r.t_ms:.1f} ms\n")
+        t.append(" " + _("{t_ms:.1f} ms").format(t_ms=r.t_ms) + "\n")
     return t
 
 

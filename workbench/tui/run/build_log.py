@@ -11,6 +11,8 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import RichLog
 
+from ..i18n import _
+
 
 class BuildLog(RichLog):
     DEFAULT_CSS = """
@@ -46,18 +48,19 @@ class BuildLog(RichLog):
 
     def event(self, kind: str, data: dict) -> None:
         if kind == "plan":
-            self.write(Text(f"plan: {data.get('objects')} objects from "
-                            f"{data.get('components')} components", "bold"))
+            self.write(Text(_("plan: {objects} objects from {components} components").format(
+                objects=data.get("objects"), components=data.get("components")), "bold"))
         elif kind == "compile":
             self.write(Text.assemble(("  CC    ", "cyan"), f"{data.get('component')}: ",
                                      Path(str(data.get("source", ""))).name))
         elif kind == "cached":
-            self.write(Text.assemble(("  cache ", "dim"), (f"{data.get('component')}: "
+            self.write(Text.assemble(("  " + _("cache") + " ", "dim"), (f"{data.get('component')}: "
                                      f"{Path(str(data.get('source', ''))).name}", "dim")))
         elif kind == "link":
             self.write(Text.assemble(("  LD    ", "magenta"), str(data.get("image"))))
         elif kind == "done":
-            self.write(Text(f"done in {float(data.get('seconds', 0)):.2f} s", "bold green"))
+            self.write(Text(_("done in {seconds:.2f} s").format(
+                seconds=float(data.get("seconds", 0))), "bold green"))
 
     def line(self, text: str, style: str = "") -> None:
         self.write(Text(text, style))

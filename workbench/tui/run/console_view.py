@@ -24,6 +24,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..i18n import N_
+
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]")
 CACHE_ROWS = 1024
@@ -41,8 +43,8 @@ class ConsoleView(ScrollView, can_focus=True):
     ConsoleView { background: $background; overflow-y: scroll; overflow-x: hidden; }
     """
     BINDINGS = [
-        Binding("end", "follow", "Follow", show=False, id="console-follow"),
-        Binding("home", "top", "Top", show=False, id="console-top"),
+        Binding("end", "follow", N_("Follow"), show=False, id="console-follow"),
+        Binding("home", "top", N_("Top"), show=False, id="console-top"),
     ]
 
     def __init__(self, max_lines: int = 200_000, **kw) -> None:

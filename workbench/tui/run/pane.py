@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, ProgressBar
 
+from ..i18n import N_, _
 from ..messages import ShowSource
 from ..pane import Pane
 from ..session import human_bytes
@@ -32,8 +33,8 @@ FLUSH_INTERVAL = 1 / 30
 class RunPane(Pane, Vertical):
     FOCUS = "#console"
     BINDINGS = [
-        Binding("i", "focus_input", "Type to guest", id="run-input"),
-        Binding("c", "clear_console", "Clear", id="run-clear"),
+        Binding("i", "focus_input", N_("Type to guest"), id="run-input"),
+        Binding("c", "clear_console", N_("Clear"), id="run-clear"),
     ]
 
     def __init__(self, **kw) -> None:
@@ -48,13 +49,13 @@ class RunPane(Pane, Vertical):
     def compose(self) -> ComposeResult:
         yield RunStatus(id="run-status")
         with Horizontal(id="run-progress-row"):
-            yield Label("build ", id="run-progress-label")
+            yield Label(_("build") + " ", id="run-progress-label")
             yield ProgressBar(total=1, show_eta=False, id="build-progress")
         with Horizontal(id="run-body"):
             with Vertical(id="run-console-col"):
                 yield ConsoleView(id="console")
-                yield FieldInput(placeholder="type to the guest's serial console, Enter sends",
-                                 field_name="the guest's console", enter="Enter sends",
+                yield FieldInput(placeholder=_("type to the guest's serial console, Enter sends"),
+                                 field_name=_("the guest's console"), enter=_("Enter sends"),
                                  id="guest-input", compact=True)
             with Vertical(id="run-side"):
                 yield BuildLog(id="build-log")
@@ -88,7 +89,7 @@ class RunPane(Pane, Vertical):
         bar = self.query_one("#build-progress", ProgressBar)
         bar.update(total=None, progress=0)
         st = self.query_one(RunStatus)
-        st.set("building", "compiling the components")
+        st.set("building", _("compiling the components"))
 
     def build_event(self, kind: str, data: dict) -> None:
         self.query_one(BuildLog).event(kind, data)
@@ -108,25 +109,27 @@ class RunPane(Pane, Vertical):
         for d in getattr(err, "details", []) or []:
             log.line(d, "red")
         if getattr(err, "hint", None):
-            log.line(f"hint: {err.hint}", "yellow")
+            log.line(_("hint: {hint}").format(hint=err.hint), "yellow")
         diags = [d for d in getattr(err, "diagnostics", []) if d.severity != "note"]
         self.query_one(DiagnosticList).show(diags)
-        self.query_one(RunStatus).set("build failed", err.message)
+        self.query_one(RunStatus).set(N_("build failed"), err.message)
         if diags:
             self.show_source(Path(diags[0].file), diags[0].line)
             self.query_one(DiagnosticList).focus()
 
     def build_done(self, result) -> None:
         log = self.query_one(BuildLog)
-        log.line(f"image {result.image} — {human_bytes(result.loadable_bytes)} loadable, "
-                 f"{result.compiled} compiled, {result.cached} from cache", "green")
+        log.line(_("image {image} — {size} loadable, {compiled} compiled, {cached} from cache")
+                 .format(image=result.image, size=human_bytes(result.loadable_bytes),
+                         compiled=result.compiled, cached=result.cached), "green")
         dropped = sum(result.dropped.values())
         if dropped:
-            log.line(f"the linker dropped {dropped} bytes nothing references", "dim")
+            log.line(_("the linker dropped {dropped} bytes nothing references").format(
+                dropped=dropped), "dim")
         for w in result.warnings:
             for line in w.splitlines()[:6]:
                 log.line(line, "yellow")
-        self.query_one(RunStatus).set("idle", f"built {result.image.name}")
+        self.query_one(RunStatus).set("idle", _("built {name}").format(name=result.image.name))
 
     @on(ShowSource)
     def _show_source(self, event: ShowSource) -> None:
@@ -200,9 +203,9 @@ class RunPane(Pane, Vertical):
         st.symbol = symbol
         detail = result.error or ""
         if result.status == "triple-fault":
-            detail = "the CPU reset itself (an exception while handling an exception)"
+            detail = _("the CPU reset itself (an exception while handling an exception)")
         elif result.status == "timeout":
-            detail = "the watchdog stopped it"
+            detail = _("the watchdog stopped it")
         st.set(result.status, detail)
         self._records = list(result.telemetry)
         self._records_dirty = True

@@ -5,12 +5,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import N_, _
+
 STATUS_STYLE = {
-    "idle": "dim", "building": "bold cyan", "booting": "bold cyan", "running": "bold cyan",
-    "paused": "bold yellow", "success": "bold green", "failure": "bold red",
-    "panic": "bold white on red", "triple-fault": "bold white on red", "timeout": "bold yellow",
-    "stopped": "yellow", "error": "bold red", "build failed": "bold red",
-}
+    N_("idle"): "dim", N_("building"): "bold cyan", N_("booting"): "bold cyan",
+    N_("running"): "bold cyan", N_("paused"): "bold yellow", N_("success"): "bold green",
+    N_("failure"): "bold red", N_("panic"): "bold white on red",
+    N_("triple-fault"): "bold white on red", N_("timeout"): "bold yellow",
+    N_("stopped"): "yellow", N_("error"): "bold red", N_("build failed"): "bold red",
+}  # a run's status, shown translated
 
 
 def _ms(v) -> str:
@@ -47,28 +50,28 @@ class RunStatus(Static):
 
     def render_status(self) -> None:
         t = Text()
-        t.append(f" {self.status} ", STATUS_STYLE.get(self.status, "bold"))
+        t.append(f" {_(self.status)} ", STATUS_STYLE.get(self.status, "bold"))
         if self.detail:
             t.append(f" {self.detail}", "dim")
-        t.append("   first output ", "dim")
+        t.append("   " + _("first output") + " ", "dim")
         t.append(_ms(self.first_output_ms))
-        t.append("   ready ", "dim")
+        t.append("   " + _("ready") + " ", "dim")
         t.append(_ms(self.ready_ms))
         if self.duration_ms is not None:
-            t.append("   total ", "dim")
+            t.append("   " + _("total") + " ", "dim")
             t.append(_ms(self.duration_ms))
         if self.panic:
             p = self.panic
-            t.append("\n panic: ", "bold red")
+            t.append("\n " + _("panic:") + " ", "bold red")
             t.append(str(p.get("name", "panic")), "bold")
             if p.get("vector") is not None:
-                t.append(f" (vector {p['vector']})")
+                t.append(" " + _("(vector {vector})").format(vector=p["vector"]))
             for key in ("error", "rip", "cr2"):
                 if p.get(key) is not None:
                     t.append(f"  {key}=", "dim")
                     t.append(f"{p[key]:#x}")
             if self.symbol:
-                t.append("  in ", "dim")
+                t.append("  " + _("in") + " ", "dim")
                 t.append(self.symbol, "bold yellow")
             extra = {k: v for k, v in p.items()
                      if k not in ("vector", "name", "error", "rip", "cr2") and v is not None}

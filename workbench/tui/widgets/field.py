@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from ..i18n import N_, _
 from ..pane import Pane
 
 
@@ -27,7 +28,7 @@ class FieldEditing(Message):
 
 
 def field_hint(name: str, enter: str) -> str:
-    return f"editing {name} — {enter}, Esc leaves · keys type into the field"
+    return _("editing {name} — {enter}, Esc leaves · keys type into the field").format(name=name, enter=enter)
 
 
 def leave_field(field: Widget) -> None:
@@ -48,15 +49,15 @@ def leave_field(field: Widget) -> None:
 class FieldInput(Input):
     """A one-line field with a name for the footer; Escape leaves it."""
 
-    BINDINGS = [Binding("escape", "leave", "Leave the field (Enter keeps an option, leaves)",
+    BINDINGS = [Binding("escape", "leave", N_("Leave the field (Enter keeps an option, leaves)"),
                         show=False, id="field-leave")]
 
-    def __init__(self, value: str = "", *, field_name: str, enter: str = "Enter keeps",
+    def __init__(self, value: str = "", *, field_name: str, enter: str | None = None,
                  **kw) -> None:
         kw.setdefault("select_on_focus", False)  # Tab in, then a key, must not replace it all
         super().__init__(value, **kw)
         self.field_name = field_name
-        self.enter = enter
+        self.enter = enter or _("Enter keeps")
 
     @property
     def hint(self) -> str:

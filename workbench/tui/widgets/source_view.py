@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Select, Static
 
+from ..i18n import _
 from .lexers import lexer_for
 
 MAX_BYTES = 512 * 1024
@@ -34,9 +35,9 @@ class SourceView(Vertical):
         self._files: list[Path] = []
 
     def compose(self) -> ComposeResult:
-        yield Select([], prompt="file", id="source-files", allow_blank=True, compact=True)
+        yield Select([], prompt=_("file"), id="source-files", allow_blank=True, compact=True)
         with VerticalScroll(id="source-scroll"):
-            yield Static(Text("Pick a component to read its source.", style="dim"),
+            yield Static(Text(_("Pick a component to read its source."), style="dim"),
                          id="source-body")
 
     def show_files(self, files: list[Path], first: Path | None = None) -> None:
@@ -65,7 +66,7 @@ class SourceView(Vertical):
             data = path.read_bytes()[:MAX_BYTES]
             code = data.decode("utf-8", errors="replace")
         except OSError as e:
-            body.update(Text(f"cannot read {path}: {e.strerror}", style="bold red"))
+            body.update(Text(_("cannot read {path}: {strerror}").format(path=path, strerror=e.strerror), style="bold red"))
             return
         syntax = Syntax(code, lexer_for(path), line_numbers=True, word_wrap=False,
                         highlight_lines={line} if line else None, theme="monokai",

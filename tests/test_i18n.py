@@ -1,0 +1,374 @@
+"""The interface speaks English and Japanese: every string a learner reads is in the catalogue.
+
+The source is read as Python (its syntax tree): a string that reaches the screen — passed to a
+widget, a toast, a dialog, a key binding, a title, or any text of two words or more — must go
+through `_()` (or `N_()` where it is defined at import time, or `ngettext()`). Then the
+catalogue (workbench/locale/ja/LC_MESSAGES/workbench.po) must hold every message of the source
+with a Japanese translation, and the compiled .mo must say what the .po says. Last, the app
+itself, started with WB_LANG=ja, shows Japanese tabs, footer, help and toasts.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from rich.color import ANSI_COLOR_NAMES
+
+from tests.conftest import REPO
+
+TUI = REPO / "workbench" / "tui"
+PO = REPO / "workbench" / "locale" / "ja" / "LC_MESSAGES" / "workbench.po"
+MO = PO.with_suffix(".mo")
+
+TRANSLATORS = {"_", "N_", "ngettext"}
+# Calls whose string arguments are shown; and keywords whose values are, whatever the call.
+SHOWN_CALLS = {"notify", "Label", "Static", "Button", "Checkbox", "RadioButton", "TabPane", "Tab",
+               "Option", "update", "set_message", "PathDialog", "HelpScreen", "Text", "Content",
+               "write", "write_line", "add_column", "add_row", "add_option", "ListItem",
+               "Markdown", "Tree", "add", "add_leaf", "set_result", "Collapsible", "Rule",
+               "assemble", "from_markup", "Hit", "DiscoveryHit", "push_screen", "FieldHint",
+               "append", "append_text", "line"}
+SHOWN_KEYWORDS = {"title", "tooltip", "placeholder", "label", "prompt", "message", "description",
+                  "note", "subtitle", "help", "text", "hint", "sub_title"}
+SHOWN_ATTRIBUTES = {"title", "sub_title", "border_title", "border_subtitle", "tooltip", "TITLE",
+                    "SUB_TITLE", "placeholder", "loading_text"}
+# Where a string is a name, a style or a selector, not text: keyword arguments and callees.
+NOT_SHOWN_KEYWORDS = {"id", "classes", "name", "variant", "severity", "group", "action", "key",
+                      "key_display", "language", "theme", "style", "markup", "end", "sep",
+                      "justify", "overflow", "no_wrap", "initial", "exclusive", "thread",
+                      "encoding", "errors", "mode", "width", "tab_behavior"}
+NOT_SHOWN_CALLS = {"query", "query_one", "query_children", "query_exactly_one", "get_child_by_id",
+                   "set_class", "add_class", "remove_class", "has_class", "toggle_class",
+                   "getattr", "setattr", "hasattr", "Path", "open", "get", "setdefault", "pop",
+                   "startswith", "endswith", "split", "rsplit", "partition", "replace", "strip",
+                   "compile", "match", "search", "fullmatch", "sub", "environ", "getenv", "on",
+                   "run_worker", "work", "Style", "parse", "stylize", "highlight_regex",
+                   "join_path", "suffix", "with_suffix", "run", "Popen", "check_output",
+                   "isinstance", "log", "debug", "info", "warning", "error", "exception",
+                   "action", "run_action", "bind",
+                   "get_component_rich_style", "get_component_styles", "watch", "set_reactive",
+                   "import_module", "files", "joinpath", "cast", "dict", "register_language",
+                   "lexer", "get_lexer_by_name", "Query", "Language", "index", "count",
+                   "Binding", "Group", "struct", "pack", "unpack", "format_key", "ValueError",
+                   "TypeError", "KeyError", "RuntimeError", "AssertionError"}
+# Rich's markup, and words the workbench never translates (names, keys, units).
+MARKUP = re.compile(r"\[/?[a-z@$#][^\]]*\]|\{[^}]*\}|%[sd]")
+KEEP = {"CC", "LD", "QEMU", "Linux", "TCB", "IPC", "hlt", "SVG", "PNG", "DOT", "ELF", "ms"}
+WORD = re.compile(r"[A-Za-z]{2,}")
+TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
+STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "strike", "blink", "not", "on",
+               "b", "i", "u", "s", "r", "d", "default", "none"} | set(ANSI_COLOR_NAMES)
+# Strings of the source that are not shown, though they look like text: (file, string).
+NOT_SHOWN = {("widgets/lexers.py", "Linker script")}  # a Pygments lexer's name
+CSS_ATTRIBUTES = {"DEFAULT_CSS", "CSS", "CSS_PATH", "COMPONENT_CLASSES", "SCOPED_CSS"}
+
+
+def _is_style(text: str) -> bool:
+    """A Rich style ("bold white on red", "$accent"), not words."""
+    return all(w in STYLE_WORDS or w[0] in "#$" for w in text.split())
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+def _text_of(node) -> str:
+    """A literal's words: the constant parts of an f-string, without markup and fields."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return MARKUP.sub(" ", node.value)
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(MARKUP.sub(" ", v.value) for v in node.values
+                        if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return ""
+
+
+class _Scan(ast.NodeVisitor):
+    """Collects (line, text, why) for every literal that is shown but not translated."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, str, str]] = []
+        self.context: list[str] = []  # "shown", "hidden", "translated" from the outside in
+
+    def _within(self, how: str, nodes) -> None:
+        self.context.append(how)
+        for n in nodes:
+            if n is not None:
+                self.visit(n)
+        self.context.pop()
+
+    def _literal(self, node) -> None:
+        text = _text_of(node)
+        if ("translated" in self.context or self.context[-1:] == ["hidden"]
+                or _is_style(text) or text.strip() in KEEP):
+            return
+        shown = self.context[-1:] == ["shown"]
+        if (shown and WORD.search(text)) or TWO_WORDS.search(text):
+            self.found.append((node.lineno, text.strip()[:60], "shown" if shown else "words"))
+
+    def visit_Constant(self, node):
+        self._literal(node)
+
+    def visit_JoinedStr(self, node):
+        self._literal(node)
+        self._within("hidden", [v.value for v in node.values if isinstance(v, ast.FormattedValue)])
+
+    def _body(self, body) -> None:
+        start = 1 if body and isinstance(body[0], ast.Expr) and isinstance(
+            body[0].value, ast.Constant) else 0  # the docstring
+        for stmt in body[start:]:
+            self.visit(stmt)
+
+    def visit_Expr(self, node):
+        if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            self.visit(node.value)  # a string on its own is a docstring (of an attribute)
+
+    def visit_Module(self, node):
+        self._body(node.body)
+
+    def visit_FunctionDef(self, node):
+        self._within("hidden", node.decorator_list + node.args.defaults + node.args.kw_defaults)
+        self._body(node.body)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        self._within("hidden", node.decorator_list + node.bases)
+        self._body(node.body)
+
+    def visit_Assign(self, node):
+        names = {t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "")
+                 for t in node.targets}
+        if names & CSS_ATTRIBUTES:
+            return
+        self._within("shown" if names & SHOWN_ATTRIBUTES else "", [node.value])
+        self._within("hidden", node.targets)
+
+    def visit_Compare(self, node):
+        self._within("hidden", [node.left, *node.comparators])
+
+    def visit_Subscript(self, node):
+        self.visit(node.value)
+        self._within("hidden", [node.slice])
+
+    def visit_Dict(self, node):
+        self._within("hidden", node.keys)
+        for v in node.values:
+            self.visit(v)
+
+    def visit_Call(self, node):
+        name = _callee(node)
+        self.visit(node.func)
+        if name in TRANSLATORS:
+            self._within("translated", node.args + [k.value for k in node.keywords])
+            return
+        if name == "Binding":  # key, action, description, ...: only the description is shown
+            self._within("hidden", node.args[:2])
+            self._within("shown", node.args[2:3])
+            self._within("hidden", node.args[3:])
+        elif name in SHOWN_CALLS:
+            self._within("shown", node.args)
+        elif name in NOT_SHOWN_CALLS:
+            self._within("hidden", node.args)
+        else:
+            self._within("", node.args)
+        for k in node.keywords:
+            how = ("shown" if k.arg in SHOWN_KEYWORDS else
+                   "hidden" if k.arg in NOT_SHOWN_KEYWORDS or name in NOT_SHOWN_CALLS else "")
+            self._within(how, [k.value])
+
+
+def untranslated(path: Path) -> list[tuple[int, str, str]]:
+    scan = _Scan()
+    scan.visit(ast.parse(path.read_text(encoding="utf-8")))
+    return scan.found
+
+
+def _tui_files() -> list[Path]:
+    return sorted(p for p in TUI.rglob("*.py") if p.name != "i18n.py")
+
+
+def test_every_shown_string_goes_through_the_catalogue():
+    problems = [f"{p.relative_to(REPO)}:{line}: {text!r} ({why})"
+                for p in _tui_files() for line, text, why in untranslated(p)
+                if (str(p.relative_to(TUI)), text) not in NOT_SHOWN]
+    assert not problems, ("strings shown untranslated (wrap them in _(), or N_() where defined "
+                          "at import):\n" + "\n".join(problems))
+
+
+def test_the_scan_finds_an_untranslated_toast_title_and_binding(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text('def f(self):\n    self.notify("right!")\n    self.title = "Workbench"\n'
+                   'B = [Binding("b", "build", "Build")]\n'
+                   'lines = [f"{n} components linked"]\n'
+                   'ok = [_("right!"), N_("Build"), Binding("x", "stop_run", N_("Stop"))]\n'
+                   'q = self.query_one("#run-status")\n')
+    assert [line for line, _, _ in untranslated(bad)] == [2, 3, 4, 5]
+
+
+def _translator_shadowed(path: Path) -> list[int]:
+    """Lines that rebind `_` in a module that imports it as the translator."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imports = any(isinstance(n, ast.ImportFrom) and any(a.name == "_" for a in n.names)
+                  for n in ast.walk(tree))
+    if not imports:
+        return []
+    return [n.lineno for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)]
+
+
+def test_no_module_reuses_the_translator_name_as_a_throwaway():
+    problems = [f"{p.relative_to(REPO)}:{line}" for p in _tui_files()
+                for line in _translator_shadowed(p)]
+    assert not problems, "`_` assigned where it is the translator:\n" + "\n".join(problems)
+
+
+def _source_messages() -> set[str]:
+    return {msg if isinstance(msg, str) else msg[0]
+            for _f, _l, msg, *_ in extract_from_dir(
+                str(REPO), method_map=[("workbench/tui/**.py", "python")])}
+
+
+def _catalogue():
+    with PO.open("rb") as f:
+        return read_po(f, locale="ja")
+
+
+def test_the_catalogue_holds_every_message_of_the_source_translated():
+    catalogue = _catalogue()
+    source = _source_messages()
+    missing = sorted(m for m in source if m not in catalogue)
+    assert not missing, ("not in workbench.po (run `.venv/bin/python scripts/i18n.py`):\n"
+                         + "\n".join(missing))
+    empty = sorted(m.id if isinstance(m.id, str) else m.id[0] for m in catalogue
+                   if m.id and (not m.string or not all(m.string) if isinstance(m.string, tuple)
+                                else not m.string))
+    assert not empty, "no Japanese translation in workbench.po:\n" + "\n".join(empty)
+    fuzzy = sorted(str(m.id) for m in catalogue if m.id and m.fuzzy)
+    assert not fuzzy, "fuzzy (unchecked) translations in workbench.po:\n" + "\n".join(fuzzy)
+    stale = sorted(str(m.id) for m in catalogue if m.id and
+                   (m.id if isinstance(m.id, str) else m.id[0]) not in source)
+    assert not stale, "in workbench.po but no longer in the source:\n" + "\n".join(stale)
+
+
+def test_the_compiled_catalogue_says_what_the_po_says():
+    with MO.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for m in _catalogue():
+        if not m.id or not all(m.string if isinstance(m.string, tuple) else [m.string]):
+            continue  # untranslated: the test above names it
+        said = (compiled.ngettext(m.id[0], m.id[1], 1), m.string[0]) if isinstance(
+            m.id, tuple) else (compiled.gettext(m.id), m.string)  # Japanese has one form
+        assert said[0] == said[1], (f"workbench.mo is older than workbench.po ({m.id!r}): run "
+                                    "`.venv/bin/python scripts/i18n.py`")
+
+
+def test_placeholders_survive_translation():
+    fields = re.compile(r"\{[^{}]*\}")
+    for m in _catalogue():
+        if m.id and isinstance(m.id, str) and m.string:
+            assert sorted(fields.findall(m.id)) == sorted(fields.findall(m.string)), m.id
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_use_language_translates_bindings_both_ways(lang):
+    from workbench.tui import i18n
+    from workbench.tui.app import WorkbenchApp
+
+    i18n.use_language(lang)
+    try:
+        build = WorkbenchApp._merged_bindings.key_to_bindings["b"][0]
+        assert build.description == ("ビルド" if lang == "ja" else "Build")
+        assert i18n.language() == lang
+    finally:
+        i18n.use_language("en")
+
+
+def test_the_catalogue_holds_the_words_the_core_hands_the_screens():
+    from workbench.core.baseline.measure import PAPER, ROWS
+    from workbench.core.layouts.model import LAYOUT_NOTES, LAYOUT_TITLES
+
+    catalogue = _catalogue()
+    words = [*LAYOUT_TITLES.values(), *LAYOUT_NOTES.values(), *(label for _k, label, *_r in ROWS),
+             *(v for v in PAPER.values() if v)]
+    missing = [w for w in words if w not in catalogue]
+    assert not missing, "add them to CORE_WORDS in workbench/tui/i18n.py:\n" + "\n".join(missing)
+
+
+# ---------------------------------------------------------------- the app in Japanese
+
+@pytest.fixture
+def japanese(monkeypatch):
+    """WB_LANG=ja for one app; English again afterwards for whatever runs next."""
+    from workbench.tui import i18n
+
+    monkeypatch.setenv("WB_LANG", "ja")
+    yield
+    i18n.use_language("en")
+
+
+def _visible_text(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(k.render()) for k in footer.query("FooterKey, FooterLabel"))
+
+
+def test_japanese_tabs_footer_help_and_toast(japanese, tmp_path):
+    from textual.widgets import Tab
+    from textual.widgets._toast import Toast
+
+    from tests.pilot import async_test, wait_for
+    from workbench.tui.app import WorkbenchApp
+
+    @async_test
+    async def drive():
+        app = WorkbenchApp("hello", build_root=tmp_path / "build")
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            labels = [str(t.label) for t in app.query(Tab)]
+            for title in ("1 組み立て", "2 グラフ", "3 メモリ", "4 比較", "5 実行", "6 レッスン"):
+                assert title in labels, labels
+            footer = _visible_text(app)
+            for words in ("ビルド", "起動", "ヘルプ", "画面", "パレット"):
+                assert words in footer, footer
+            assert "Build" not in footer and "palette" not in footer, footer
+            await pilot.press("3")
+            await pilot.press("p")  # nothing is built yet: a toast says so
+            await wait_for(pilot, lambda: app.screen.query(Toast), what="a toast")
+            toast = " ".join(str(t.render()) for t in app.screen.query(Toast))
+            assert "先にビルドしてください。固定するイメージがありません。" in toast, toast
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen",
+                           what="the help screen")
+            shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+            assert "キー一覧" in shown and "ビルド" in shown and "用語" in shown, shown[:400]
+
+    drive()
+
+
+def test_english_again_after_japanese(tmp_path):
+    """The language is chosen per app: an English app after a Japanese one is all English."""
+    from textual.widgets import Tab
+
+    from tests.pilot import async_test
+    from workbench.tui import i18n
+    from workbench.tui.app import WorkbenchApp
+
+    i18n.use_language("ja")
+
+    @async_test
+    async def drive():
+        app = WorkbenchApp("hello", build_root=tmp_path / "build")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert "1 Assemble" in [str(t.label) for t in app.query(Tab)]
+            assert "Build" in _visible_text(app)
+
+    drive()
