@@ -169,6 +169,135 @@ async def test_a_steps_open_screen_switches_screens(tmp_path, home):
         assert tabs.active == "compare" and app.session.recipe.name == "fault"
 
 
+async def show_lesson(pilot, number: int) -> LessonsPanel:
+    """The Lessons screen with lesson `number` chosen in the list."""
+    await open_lessons(pilot)
+    panel = pilot.app.query_one(LessonsPanel)
+    panel.query_one("#lesson-list").highlighted = number - 1
+    await wait_for(pilot, lambda: panel.current.number == number, what=f"lesson {number}")
+    await pilot.pause()
+    return panel
+
+
+async def check_current_step(pilot, answer: str | None = None):
+    """Press c (or give `answer` in the answer field) and wait for the verdict."""
+    pane = pilot.app.query_one(LessonsPane)
+    pane.last_checked = None
+    if answer is None:
+        pilot.app.query_one("#lesson-list").focus()
+        await pilot.press("c")
+    else:
+        field = pilot.app.query_one("#lesson-answer")
+        field.focus()
+        field.value = ""
+        await pilot.press(*answer, "enter")
+    await wait_for(pilot, lambda: pane.last_checked is not None, timeout=90, what="the check")
+    return pane.last_checked
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x40", "80x24"])
+@async_test
+async def test_figures_are_pictures_with_captions_and_open_full_screen(tmp_path, home, size):
+    from textual.widgets import Markdown
+    from textual_image.widget import HalfcellImage
+
+    from workbench.tui.lessons.figure import FigureScreen, LessonFigure
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        panel = await show_lesson(pilot, 1)
+        await wait_for(pilot, lambda: panel.query(LessonFigure), what="the figure")
+        figure = panel.query_one(LessonFigure)
+        picture = figure.query_one(".figure-image")
+        # a picture (half-cells: the headless terminal has no graphics protocol), not text
+        assert isinstance(picture, HalfcellImage) and picture.image == figure.png
+        assert figure.png.name == "three-designs.png" and figure.png.is_file()
+        await wait_for(pilot, lambda: picture.size.height >= 6, what="the picture's size")
+        assert picture.size.width <= figure.size.width
+        caption = str(figure.query_one(".figure-caption").render())
+        assert "The three designs side by side" in caption and "full screen" in caption
+        for md in panel.query(Markdown):
+            assert "🖼" not in md.source and "three-designs" not in md.source
+        # the text around the figure is all there: before and after it
+        sources = " ".join(md.source for md in panel.query(Markdown))
+        assert "two jobs" in sources and "Monolithic kernel" in sources
+        # f: full screen, + zooms in, Escape goes back
+        panel.query_one("#lesson-list").focus()
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FigureScreen), what="full screen")
+        full = app.screen.query_one("#figure-full")
+        await wait_for(pilot, lambda: full.size.width > 0, what="the full-screen picture")
+        fitted = full.size
+        assert fitted.width > picture.size.width or fitted.height > picture.size.height
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: full.size.width > fitted.width, what="zoom")
+        assert "×1.5" in str(app.screen.query_one("#figure-caption").render())
+        assert figure.url.startswith("file://") and figure.url.endswith("three-designs.svg")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FigureScreen), what="back")
+
+
+@async_test
+async def test_lesson_4_step_1_needs_an_answer(tmp_path, home):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await show_lesson(pilot, 4)
+        assert panel.current.current_step(panel.progress).id == "default-provider"
+        assert app.query_one("#lesson-answer").display, "the step asks: its answer field shows"
+        event = await check_current_step(pilot)
+        assert event.result.status == "fail" and "--answer" in event.result.message
+        assert "default-provider" not in panel.progress.done_steps(panel.current.name)
+        event = await check_current_step(pilot, answer="a")
+        assert event.result.status == "fail" and "'a' is not the answer" in event.result.message
+        event = await check_current_step(pilot, answer="b")
+        assert event.step == "default-provider" and event.result.status == "pass", event.result
+        assert "default-provider" in panel.progress.done_steps(panel.current.name)
+
+
+@pytest.mark.qemu
+@async_test
+async def test_a_boot_step_judges_the_learners_own_boot(tmp_path, home):
+    """Lesson 2's "boot it and read the greeting" fails, saying what to do, until the learner
+    boots hello themselves (r), and then passes on that run."""
+    write_progress(home, {"02-hello-unikernel": {"done": ["resolve", "build"], "answers": {}}})
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await show_lesson(pilot, 2)
+        assert panel.current.current_step(panel.progress).id == "boot"
+        event = await check_current_step(pilot)
+        assert event.result.status == "fail", event.result
+        assert "you have not booted hello yet" in event.result.message
+        assert "build it with b, then boot it with r" in event.result.message
+        # the learner boots hello (r) and the run ends with the greeting
+        app.query_one("#lesson-list").focus()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.last_run is not None, timeout=120,
+                       what="the learner's boot")
+        assert "Hello from a unikernel!" in app.session.last_run.console
+        await pilot.press("6")
+        await wait_for(pilot, lambda: app.query_one("#tabs").active == "lessons", what="lessons")
+        event = await check_current_step(pilot)
+        assert event.step == "boot" and event.result.status == "pass", event.result
+        record = json.loads((tmp_path / "ws" / ".workbench-last.json").read_text())
+        assert record["run"]["recipe"] == "hello" and record["run"]["status"] == "success"
+
+
+@async_test
+async def test_the_save_dialog_offers_the_workspace(tmp_path, home):
+    from workbench.tui.dialogs.path_dialog import PathDialog
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.query_one("#tabs").focus()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), what="the dialog")
+        value = app.screen.query_one("#dialog-input").value
+        assert value == str(tmp_path / "ws" / "hello.toml"), value
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "ws" / "hello.toml").is_file(), what="save")
+
+
 # ---------------------------------------------------------------- exercises
 
 @async_test

@@ -5,6 +5,13 @@ left, the text and the steps on the right, and a bar to check the current step (
 field for quiz steps). Checking builds and boots real images, so it runs in a thread worker and
 reports back on the UI thread.
 
+Figures are pictures (`figure.py`): the text is cut at each figure, and the pieces are shown
+in order, Markdown between pictures; `f` opens the first figure on view full screen.
+
+A step about what the learner did is judged on their own last build or run
+(`workbench.core.learn.lastrun`): before a check, the build and run the UI's session made
+(b and r) are recorded there, as `workbench build` and `workbench boot` record theirs.
+
 The panel does not switch screens itself. When a step names a screen ("graph", "memory",
 "compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus)`; the app decides
 what to do with it. Every check posts `LessonsPanel.StepChecked` too.
@@ -25,6 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.core.learn.lastrun import record_build, record_run
 from workbench.core.learn.lessons import (
     CheckResult,
     Lesson,
@@ -38,13 +46,17 @@ from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.learn.textrender import join_wide_lines
 from workbench.core.model.errors import WorkbenchError
 
+from ..i18n import N_
+from .figure import FigureRef, LessonFigure, split_figures
+
 LABELS = {
     "en": {"check": "Check step", "open": "Open screen", "answer": "your answer (a, b, c ...)",
            "steps": "Steps", "done": "All steps done.", "checking": "checking ...",
-           "hint": "hint", "lang": "日本語"},
+           "hint": "hint", "lang": "日本語", "nofigure": "This lesson has no figure."},
     "ja": {"check": "チェック", "open": "画面を開く", "answer": "答え（a, b, c ...）",
            "steps": "ステップ", "done": "すべてのステップが完了しました。",
-           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English"},
+           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English",
+           "nofigure": "このレッスンには図がありません。"},
 }
 
 
@@ -56,6 +68,7 @@ class LessonsPanel(Widget):
     LessonsPanel #lesson-list { width: 34; height: 1fr; border-right: solid $primary-darken-2; }
     LessonsPanel #lesson-body { width: 1fr; height: 1fr; }
     LessonsPanel #lesson-text { height: 1fr; padding: 0 1; }
+    LessonsPanel #lesson-content { height: auto; }
     LessonsPanel #lesson-steps { height: auto; padding: 0 1; color: $text-muted; }
     LessonsPanel #lesson-result { height: auto; padding: 0 1; }
     LessonsPanel #lesson-result.pass { color: $success; }
@@ -69,6 +82,7 @@ class LessonsPanel(Widget):
         Binding("c", "check", "Check step", id="lesson-check"),
         Binding("o", "open_screen", "Open screen", id="lesson-open"),
         Binding("L", "toggle_language", "Language", id="lesson-language"),
+        Binding("f", "open_figure", N_("Figure"), id="lesson-figure"),
     ]
 
     @dataclass
@@ -85,9 +99,13 @@ class LessonsPanel(Widget):
         result: CheckResult
 
     def __init__(self, workspace: Path | None = None, lessons_root: Path | None = None,
-                 progress_file: Path | None = None, **kwargs) -> None:
+                 progress_file: Path | None = None, session=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.workspace = workspace
+        self.session = session  # the UI's Session: its last build and run are the learner's
+        self._recorded: tuple = (None, None)  # the session's build and run recorded last
+        self._text_shown: tuple | None = None  # (lesson, language) whose text is on screen
+        self._seen = False  # not yet shown: the pictures wait (textual-image loads in 80 ms)
         self.progress = Progress.load(progress_file)
         self.lang = current_language(self.progress)
         self.lessons_root = lessons_root
@@ -124,6 +142,9 @@ class LessonsPanel(Widget):
         return True
 
     def on_show(self) -> None:
+        if not self._seen:  # the text (and its pictures) is laid out when first shown
+            self._seen = True
+            self._show_lesson()
         self.reload_if_changed()
 
     # ------------------------------------------------------------------ layout
@@ -132,7 +153,7 @@ class LessonsPanel(Widget):
         yield OptionList(*self._options(), id="lesson-list")
         with Vertical(id="lesson-body"):
             with VerticalScroll(id="lesson-text"):
-                yield Markdown("", id="lesson-markdown")
+                yield Vertical(id="lesson-content")
                 yield Static("", id="lesson-steps")
             yield Static(self.progress.notice or self.error or "", id="lesson-result")
             with Horizontal(id="lesson-bar"):
@@ -165,19 +186,56 @@ class LessonsPanel(Widget):
 
     def _show_lesson(self) -> None:
         les = self.current
-        md = self.query_one("#lesson-markdown", Markdown)
         steps = self.query_one("#lesson-steps", Static)
         if les is None:
-            md.update(self.error or "No lessons found.")
+            self._show_text(None, self.error or "No lessons found.")
             steps.update("")
             return
-        md.update(join_wide_lines(les.text(self.lang)) if self.lang == "ja" else les.text(self.lang))
+        self._show_text(les, les.text(self.lang))
         lines = step_lines(les, self.progress, self.lang)
         # plain text: the step marks look like [x] and [-], which markup would swallow
         steps.update(Text(f"{self._t('steps')}\n" + "\n".join(lines)))
         step = les.current_step(self.progress)
-        self.query_one("#lesson-answer", Input).display = bool(step and step.check.kind == "quiz")
+        self.query_one("#lesson-answer", Input).display = bool(step and step.check.asks)
         self.query_one("#lesson-open-button", Button).disabled = not (step and step.screen)
+
+    def _show_text(self, les: Lesson | None, text: str) -> None:
+        """The lesson's text, cut at its figures; redrawn only when the lesson, its language
+        or its text changed (a check redraws the steps, not the pictures)."""
+        key = (les.name if les else None, self.lang, text)
+        if key == self._text_shown or not self._seen:
+            return
+        self._text_shown = key
+        content = self.query_one("#lesson-content", Vertical)
+        content.remove_children()
+        parts = split_figures(text) if les is not None else [text]
+        content.mount_all([
+            LessonFigure(les.directory, les.name, part) if isinstance(part, FigureRef)
+            else Markdown(join_wide_lines(part) if self.lang == "ja" else part)
+            for part in parts])
+        self.query_one("#lesson-text", VerticalScroll).scroll_home(animate=False)
+
+    def action_open_figure(self) -> None:
+        """Full screen: the first figure on view in the text, else the lesson's first."""
+        figures = list(self.query(LessonFigure))
+        if not figures:
+            self.app.notify(self._t("nofigure"))
+            return
+        view = self.query_one("#lesson-text", VerticalScroll).region
+        shown = [f for f in figures if f.region.overlaps(view)]
+        (shown or figures)[0].action_open()
+
+    def record_session(self) -> None:
+        """Record the UI session's last build and run as the learner's own (once each), so a
+        step about what the learner did sees what they did with b and r."""
+        s = self.session
+        if s is None or (s.build, s.last_run) == self._recorded:
+            return
+        if s.build is not None and s.build is not self._recorded[0]:
+            record_build(self.workspace, s.build)
+        if s.last_run is not None and s.build is not None and s.last_run is not self._recorded[1]:
+            record_run(self.workspace, s.build.recipe, s.last_run)
+        self._recorded = (s.build, s.last_run)
 
     # ------------------------------------------------------------------ events
 
@@ -230,6 +288,7 @@ class LessonsPanel(Widget):
         if self.current is None:
             return
         answer = self.query_one("#lesson-answer", Input).value.strip() or None
+        self.record_session()
         self._set_result(self._t("checking"), None)
         self.query_one("#lesson-check-button", Button).disabled = True
         self._run_check(self.current, answer)
@@ -238,7 +297,7 @@ class LessonsPanel(Widget):
     def _run_check(self, lesson: Lesson, answer: str | None) -> None:
         try:
             step, result = check_step(lesson, self.progress, answer=answer,
-                                      workspace=self.workspace, lang=self.lang)
+                                      workspace=self.workspace, lang=self.lang, ui="tui")
         except WorkbenchError as e:
             step, result = None, CheckResult("fail", str(e))
         except OSError as e:

@@ -30,13 +30,14 @@ class LessonsPane(Pane, Vertical):
 
     def __init__(self, workspace: Path | None = None, toolchain: str = "zig",
                  lessons_root: Path | None = None, exercises_root: Path | None = None,
-                 progress_file: Path | None = None, **kwargs) -> None:
+                 progress_file: Path | None = None, session=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.workspace = workspace
         self.toolchain = toolchain
         self.lessons_root = lessons_root
         self.exercises_root = exercises_root
         self.progress_file = progress_file
+        self.session = session  # the UI's recipe, last build and last run (lesson checks)
         self.last_checked: LessonsPanel.StepChecked | None = None
         self._want_tab: str | None = None
 
@@ -44,7 +45,8 @@ class LessonsPane(Pane, Vertical):
         with TabbedContent(id="lessons-tabs", initial="lessons-tab"):
             with TabPane("Lessons", id="lessons-tab"):
                 lessons = LessonsPanel(workspace=self.workspace, lessons_root=self.lessons_root,
-                                       progress_file=self.progress_file, id="lessons")
+                                       progress_file=self.progress_file, session=self.session,
+                                       id="lessons")
                 yield lessons
             with TabPane("Exercises", id="exercises-tab"):
                 yield ExercisesPanel(workspace=self.workspace, exercises_root=self.exercises_root,
@@ -53,7 +55,8 @@ class LessonsPane(Pane, Vertical):
 
     @classmethod
     def for_session(cls, session, **kwargs) -> LessonsPane:
-        return cls(workspace=session.workspace, toolchain=session.toolchain, **kwargs)
+        return cls(workspace=session.workspace, toolchain=session.toolchain, session=session,
+                   **kwargs)
 
     @property
     def lessons(self) -> LessonsPanel:
