@@ -20,6 +20,12 @@ LAYER_COLOURS = {
 }
 
 
+def node_label(res: Resolution, name: str) -> str:
+    """The name a view shows for a node: the component's, or for the root "image: <recipe>" —
+    the image is not a component, and its recipe is usually named after the application."""
+    return f"image: {res.recipe.name}" if name == ROOT else name
+
+
 def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = True,
            domains: bool = False) -> str:
     """The graph in DOT: one node per component, one edge per required interface.
@@ -35,7 +41,7 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
         '  graph [rankdir=TB, fontname="Helvetica", nodesep=0.3, ranksep=0.45];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
-        f'  "{ROOT}" [label="{res.recipe.name}\\n(image)", shape=doubleoctagon, fillcolor="#ffffff"];',
+        f'  "{ROOT}" [label="{node_label(res, ROOT)}", shape=doubleoctagon, fillcolor="#ffffff"];',
     ]
     clusters = domain_clusters(res) if domains else []
     boxed = {name for _, names in clusters for name in names}
@@ -90,6 +96,7 @@ class NodeBox:
     y: float
     width: float
     height: float
+    label: str = ""  # what to show: node_label()
 
 
 @dataclass
@@ -115,7 +122,7 @@ def layout(res: Resolution) -> tuple[list[NodeBox], list[EdgeLine], tuple[float,
         x, y = (float(v) for v in obj["pos"].split(","))
         names[obj["_gvid"]] = obj["name"]
         nodes.append(NodeBox(obj["name"], x, height - y, float(obj["width"]) * 72,
-                             float(obj["height"]) * 72))
+                             float(obj["height"]) * 72, node_label(res, obj["name"])))
     edges = []
     for e in data.get("edges", []):
         pts = []

@@ -8,6 +8,7 @@ coloured, and with "why" on, the chain of requirements from the image to it stan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 import networkx as nx
 from rich.segment import Segment
@@ -29,6 +30,7 @@ EDGE_UP = Style(color="#4ea8de", bold=True)
 EDGE_DOWN = Style(color="#90be6d", bold=True)
 EDGE_WHY = Style(color="#ff6b6b", bold=True)
 LABEL = Style(color="#e9ecef")
+EDGE_LABEL = Style(color="#adb5bd", italic=True)
 SELECTED = Style(color="#000000", bgcolor="#ffd166", bold=True)
 BLANK = Style()
 
@@ -73,6 +75,7 @@ class GraphView(ScrollView, can_focus=True):
         self.chains: dict[str, list[str]] = {}
         self._cache: dict[int, Strip] = {}
         self._hl = Highlight(None, set(), set(), set())
+        self._lit: tuple = (None, {})
 
     # ------------------------------------------------------------------ data
 
@@ -101,6 +104,7 @@ class GraphView(ScrollView, can_focus=True):
         else:
             self._hl = Highlight(sel, set(nx.ancestors(g, sel)), set(nx.descendants(g, sel)),
                                  set(self.chains.get(sel, [])) if self.why else set())
+        self._lit = (None, {})
         self._cache.clear()
 
     def watch_selected(self, _old, new) -> None:
@@ -116,7 +120,7 @@ class GraphView(ScrollView, can_focus=True):
     def _scroll_to_selected(self) -> None:
         if self.grid and self.selected in self.grid.boxes:
             b = self.grid.boxes[self.selected]
-            box = Region(b.x, b.y, b.w, b.h)
+            box = Region(b.x, max(b.y - 1, 0), b.w, b.h + 1)  # with the labelled arrows into it
             view = Region(round(self.scroll_x), round(self.scroll_y), *self.scrollable_content_region.size)
             if view.contains_region(box):
                 return  # already in sight: moving the view would only lose its context
@@ -173,24 +177,34 @@ class GraphView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
-    def _edge_style(self, edges: set[int]) -> Style:
-        assert self.grid is not None
+    def _lit_edges(self) -> dict[int, tuple[int, Style]]:
+        """Edge index -> (priority, style) of every edge the selection colours, worked out once
+        per selection: the chain from the image (why), what pulls the selected component in
+        (up) and what it pulls in (down)."""
         hl = self._hl
-        best = EDGE
-        rank = 0
-        for i in edges:
-            tail, head, _ = self.grid.edges[i]
-            if hl.why and tail in hl.why and head in hl.why:
-                return EDGE_WHY
-            up = (tail in hl.ancestors or tail == hl.selected) and \
-                (head in hl.ancestors or head == hl.selected) and hl.selected is not None
-            down = (tail in hl.descendants or tail == hl.selected) and \
-                (head in hl.descendants or head == hl.selected) and hl.selected is not None
-            if up and rank < 2:
-                best, rank = EDGE_UP, 2
-            elif down and rank < 1:
-                best, rank = EDGE_DOWN, 1
-        return best
+        key = (id(hl), hl.selected, len(hl.why))
+        if self._lit[0] == key:
+            return self._lit[1]
+        lit: dict[int, tuple[int, Style]] = {}
+        if hl.selected is not None and self.grid is not None:
+            up, down = hl.ancestors | {hl.selected}, hl.descendants | {hl.selected}
+            for i, (tail, head, _) in enumerate(self.grid.edges):
+                if tail in hl.why and head in hl.why:
+                    lit[i] = (3, EDGE_WHY)
+                elif tail in up and head in up:
+                    lit[i] = (2, EDGE_UP)
+                elif tail in down and head in down:
+                    lit[i] = (1, EDGE_DOWN)
+        self._lit = (key, lit)
+        return lit
+
+    def _edge_style(self, edges: set[int]) -> Style:
+        lit = self._lit_edges()
+        best = (0, EDGE)
+        for i in edges & lit.keys():
+            if lit[i] > best:
+                best = lit[i]
+        return best[1]
 
     def _box_style(self, name: str) -> tuple[Style, Style]:
         hl = self._hl
@@ -217,44 +231,46 @@ class GraphView(ScrollView, can_focus=True):
         styles = [BLANK] * grid.width
         for col in grid.rows.get(row, ()):
             bits, edges = grid.cells[(row, col)]
-            if col < grid.width:
-                chars[col] = line_char(bits) if bits else chars[col]
-                styles[col] = self._edge_style(edges)
-        for (r, c), edges in grid.arrows.items():
-            if r == row and c < grid.width:
-                chars[c] = "▼"
-                styles[c] = self._edge_style(edges)
+            chars[col] = line_char(bits)
+            styles[col] = self._edge_style(edges)
         for b in grid.boxes.values():
-            if not (b.y <= row < b.y + b.h):
-                continue
-            border, label = self._box_style(b.name)
-            inner = b.w - 2
-            if row == b.y:
-                text = "╭" + "─" * inner + "╮"
-                sty = [border] * b.w
-            elif row == b.y + b.h - 1:
-                text = "╰" + "".join(
-                    "┬" if (row, c) in grid.cells else "─" for c in range(b.x + 1, b.x + 1 + inner)
-                ) + "╯"
-                sty = [border] * b.w
+            if b.y <= row < b.y + b.h:
+                self._draw_box(b, row, chars, styles)
+        for kind, col, what in grid.row_marks.get(row, ()):
+            if kind == "label":
+                style = self._edge_style(what.edges)
+                style = EDGE_LABEL if style is EDGE else style
+                chars[col:col + len(what.text)] = what.text
+                styles[col:col + len(what.text)] = [style] * len(what.text)
+            elif kind == "arrow":
+                chars[col] = "▼"
+                styles[col] = self._edge_style(what)
             else:
-                name = b.label[:inner]
-                text = "│" + name.center(inner) + "│"
-                sty = [border] + [label] * inner + [border]
-            for i, ch in enumerate(text):
-                c = b.x + i
-                if 0 <= c < grid.width:
-                    chars[c] = ch
-                    styles[c] = sty[i]
+                chars[col] = kind  # a line out of a box: ┬, or ╤ out of the image's
         segments = []
-        run_start = 0
-        for i in range(1, grid.width + 1):
-            if i == grid.width or styles[i] is not styles[run_start]:
-                segments.append(Segment("".join(chars[run_start:i]), styles[run_start]))
-                run_start = i
+        start = 0
+        for style, run in groupby(styles, key=id):
+            end = start + sum(1 for _ in run)
+            segments.append(Segment("".join(chars[start:end]), styles[start]))
+            start = end
         strip = Strip(segments, grid.width)
         self._cache[row] = strip
         return strip
+
+    def _draw_box(self, b, row: int, chars: list[str], styles: list[Style]) -> None:
+        """One row of a box: its border, or its name in full (the box is as wide as the name)."""
+        border, label = self._box_style(b.name)
+        h, v, corners = ("═", "║", "╔╗╚╝") if b.image else ("─", "│", "╭╮╰╯")
+        inner = b.w - 2
+        if row == b.y:
+            text, sty = corners[0] + h * inner + corners[1], [border] * b.w
+        elif row == b.y + b.h - 1:
+            text, sty = corners[2] + h * inner + corners[3], [border] * b.w
+        else:
+            text = v + b.label.center(inner) + v
+            sty = [border] + [label] * inner + [border]
+        chars[b.x:b.x + b.w] = text
+        styles[b.x:b.x + b.w] = sty
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

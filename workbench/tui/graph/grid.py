@@ -1,121 +1,36 @@
-"""Turning Graphviz positions into a character grid: boxes and orthogonal edges.
+"""Turning Graphviz positions into a character grid: boxes, and edges as orthogonal lines.
 
-`graph.layout()` gives node centres and edge splines in points. Here they become terminal cells:
-each rank (row of nodes) gets a band of rows, columns are scaled so no two boxes of one rank
-overlap, and every edge is drawn as vertical and horizontal runs — down out of its tail, along a
-lane in the gap under the rank, down through the gaps Graphviz left between the boxes of any
-ranks it skips, and into the top of its head. Line-drawing characters are chosen per cell from
-the directions that meet there, so crossings and joins come out as ┼ ┬ ├ and friends.
+`graph.layout()` gives each node's centre and each edge's spline in points. Graphviz has made
+the hard choices already — the rank (row of boxes) of every component and the left-to-right
+order that keeps crossings few — and this module keeps them, then draws in whole cells:
+
+- every edge into one component for one interface belongs to one *net*: its lines join into a
+  single arrow ▼ into the top of the providing box, with the interface's name beside it
+  (`▼ console`), so a component four others require shows one labelled arrow, not four;
+- a net that passes a rank without stopping runs down a *through column* of that rank, put
+  between the boxes where Graphviz routed the edge;
+- between two ranks every net gets a row of the gap to run along (`route.py`).
+
+Boxes are as wide as their name and the labels of the arrows into them, so no name is ever cut
+and labels sit over their own box, clear of every other line. The image, the resolution's root,
+is drawn with a double border.
 
 Pure data, no Textual: the widget only asks for one row at a time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from workbench.core.model.resolve import ROOT
 
-N, S, E, W = 1, 2, 4, 8
-LINE_CHARS = {
-    N | S: "│", E | W: "─", S | E: "┌", S | W: "┐", N | E: "└", N | W: "┘",
-    N | S | E: "├", N | S | W: "┤", S | E | W: "┬", N | E | W: "┴", N | S | E | W: "┼",
-    N: "│", S: "│", E: "─", W: "─",
-}
-BOX_H = 3
-GAP = 4  # rows between ranks: three lanes and the arrow row
-LANES = GAP - 1
-POINTS_PER_COL = 6.5
+from .cells import Box, GraphGrid, Net, Ranks, Through, line_char
+from .route import route
+
+__all__ = ["Box", "GraphGrid", "build_grid", "line_char"]
 
 
-@dataclass
-class Box:
-    name: str
-    label: str
-    x: int  # left column
-    y: int  # top row
-    w: int
-    h: int = BOX_H
-    rank: int = 0
-
-    @property
-    def cx(self) -> int:
-        return self.x + self.w // 2
-
-    def contains(self, col: int, row: int) -> bool:
-        return self.x <= col < self.x + self.w and self.y <= row < self.y + self.h
-
-
-@dataclass
-class GraphGrid:
-    width: int
-    height: int
-    boxes: dict[str, Box]
-    edges: list[tuple[str, str, str]]  # (tail, head, interface)
-    # (row, col) -> [direction bits, indices of the edges passing through]
-    cells: dict[tuple[int, int], list] = field(default_factory=dict)
-    arrows: dict[tuple[int, int], set[int]] = field(default_factory=dict)
-    rows: dict[int, list[int]] = field(default_factory=dict)  # row -> sorted columns used
-
-    def node_at(self, col: int, row: int) -> str | None:
-        for b in self.boxes.values():
-            if b.contains(col, row):
-                return b.name
-        return None
-
-    # ---------------------------------------------------------------- drawing edges
-
-    def mark(self, row: int, col: int, bits: int, edge: int) -> None:
-        cell = self.cells.setdefault((row, col), [0, set()])
-        cell[0] |= bits
-        cell[1].add(edge)
-
-    def vline(self, col: int, r0: int, r1: int, edge: int) -> None:
-        if r0 == r1:
-            return
-        lo, hi = min(r0, r1), max(r0, r1)
-        for r in range(lo, hi + 1):
-            self.mark(r, col, (N if r > lo else 0) | (S if r < hi else 0), edge)
-
-    def hline(self, row: int, c0: int, c1: int, edge: int) -> None:
-        if c0 == c1:
-            return
-        lo, hi = min(c0, c1), max(c0, c1)
-        for c in range(lo, hi + 1):
-            self.mark(row, c, (W if c > lo else 0) | (E if c < hi else 0), edge)
-
-    def index_rows(self) -> None:
-        """Which columns of each row carry an edge, for drawing one row at a time."""
-        for (r, c) in self.cells:
-            self.rows.setdefault(r, []).append(c)
-        for r in self.rows:
-            self.rows[r].sort()
-
-
-@dataclass
-class Ranks:
-    """The nodes Graphviz put at the same height, and how points become columns."""
-
-    ys: list[int]  # the height of each rank in points, top first
-    of_y: dict[int, int]  # height -> rank
-    members: dict[int, list]  # rank -> its nodes, left to right
-    scale: float = 1.0  # columns per point
-    shift: int = 0  # columns added after scaling, so the leftmost box starts at column 1
-
-    @classmethod
-    def of_nodes(cls, nodes) -> Ranks:
-        ys = sorted({round(n.y) for n in nodes})
-        of_y = {y: i for i, y in enumerate(ys)}
-        members: dict[int, list] = {}
-        for n in nodes:
-            members.setdefault(of_y[round(n.y)], []).append(n)
-        for row in members.values():
-            row.sort(key=lambda n: n.x)
-        return cls(ys, of_y, members)
-
-    def rank(self, node) -> int:
-        return self.of_y[round(node.y)]
-
-    def column(self, x: float) -> int:
-        return round(x * self.scale) + self.shift
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values)
 
 
 def _x_at(points: list[tuple[float, float]], y: float) -> float | None:
@@ -131,124 +46,157 @@ def _x_at(points: list[tuple[float, float]], y: float) -> float | None:
 
 def build_grid(nodes, edges, labels: dict[str, str] | None = None) -> GraphGrid:
     """A grid from `graph.layout()`'s NodeBox and EdgeLine lists: boxes placed rank by rank,
-    then every edge routed between them."""
+    then every edge routed between them. A box shows its node's `label` (`graph.node_label`:
+    the image is "image: <recipe>"), or for a node without one `labels[name]`, or its name."""
     labels = labels or {}
     if not nodes:
         return GraphGrid(0, 0, {}, [])
     ranks = Ranks.of_nodes(nodes)
-    widths = {n.name: len(labels.get(n.name, n.name)) + 4 for n in nodes}
-    ranks.scale = _scale(ranks, widths)
-    boxes = _place_boxes(nodes, ranks, labels, widths)
-    width = max(b.x + b.w for b in boxes.values()) + 2
-    height = max(b.y + b.h for b in boxes.values()) + 1
-    grid = GraphGrid(width, height, boxes, [])
-    _route_edges(grid, edges, ranks)
+    boxes = {n.name: Box(n.name, getattr(n, "label", "") or labels.get(n.name) or n.name,
+                         0, 0, 0, rank=ranks.rank(n), image=n.name == ROOT) for n in nodes}
+    real = [e for e in edges if e.tail in boxes and e.head in boxes
+            and boxes[e.head].rank > boxes[e.tail].rank]
+    grid = GraphGrid(0, 0, boxes, [(e.tail, e.head, e.label) for e in real])
+    nets = _nets(grid)
+    _size_boxes(grid, nets)
+    _place(nodes, real, ranks, grid, nets)
+    exits = _ports(grid, nets)
+    route(grid, nets, exits, len(ranks.ys))
+    used = [c for _, c in grid.cells] + [b.x + b.w for b in boxes.values()]
+    used += [lab.col + len(lab.text) for lab in grid.labels]
+    grid.width = max(used) + 2
+    grid.height = max(b.y + b.h for b in boxes.values()) + 1
     grid.index_rows()
     return grid
 
 
-def _scale(ranks: Ranks, widths: dict[str, int]) -> float:
-    """The smallest scale that keeps at least two columns between neighbours in every rank.
+def _nets(grid: GraphGrid) -> list[Net]:
+    nets: dict[tuple[str, str], Net] = {}
+    for i, (tail, head, iface) in enumerate(grid.edges):
+        t, h = grid.boxes[tail], grid.boxes[head]
+        net = nets.setdefault((head, iface), Net(head, iface, [], t.rank, h.rank))
+        net.edges.append(i)
+        net.top = min(net.top, t.rank)
+    for net in nets.values():
+        net.through = {k: 0 for k in range(net.top + 1, net.rank)}
+    return list(nets.values())
 
-    Graphviz spaces nodes for proportional fonts, which is wider than a terminal needs.
+
+def _entry_block(labels: list[str]) -> int:
+    """Columns the arrows into one box take with their labels: `▼ label` each, two apart."""
+    return sum(len(t) + 2 for t in labels) + 2 * (len(labels) - 1)
+
+
+def _size_boxes(grid: GraphGrid, nets: list[Net]) -> None:
+    """Wide enough for the name, the labelled arrows in and a column apart for each line out."""
+    into: dict[str, list[str]] = {}
+    for net in nets:
+        into.setdefault(net.head, []).append(net.label)
+    outs: dict[str, int] = {}
+    for tail, _, _ in grid.edges:
+        outs[tail] = outs.get(tail, 0) + 1
+    for b in grid.boxes.values():
+        b.w = max(len(b.label) + 4, _entry_block(into.get(b.name, [])) + 2,
+                  2 * outs.get(b.name, 0) + 2)
+
+
+def _place(nodes, real, ranks: Ranks, grid: GraphGrid, nets: list[Net]) -> None:
+    """Columns for the boxes and through columns of every rank, in Graphviz's order.
+
+    Graphviz's points become columns at the scale that makes its boxes as wide as ours; then
+    each rank is swept left to right so no two items overlap (two blank columns between boxes,
+    one beside a line), and shifted back so its items are, on average, where Graphviz put them.
     """
-    scale = 1.0 / (POINTS_PER_COL * 3)
-    for members in ranks.members.values():
-        for a, b in zip(members, members[1:]):
-            need = (widths[a.name] + widths[b.name]) / 2 + 2
-            dx = max(b.x - a.x, 1.0)
-            scale = max(scale, need / dx)
+    by_name = {n.name: n for n in nodes}
+    items: dict[int, list[tuple[float, Box | Through]]] = {}
+    for n in sorted(nodes, key=lambda n: n.x):
+        items.setdefault(ranks.rank(n), []).append((n.x, grid.boxes[n.name]))
+    scale = _scale(items)
+    for row in items.values():
+        row[:] = [(x * scale, box) for x, box in row]
+    points = {(e.tail, e.head): e.points for e in real}
+    for net in nets:
+        for k in net.through:
+            xs = [_x_at(points[(t, h)], ranks.ys[k]) for t, h, _ in (grid.edges[i] for i in net.edges)
+                  if grid.boxes[t].rank < k]
+            xs = [x for x in xs if x is not None] or [by_name[net.head].x]
+            items.setdefault(k, []).append((_mean(xs) * scale, Through(net, k)))
+    for k in sorted(items):
+        _sweep(sorted(items[k], key=lambda it: it[0]))
+        for _, it in items[k]:
+            if isinstance(it, Through):
+                it.net.through[k] = it.x
+    left = min(it.x for row in items.values() for _, it in row)
+    for row in items.values():
+        for _, it in row:
+            it.x += 1 - left
+    for net in nets:
+        net.through = {k: x + 1 - left for k, x in net.through.items()}
+
+
+def _scale(items: dict[int, list]) -> float:
+    """Columns per point: the smallest scale that keeps Graphviz's neighbouring boxes apart
+    (two blank columns between), and not under one column per ~20 points. Graphviz spaces
+    boxes for proportional fonts, wider than a terminal needs; lines passing between boxes
+    are fitted in afterwards by the sweep."""
+    scale = 1.0 / 20
+    for row in items.values():
+        for (xa, a), (xb, b) in zip(row, row[1:]):
+            scale = max(scale, ((a.w + b.w) / 2 + 2) / max(xb - xa, 1.0))
     return scale
 
 
-def _place_boxes(nodes, ranks: Ranks, labels: dict[str, str],
-                 widths: dict[str, int]) -> dict[str, Box]:
-    """A box per node at its scaled position; sets `ranks.shift`."""
-    boxes: dict[str, Box] = {}
-    for n in nodes:
-        w = widths[n.name]
-        r = ranks.rank(n)
-        boxes[n.name] = Box(n.name, labels.get(n.name, n.name), round(n.x * ranks.scale - w / 2),
-                            r * (BOX_H + GAP), w, BOX_H, r)
-    # Keep the rank order of Graphviz but also no overlaps after rounding.
-    for members in ranks.members.values():
-        prev_end = None
-        for n in members:
-            b = boxes[n.name]
-            if prev_end is not None and b.x < prev_end + 2:
-                b.x = prev_end + 2
-            prev_end = b.x + b.w
-    ranks.shift = 1 - min(b.x for b in boxes.values())
-    for b in boxes.values():
-        b.x += ranks.shift
-    return boxes
+def _sweep(row: list[tuple[float, Box | Through]]) -> None:
+    """Columns for one rank's items, in order: each where Graphviz put it (a through column
+    straight under its net's column in the rank above, so the line need not jog), pushed right
+    as far as the items before it need, then the rank shifted back towards Graphviz's places."""
+    prev = None
+    free = []
+    for centre, it in row:
+        above = it.net.through.get(it.rank - 1) if isinstance(it, Through) else None
+        it.x = above if above is not None else round(centre - it.w / 2)
+        if above is None:
+            free.append((centre, it))
+        if prev is not None:
+            blank = 2 if isinstance(it, Box) and isinstance(prev, Box) else 1
+            it.x = max(it.x, prev.x + prev.w + blank)
+        prev = it
+    drift = round(_mean(centre - (it.x + it.w / 2) for centre, it in free)) if free else 0
+    for _, it in row:
+        it.x += drift
 
 
-def _ports(boxes: dict[str, Box], edges: list) -> tuple[dict[int, int], dict[int, int]]:
-    """(exit column, entry column) of each edge, keyed by id(edge).
+def _ports(grid: GraphGrid, nets: list[Net]) -> dict[int, int]:
+    """Place the arrows into each box (sets `Net.entry`) and the lines out of it.
 
-    The exits are spread along the bottom of a box and the entries along the top, in the
-    order of the other end's x, so parallel edges do not share one column.
-    """
-    outs: dict[str, list] = {}
-    ins: dict[str, list] = {}
-    for e in edges:
-        outs.setdefault(e.tail, []).append(e)
-        ins.setdefault(e.head, []).append(e)
+    Arrows come in the order of where their lines come from; the lines out are spread along
+    the bottom of the box in the order of where they go. Returns edge index -> exit column."""
+    boxes = grid.boxes
+    into: dict[str, list[Net]] = {}
+    for net in nets:
+        into.setdefault(net.head, []).append(net)
 
-    def spread(box: Box, items: list, key) -> dict[int, int]:
-        items = sorted(items, key=key)
-        usable = max(box.w - 2, 1)
-        return {id(e): box.x + 1 + (usable * (2 * i + 1)) // (2 * len(items))
-                for i, e in enumerate(items)}
+    def source_x(net: Net) -> float:
+        k = net.rank - 1
+        xs = [boxes[grid.edges[i][0]].cx for i in net.edges if boxes[grid.edges[i][0]].rank == k]
+        return _mean(xs + ([net.through[k]] if k in net.through else []))
 
+    for head, group in into.items():
+        b = boxes[head]
+        group.sort(key=source_x)
+        col = b.x + 1 + max(0, (b.w - 2 - _entry_block([n.label for n in group])) // 2)
+        for net in group:
+            net.entry = col
+            col += len(net.label) + 4
+    net_of = {i: net for net in nets for i in net.edges}
+    outs: dict[str, list[int]] = {}
+    for i, (tail, _, _) in enumerate(grid.edges):
+        outs.setdefault(tail, []).append(i)
     exits: dict[int, int] = {}
-    entries: dict[int, int] = {}
-    for name, items in outs.items():
-        exits.update(spread(boxes[name], items, lambda e: boxes[e.head].cx))
-    for name, items in ins.items():
-        entries.update(spread(boxes[name], items, lambda e: boxes[e.tail].cx))
-    return exits, entries
-
-
-def _route_edges(grid: GraphGrid, edges, ranks: Ranks) -> None:
-    real = [e for e in edges if e.tail in grid.boxes and e.head in grid.boxes]
-    exits, entries = _ports(grid.boxes, real)
-    order_in_rank = {n.name: i for members in ranks.members.values()
-                     for i, n in enumerate(members)}
-    for idx, e in enumerate(real):
-        grid.edges.append((e.tail, e.head, e.label))
-        lane = order_in_rank.get(e.tail, 0) % LANES
-        _route_edge(grid, idx, e, exits[id(e)], entries[id(e)], lane, ranks)
-
-
-def _route_edge(grid: GraphGrid, idx: int, e, exit_col: int, end_col: int, lane: int,
-                ranks: Ranks) -> None:
-    """Down out of the tail, through the gaps of every rank skipped, into the head's top."""
-    t, h = grid.boxes[e.tail], grid.boxes[e.head]
-    col = exit_col
-    row = t.y + t.h  # first row under the tail box
-    if h.rank <= t.rank:  # not expected from a top-to-bottom layout: draw a plain hook
-        grid.vline(col, row - 1, row + lane, idx)
-        grid.hline(row + lane, col, end_col, idx)
-        return
-    for k in range(t.rank + 1, h.rank):
-        lane_row = (k - 1) * (BOX_H + GAP) + BOX_H + lane
-        x = _x_at(e.points, ranks.ys[k]) if e.points else None
-        pass_col = ranks.column(x) if x is not None else col
-        grid.vline(col, row, lane_row, idx)
-        grid.hline(lane_row, col, pass_col, idx)
-        col = pass_col
-        row = lane_row
-    lane_row = (h.rank - 1) * (BOX_H + GAP) + BOX_H + lane
-    grid.vline(col, row, lane_row, idx)
-    grid.hline(lane_row, col, end_col, idx)
-    grid.vline(end_col, lane_row, h.y - 1, idx)
-    if lane_row == h.y - 1:
-        grid.mark(lane_row, end_col, S, idx)
-    grid.arrows.setdefault((h.y - 1, end_col), set()).add(idx)
-    grid.mark(t.y + t.h - 1, exit_col, 0, idx)  # the exit point on the box border
-
-
-def line_char(bits: int) -> str:
-    return LINE_CHARS.get(bits, " ")
+    for tail, idxs in outs.items():
+        b = boxes[tail]
+        idxs.sort(key=lambda i: net_of[i].through.get(b.rank + 1, net_of[i].entry))
+        usable = b.w - 2
+        for j, i in enumerate(idxs):
+            exits[i] = b.x + 1 + (usable * (2 * j + 1)) // (2 * len(idxs))
+    return exits

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from workbench.core.inspect.graph import LAYER_COLOURS
+from workbench.core.inspect.graph import LAYER_COLOURS, node_label
 
 from ..pane import Pane
 from .graph_view import GraphView
@@ -65,7 +65,7 @@ class GraphPane(Pane, Vertical):
         view = self.query_one(GraphView)
         t = Text()
         if name not in res.included:
-            t.append(f"{name}\n", "bold")
+            t.append(f"{node_label(res, name)}\n", "bold")
             t.append("the image itself: the roots of the resolution are the application and "
                      "the boot interface", "dim")
             info.update(t)
@@ -83,7 +83,7 @@ class GraphPane(Pane, Vertical):
                 iface = res.graph.edges[chain[i - 1], node].get("interface", "") \
                     if res.graph.has_edge(chain[i - 1], node) else ""
                 t.append(f"{'  ' * i}└─{iface}→ ", "dim")
-            t.append(f"{node}\n", "#ff6b6b" if node == name else "")
+            t.append(f"{node_label(res, node)}\n", "#ff6b6b" if node == name else "")
         hl = view._hl
         t.append(f"\npulled in by {len(hl.ancestors)}", "#4ea8de")
         t.append(" · ")
