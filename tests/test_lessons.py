@@ -256,6 +256,14 @@ def test_lesson_4_step_1_needs_the_answer(tmp_path):
     _, result = L.check_step(les, p, step_id=step.id, answer="B", lang="ja")
     assert result.passed and result.message.startswith("正解です"), result
     assert les.current_step(p).id == "swap"
+    # on the command line: the question and its choices, in --json too
+    env = {"WB_HOME": str(tmp_path / "cli-home"), "WB_LANG": "en"}
+    r = run_cli("lesson", "check", "04", "--json", env=env)
+    data = json.loads(r.stdout)
+    assert r.returncode == 1 and data["status"] == "fail" and data["step"] == step.id
+    assert data["question"].startswith("Which component provides") and len(data["choices"]) == 3
+    r = run_cli("lesson", "check", "04", "--step", step.id, "--answer", "b", env=env)
+    assert r.returncode == 0 and r.stdout.startswith("PASS"), r.stdout
 
 
 def test_quiz_answers(tmp_path):

@@ -94,7 +94,7 @@ def cmd_lesson_check(args) -> int:
         data = {"lesson": les.name, "step": step.id if step else None, **result.to_dict(),
                 "hint": step.hint_in(lang) if step and not result.passed else None,
                 "next": nxt.id if nxt else None}
-        if step is not None and step.check.kind == "quiz":
+        if step is not None and step.check.asks:
             data["question"], data["choices"] = quiz_question(step, lang)
         print_json(data)
         return 0 if result.status != "fail" else 1
