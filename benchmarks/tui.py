@@ -8,7 +8,9 @@
   and every row drawn, after Graphviz has laid it out (the Graphviz call is reported apart);
 - console throughput: 20,000 lines streamed through the Run screen's path (queued per event,
   flushed per tick) — lines per second until all are on screen;
-- max UI stall while those lines stream: the longest gap between ticks of a 10 ms timer.
+- max UI stall while those lines stream: the longest gap between ticks of a 10 ms timer;
+- lesson text: every lesson in both languages laid out at 80 columns by the terminal renderer
+  (Japanese broken between BudouX phrases, with kinsoku), against Markdown parsing alone.
 
 Baselines measured in the same run, to read the figures against: a bare Textual app with six
 tabs of static text (start-up), and Textual's own `Log` widget fed the same 20,000 lines
@@ -239,6 +241,35 @@ async def bench_console(lines: int = 20_000) -> dict:
             "lines_per_s": round(lines / elapsed), "max_stall_ms": round(max(gaps) * 1000, 1)}
 
 
+def bench_lesson_text(runs: int) -> dict:
+    """Render every lesson (en and ja) at 80 columns, cold caches; parsing alone as baseline."""
+    from markdown_it import MarkdownIt
+
+    from workbench.core.learn import textrender
+
+    texts = {lang: [p.read_text(encoding="utf-8")
+                    for p in sorted((REPO / "lessons").glob(f"*/{lang}.md"))]
+             for lang in ("en", "ja")}
+    md = MarkdownIt("commonmark").enable("table")
+
+    def timed(work) -> float:
+        samples = []
+        for _ in range(runs):
+            textrender._units.cache_clear()
+            t0 = time.perf_counter()
+            work()
+            samples.append(time.perf_counter() - t0)
+        return median_ms(samples)
+
+    out = {"lessons": len(texts["ja"]),
+           "parse_ms": timed(lambda: [md.parse(t) for ts in texts.values() for t in ts])}
+    for lang, ts in texts.items():
+        out[f"render_{lang}_ms"] = timed(
+            lambda ts=ts, lang=lang: [textrender.render_markdown(t, 80, lang) for t in ts])
+        out[f"ratio_{lang}_to_parse"] = round(out[f"render_{lang}_ms"] / out["parse_ms"], 2)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -270,6 +301,7 @@ def main() -> int:
     results["console_20k"]["textual_log_lines_per_s"] = round(log_rate)
     results["console_20k"]["ratio_to_log"] = round(
         results["console_20k"]["lines_per_s"] / log_rate, 2)
+    results["lesson_text"] = bench_lesson_text(args.runs)
     results["targets"] = {
         "first_frame_le_1000ms": results["startup_first_frame_ms"] <= 1000,
         "graph_render_le_100ms": results["graph_60"]["render_ms"] <= 100,

@@ -1,13 +1,16 @@
 """Lesson Markdown as plain terminal text, in English and Japanese.
 
-A small renderer of our own rather than rich's: Japanese has no spaces between words, so lines
-must break between characters while respecting the rules of kinsoku (no closing punctuation at
-the start of a line, no opening bracket at its end), and wide characters take two cells.
+A small renderer of our own rather than rich's: Japanese has no spaces between words, so a line
+may break only between phrases — found by BudouX, the line breaker browsers use for Japanese —
+and never against the rules of kinsoku (no closing punctuation at the start of a line, no
+opening bracket at its end); wide characters take two cells. `wrap_text` serves the lessons, the
+step lists and the titles alike.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from rich.cells import cell_len
@@ -23,9 +26,53 @@ _NO_SPACE_AFTER = set("、。，．：；（「『")
 _BLOCK_START = re.compile(r"^\s*([#|>!]|[-*+] |\d+[.)] |```|$)")
 
 
-def _units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words, single wide characters, spaces."""
-    return re.findall(r" +|[\x21-\x7e]+|.", text)
+@cache
+def _japanese_parser():
+    import budoux  # loaded on the first Japanese text, not at import
+
+    return budoux.load_default_japanese_parser()
+
+
+def _phrases(piece: str) -> list[str]:
+    """A run of text without spaces as unbreakable pieces: Japanese phrases (BudouX), never
+    splitting a Latin word or number."""
+    if not any(_is_wide(ch) for ch in piece):
+        return [piece]
+    out: list[str] = []
+    for phrase in _japanese_parser().parse(piece):
+        if out and out[-1][-1:].isascii() and out[-1][-1:].isalnum() and phrase[:1].isascii() \
+                and phrase[:1].isalnum():
+            out[-1] += phrase
+        else:
+            out.append(phrase)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _units(text: str) -> tuple[str, ...]:
+    """Split text into unbreakable units: words, Japanese phrases and runs of spaces; closing
+    punctuation stays with the unit before it, an opening bracket with the unit after."""
+    units: list[str] = []
+    for piece in re.findall(r" +|[^ ]+", text):
+        for u in ([piece] if piece[0] == " " else _phrases(piece)):
+            if units and not units[-1].isspace() and not u.isspace() and (
+                    u[0] in _NO_LINE_START or units[-1][-1] in _NO_LINE_END):
+                units[-1] += u
+            else:
+                units.append(u)
+    return tuple(units)
+
+
+def _fold_at(unit: str, room: int) -> int:
+    """Where to cut a unit wider than the line: as much as fits in `room` cells, moved back
+    so that the rest does not begin with closing punctuation nor this part end with an
+    opening bracket (at least one character, whatever the rules)."""
+    cut = 1
+    while cut < len(unit) and cell_len(unit[:cut + 1]) <= room:
+        cut += 1
+    while cut > 1 and (unit[cut] in _NO_LINE_START or unit[cut - 1] in _NO_LINE_END):
+        cut -= 1
+    return cut
 
 
 def _is_wide(ch: str) -> bool:
@@ -33,36 +80,28 @@ def _is_wide(ch: str) -> bool:
 
 
 def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """Greedy wrap to `width` terminal cells; wide characters count two and may break
-    anywhere, except before closing punctuation or after opening brackets."""
-    units = _units(text)
+    """Greedy wrap to `width` terminal cells (wide characters count two) between words and
+    Japanese phrases; the first line starts with `first`, the others with `rest`."""
     lines: list[str] = []
-    cur = first
-    prefix_len = cell_len(first)
-    i = 0
-    while i < len(units):
-        u = units[i]
-        # keep a unit together with the punctuation that must follow it
-        group = u
-        while i + 1 < len(units) and (units[i + 1][:1] in _NO_LINE_START
-                                      or (group[-1] in _NO_LINE_END and not units[i + 1].isspace())):
-            i += 1
-            group += units[i]
-        i += 1
-        if cell_len(cur) + cell_len(group) > width and cell_len(cur) > prefix_len:
-            lines.append(cur.rstrip())
-            cur, prefix_len = rest, cell_len(rest)
-            group = group.lstrip(" ")
-        if group.isspace() and cell_len(cur) == prefix_len:
+    cur, used = first, cell_len(first)  # the line being filled and its width
+    bare = used  # the width of its prefix: nothing of the text on it yet
+    for unit in _units(text):
+        size = cell_len(unit)
+        if unit.isspace():
+            if used > bare:
+                cur, used = cur + unit, used + size
             continue
-        while cell_len(cur) + cell_len(group) > width and len(group) > 1:
-            # one word longer than a line: fold it
-            cut = len(group)
-            while cut > 1 and cell_len(cur) + cell_len(group[:cut]) > width:
-                cut -= 1
-            lines.append(cur + group[:cut])
-            cur, prefix_len, group = rest, cell_len(rest), group[cut:]
-        cur += group
+        if used + size > width and used > bare:
+            lines.append(cur.rstrip())
+            cur, used = rest, cell_len(rest)
+            bare = used
+        while used + size > width and len(unit) > 1:  # wider than a whole line: fold it
+            cut = _fold_at(unit, max(1, width - used))
+            lines.append(cur + unit[:cut])
+            cur, unit = rest, unit[cut:]
+            used = bare = cell_len(rest)
+            size = cell_len(unit)
+        cur, used = cur + unit, used + size
     lines.append(cur.rstrip())
     return lines
 
