@@ -84,6 +84,8 @@ class GraphGrid:
     exits: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # on box borders
     labels: list[Label] = field(default_factory=list)
     rows: dict[int, list[int]] = field(default_factory=dict)  # row -> sorted columns used
+    row_boxes: dict[int, list[Box]] = field(default_factory=dict)
+    tail_ranks: list[int] = field(default_factory=list)  # edge index -> its tail's rank
     row_marks: dict[int, list] = field(default_factory=dict)  # row -> (kind, column, what): arrows, exits, labels
 
     def node_at(self, col: int, row: int) -> str | None:
@@ -121,6 +123,9 @@ class GraphGrid:
             self.rows.setdefault(r, []).append(c)
         for r in self.rows:
             self.rows[r].sort()
+        for b in self.boxes.values():
+            for r in range(b.y, b.y + b.h):
+                self.row_boxes.setdefault(r, []).append(b)
         for (r, c), edges in self.arrows.items():
             self.row_marks.setdefault(r, []).append(("arrow", c, edges))
         for (r, c), edges in self.exits.items():

@@ -233,9 +233,8 @@ class GraphView(ScrollView, can_focus=True):
             bits, edges = grid.cells[(row, col)]
             chars[col] = line_char(bits)
             styles[col] = self._edge_style(edges)
-        for b in grid.boxes.values():
-            if b.y <= row < b.y + b.h:
-                self._draw_box(b, row, chars, styles)
+        for b in grid.row_boxes.get(row, ()):
+            self._draw_box(b, row, chars, styles)
         for kind, col, what in grid.row_marks.get(row, ()):
             if kind == "label":
                 style = self._edge_style(what.edges)

@@ -40,6 +40,7 @@ class Channel:
 
 def route(grid: GraphGrid, nets: list[Net], exits: dict[int, int], n_ranks: int) -> None:
     """Assign tracks gap by gap, then give every rank its rows and draw the lines."""
+    grid.tail_ranks = [grid.boxes[tail].rank for tail, _, _ in grid.edges]
     channels = [_channel(grid, nets, exits, g) for g in range(n_ranks - 1)]
     tops = [0]
     for ch in channels:
@@ -51,7 +52,7 @@ def route(grid: GraphGrid, nets: list[Net], exits: dict[int, int], n_ranks: int)
 
 
 def _tail_rank(grid: GraphGrid, edge: int) -> int:
-    return grid.boxes[grid.edges[edge][0]].rank
+    return grid.tail_ranks[edge]
 
 
 def _top_column(grid: GraphGrid, net: Net, exits: dict[int, int], edge: int, gap: int) -> int:
