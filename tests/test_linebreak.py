@@ -116,3 +116,69 @@ def test_wrapping_loses_nothing_and_keeps_within_the_width(text, width):
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for ln in lines:
         assert cell_len(ln) <= width or len(ln.strip()) == 1, (text, width, lines)
+
+
+# ---------------------------------------------------------------- in the terminal UI
+
+SENTENCE = ("Linux や BSD は、スケジューラ、メモリ管理、すべてのファイルシステム、"
+            "ネットワークスタック、デバイスドライバをひとつの特権カーネルに入れています。")
+
+
+def _check_ja_lines(lines: list[str], width: int, text: str) -> None:
+    assert "".join(lines).replace(" ", "") == text.replace(" ", ""), lines
+    assert all(cell_len(ln) <= width for ln in lines), lines
+    assert not any(ln.strip()[:1] in _NO_LINE_START for ln in lines), lines
+    assert not any(ln.strip() in ("Linux や BSD", "Linux や") for ln in lines), lines
+
+
+def test_textual_and_rich_wrap_japanese_between_phrases():
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+
+    from workbench.tui import i18n
+
+    i18n.use_language("en")  # the line breaker is the interface's, whatever its language
+    title = "コンパイル時特化と使われないコード"
+    assert [str(c) for c in Content(title).wrap(30)] == ["コンパイル時特化と使われない", "コード"]
+    for width in (24, 30, 40, 60):
+        _check_ja_lines([str(c).rstrip() for c in Content(SENTENCE).wrap(width)], width,
+                        SENTENCE)
+        console = Console(width=width)
+        _check_ja_lines([t.plain.rstrip() for t in Text(SENTENCE).wrap(console, width)], width,
+                        SENTENCE)
+    # English is wrapped as Textual always did
+    english = "the library operating system is linked with one application"
+    assert [str(c).rstrip() for c in Content(english).wrap(20)] == [
+        "the library", "operating system is", "linked with one", "application"]
+
+
+def test_a_lesson_paragraph_in_a_markdown_widget_breaks_between_phrases():
+    from textual.app import App
+    from textual.geometry import Region
+    from textual.widgets import Markdown
+
+    from tests.pilot import async_test
+    from workbench.tui import i18n
+
+    i18n.use_language("en")
+
+    class Narrow(App):
+        CSS = "Markdown { width: 40; }"
+
+        def compose(self):
+            yield Markdown(f"# コンパイル時特化と使われないコード\n\n{SENTENCE}\n")
+
+    @async_test
+    async def drive():
+        app = Narrow()
+        async with app.run_test(size=(60, 30)) as pilot:
+            await pilot.pause()
+            title, body = ([s.text.strip() for s in block.render_lines(Region(
+                0, 0, block.size.width, block.size.height)) if s.text.strip()]
+                for block in app.query("MarkdownH1, MarkdownParagraph"))
+            assert "".join(title) == "コンパイル時特化と使われないコード"
+            assert not any(ln.startswith("ード") for ln in title), title
+            _check_ja_lines(body, 40, SENTENCE)
+
+    drive()

@@ -51,6 +51,27 @@ def use_language(lang: str) -> None:
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
     _language = lang if isinstance(_translation, gettext.GNUTranslations) else "en"
     _translate_bindings()
+    _break_japanese_between_phrases()
+
+
+def _break_japanese_between_phrases() -> None:
+    """Make Textual (and Rich) wrap Japanese between phrases, by the rules of kinsoku.
+
+    Both break lines at spaces only (Rich's `divide_line`), so a Japanese sentence, which has
+    none, was folded at the last cell wherever that fell: inside a word, before a `。`, and
+    "Linux や BSD" stood alone on a line before the rest of its sentence. Text with a wide
+    character is broken by the lesson renderer's `break_offsets` instead; other text as before.
+    """
+    import rich.text
+    import textual.content
+    from rich._wrap import divide_line as spaces_only
+
+    from workbench.core.learn.textrender import break_offsets, has_wide
+
+    def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+        return break_offsets(text, width) if has_wide(text) else spaces_only(text, width, fold)
+
+    textual.content.divide_line = rich.text.divide_line = divide_line
 
 
 def _translate_bindings() -> None:

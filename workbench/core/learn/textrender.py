@@ -79,31 +79,44 @@ def _is_wide(ch: str) -> bool:
     return bool(ch) and cell_len(ch) == 2
 
 
-def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """Greedy wrap to `width` terminal cells (wide characters count two) between words and
-    Japanese phrases; the first line starts with `first`, the others with `rest`."""
-    lines: list[str] = []
-    cur, used = first, cell_len(first)  # the line being filled and its width
-    bare = used  # the width of its prefix: nothing of the text on it yet
+def has_wide(text: str) -> bool:
+    """Whether `text` holds a wide (two-cell) character: Japanese, for one."""
+    return any(ord(ch) >= 0x1100 and cell_len(ch) == 2 for ch in text)
+
+
+def break_offsets(text: str, room: int, rest_room: int | None = None) -> list[int]:
+    """Where the lines of `text` (one paragraph) start when it is wrapped greedily between
+    words and Japanese phrases: the first line has `room` cells, the others `rest_room`
+    (`room` if not given). The offsets of the second, third... lines; a line may be wider
+    only when it is a single character."""
+    rest_room = room if rest_room is None else rest_room
+    offsets: list[int] = []
+    at = used = 0  # where in the text; the cells on the line so far
     for unit in _units(text):
         size = cell_len(unit)
         if unit.isspace():
-            if used > bare:
-                cur, used = cur + unit, used + size
+            used += size if used else 0
+            at += len(unit)
             continue
-        if used + size > width and used > bare:
-            lines.append(cur.rstrip())
-            cur, used = rest, cell_len(rest)
-            bare = used
-        while used + size > width and len(unit) > 1:  # wider than a whole line: fold it
-            cut = _fold_at(unit, max(1, width - used))
-            lines.append(cur + unit[:cut])
-            cur, unit = rest, unit[cut:]
-            used = bare = cell_len(rest)
-            size = cell_len(unit)
-        cur, used = cur + unit, used + size
-    lines.append(cur.rstrip())
-    return lines
+        if used and used + size > room:
+            offsets.append(at)
+            room, used = rest_room, 0
+        while used + size > room and len(unit) > 1:  # wider than a whole line: fold it
+            cut = _fold_at(unit, max(1, room - used))
+            at, unit = at + cut, unit[cut:]
+            offsets.append(at)
+            room, used, size = rest_room, 0, cell_len(unit)
+        at, used = at + len(unit), used + size
+    return offsets
+
+
+def wrap_text(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """`text` wrapped to `width` terminal cells (wide characters count two) between words and
+    Japanese phrases; the first line starts with `first`, the others with `rest`."""
+    offsets = break_offsets(text, max(1, width - cell_len(first)),
+                            max(1, width - cell_len(rest)))
+    return [((rest if k else first) + text[a:b].strip(" ")).rstrip()
+            for k, (a, b) in enumerate(zip([0, *offsets], [*offsets, len(text)]))]
 
 
 def join_wide_lines(text: str) -> str:
