@@ -63,7 +63,8 @@ def test_wheel_installed_outside_the_checkout_builds_and_boots_hello(tmp_path):
                     "workbench/_data/kernels/include/console.h",
                     "workbench/_data/lessons/exercises/bump/exercise.toml",
                     "workbench/_data/assets/icon.svg",
-                    "workbench/tui/workbench.tcss"):
+                    "workbench/tui/workbench.tcss",
+                    "workbench/locale/ja/LC_MESSAGES/workbench.mo"):
         assert shipped in names, f"{shipped} is not in the wheel"
     # the icon is one file (assets/icon.svg), not a copy in the package
     assert not [n for n in names if n.endswith(".svg") and n.startswith("workbench/tui/")]
@@ -95,6 +96,14 @@ def test_wheel_installed_outside_the_checkout_builds_and_boots_hello(tmp_path):
     # the launcher's icon and the favicon: the project's icon, from the package data
     assert found[2] == found[3] and Path(found[2]).read_bytes() == \
         (REPO / "assets" / "icon.svg").read_bytes()
+
+    # the interface's Japanese, from the installed catalogue
+    ja = subprocess.run([bin_dir / "python", "-c",
+                         "from workbench.tui import i18n\n"
+                         "i18n.use_language('ja'); print(i18n.LOCALE_DIR, i18n._('Build'))"],
+                        cwd=run_dir, env=env, capture_output=True, text=True, check=True)
+    locale_dir, build = ja.stdout.split()
+    assert Path(locale_dir).is_relative_to(tmp_path / "venv") and build == "ビルド", ja.stdout
 
     r = run("lessons", "--json")
     assert r.returncode == 0, r.stderr
