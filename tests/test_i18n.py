@@ -291,12 +291,16 @@ def test_use_language_translates_bindings_both_ways(lang):
 
 
 def test_the_catalogue_holds_the_words_the_core_hands_the_screens():
+    from workbench.core import layouts
     from workbench.core.baseline.measure import PAPER, ROWS
     from workbench.core.layouts.model import LAYOUT_NOTES, LAYOUT_TITLES
+    from workbench.core.model import resolve
 
     catalogue = _catalogue()
     words = [*LAYOUT_TITLES.values(), *LAYOUT_NOTES.values(), *(label for _k, label, *_r in ROWS),
-             *(v for v in PAPER.values() if v)]
+             *(v for v in PAPER.values() if v),
+             *(layout.component_reason for layout in layouts.ALL if layout.component_reason),
+             *(getattr(resolve, name) for name in dir(resolve) if name.startswith("REASON_"))]
     missing = [w for w in words if w not in catalogue]
     assert not missing, "add them to CORE_WORDS in workbench/tui/i18n.py:\n" + "\n".join(missing)
 

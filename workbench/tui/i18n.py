@@ -99,10 +99,25 @@ def _translate_bindings() -> None:
              for key, bindings in merged.key_to_bindings.items()})
 
 
+def reason(inclusion) -> str:
+    """Why a component is in the image (the core's `Inclusion`), in the interface's language."""
+    if not inclusion.template:
+        return inclusion.reason
+    return _(inclusion.template).format(**inclusion.values)
+
+
 # Words the core hands to the interface (it speaks English and imports no UI): the layouts'
-# titles and notes, the rows and the paper's figures of `workbench baseline`. The screens show
-# them through `_()`; tests/test_i18n.py checks the catalogue still holds the core's words.
+# titles and notes, why a component is included, the rows and the paper's figures of
+# `workbench baseline`. The screens show them through `_()`; tests/test_i18n.py checks the
+# catalogue still holds the core's words.
 CORE_WORDS = (
+    N_("the application named by the recipe ({recipe})"),
+    N_("provides 'boot': every image needs an entry point"),
+    N_("provides '{interface}', required by {requirer}"),
+    N_("the monolithic layout runs the application in user mode: this component enters it and "
+       "takes its system calls"),
+    N_("the microkernel layout runs every service as a server in its own address space: this "
+       "component carries the messages between them"),
     N_("Monolithic kernel"), N_("Microkernel"), N_("Library OS (unikernel)"),
     N_("One privileged kernel holds every service; the application traps into it."),
     N_("A tiny privileged kernel; services are isolated user-mode servers reached by IPC."),

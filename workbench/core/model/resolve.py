@@ -22,6 +22,11 @@ from workbench.core.model.recipe import Recipe
 
 ROOT = "image"
 BOOT_INTERFACE = "boot"
+# Why a component is in the image, as sentences with blanks: the reason reads in English, and
+# a view may translate the sentence and fill in the same blanks (Inclusion.template, .values).
+REASON_APPLICATION = "the application named by the recipe ({recipe})"
+REASON_BOOT = "provides 'boot': every image needs an entry point"
+REASON_REQUIRED = "provides '{interface}', required by {requirer}"
 
 @dataclass
 class Inclusion:
@@ -29,7 +34,9 @@ class Inclusion:
     interface: str | None  # the interface through which it was pulled in (None for the app)
     required_by: str  # a component name, or ROOT
     chain: list[str]  # ROOT, ..., component
-    reason: str
+    reason: str  # template.format(**values)
+    template: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,21 +147,21 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
     graph.add_node(ROOT)
     queue: deque[str] = deque()
 
-    def include(comp: Component, iface: str | None, by: str, reason: str) -> None:
+    def include(comp: Component, iface: str | None, by: str, template: str, **values) -> None:
         if comp.name in included:
             return
         chain = [*included[by].chain, comp.name] if by in included else [ROOT, comp.name]
-        included[comp.name] = Inclusion(comp.name, iface, by, chain, reason)
+        included[comp.name] = Inclusion(comp.name, iface, by, chain,
+                                        template.format(**values), template, values)
         graph.add_node(comp.name)
         queue.append(comp.name)
 
-    include(app, None, ROOT, f"the application named by the recipe ({recipe.path or recipe.name})")
+    include(app, None, ROOT, REASON_APPLICATION, recipe=str(recipe.path or recipe.name))
     graph.add_edge(ROOT, app.name, interface="application")
     if BOOT_INTERFACE in cat.interfaces:
         boot = choose_provider(BOOT_INTERFACE, recipe, cat, "every image (it needs an entry point)")
         providers[BOOT_INTERFACE] = boot.name
-        include(boot, BOOT_INTERFACE, ROOT,
-                "provides 'boot': every image needs an entry point")
+        include(boot, BOOT_INTERFACE, ROOT, REASON_BOOT)
         graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
 
     # A layout may add a component around the application: the code that makes its boundary.
@@ -178,7 +185,7 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
                 provider = choose_provider(iface, recipe, cat, name)
                 providers[iface] = provider.name
             graph.add_edge(name, provider.name, interface=iface)
-            include(provider, iface, name, f"provides '{iface}', required by {name}")
+            include(provider, iface, name, REASON_REQUIRED, interface=iface, requirer=name)
 
     _check_one_provider_each(recipe, cat, included)
     _check_no_cycle(recipe, graph)

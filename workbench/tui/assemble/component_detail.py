@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..i18n import _
+from ..i18n import _, reason
 
 
 class ComponentDetail(Static):
@@ -33,7 +33,7 @@ class ComponentDetail(Static):
         if res is not None and comp.name in res.included:
             inc = res.included[comp.name]
             t.append("\n" + _("✓ included:") + " ", "green")
-            t.append(inc.reason)
+            t.append(reason(inc))
         elif res is not None:
             t.append("\n" + _("· not in this image"), "dim")
             for iface in comp.provides:

@@ -86,7 +86,8 @@ class OptionsForm(Vertical):
             self.mount(Vertical(Horizontal(label, field, classes="option-row"),
                                 Static("", classes="option-error", id=f"err-{key}",
                                        markup=False), classes="option-block"))
-            doc = spec.doc + (f"  ({spec.valid_text()}, default {spec.default_text()})")
+            doc = spec.doc + "  " + _("({valid}, default {default})").format(
+                valid=spec.valid_text(), default=spec.default_text())
             self.mount(Static(doc, classes="option-doc", markup=False))
 
     def sync_values(self, session) -> None:

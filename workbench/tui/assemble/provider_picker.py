@@ -34,7 +34,7 @@ class ProviderPicker(Vertical):
     def compose(self) -> ComposeResult:
         yield Horizontal(
             Label(_("layout"), classes="provider-iface"),
-            Select([(LAYOUT_TITLES[name], name) for name in LAYOUT_ORDER],
+            Select([(_(LAYOUT_TITLES[name]), name) for name in LAYOUT_ORDER],
                    value=self._layout_value,
                    allow_blank=False, id="recipe-layout", compact=True),
             classes="layout-row")

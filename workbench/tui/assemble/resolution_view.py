@@ -8,7 +8,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.core.model.errors import WorkbenchError
 
-from ..i18n import _
+from ..i18n import _, reason
 from ..messages import ComponentSelected
 
 
@@ -46,7 +46,7 @@ class ResolutionView(OptionList):
             t.append(f"{c.name}", "bold")
             t.append(f" [{c.layer}] ", "dim")
             t.append(_("{n} lines").format(n=session.lines_of(c.name)), "dim")
-            t.append(f"\n  {inc.reason}", "")
+            t.append(f"\n  {reason(inc)}", "")
             t.append(f"\n  {' → '.join(inc.chain)}", "dim italic")
             self.add_option(Option(t, id=c.name))
         if highlighted:
