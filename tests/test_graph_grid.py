@@ -21,9 +21,10 @@ from workbench.core.inspect.graph import layout, to_dot
 from workbench.core.model.catalogue import load_catalogue
 from workbench.core.model.recipe import load_recipe
 from workbench.core.model.resolve import ROOT, resolve
-from workbench.tui.graph.cells import LINE_CHARS, E, N, S, W
+from workbench.tui.graph.cells import LINE_CHARS, Box, E, GraphGrid, N, Net, S, W
 from workbench.tui.graph.graph_view import GraphView
 from workbench.tui.graph.grid import build_grid
+from workbench.tui.graph.route import route
 
 KERNELS = Path(__file__).resolve().parents[1] / "kernels"
 RECIPES = ["hello", "selftest", "dns", "httpd", "hello-monolithic", "hello-microkernel"]
@@ -68,8 +69,8 @@ def border(grid, r: int, c: int, top: bool) -> bool:
     return b is not None and r == (b.y if top else b.y + b.h - 1) and b.x < c < b.x + b.w - 1
 
 
-def test_every_line_joins_its_neighbours(graph):
-    res, grid, rows = graph
+def assert_lines_join(grid, rows, what: str) -> None:
+    """Every line character joins each neighbour it points to, and only those."""
     lines = 0
     for r, row in enumerate(rows):
         for c, ch in enumerate(row):
@@ -88,14 +89,13 @@ def test_every_line_joins_its_neighbours(graph):
                     assert border(grid, r + 1, c, top=True), f"arrow into nothing at {r},{c}"
                     continue
                 assert points == answers, (
-                    f"{res.recipe.name}: {ch!r} at row {r} col {c} and {other!r} beside it "
+                    f"{what}: {ch!r} at row {r} col {c} and {other!r} beside it "
                     f"do not join\n" + "\n".join(rows[max(0, r - 3):r + 4]))
     assert lines > 0
 
 
-def test_every_edge_is_one_line_from_box_to_box(graph):
-    res, grid, rows = graph
-    assert {(t, h) for t, h, _ in grid.edges} == set(res.graph.edges)
+def assert_edges_connected(grid) -> None:
+    """Each edge's own cells make one line from under its tail's box to its arrow."""
     for e, (tail, head, iface) in enumerate(grid.edges):
         cells = {rc for rc, (_, edges) in grid.cells.items() if e in edges}
         starts = [(r + 1, c) for (r, c), edges in grid.exits.items() if e in edges]
@@ -114,6 +114,36 @@ def test_every_edge_is_one_line_from_box_to_box(graph):
                     todo.append(nxt)
         assert ends[0] in seen, f"{tail} → {head} ({iface}) is not one connected line"
         assert seen == cells, f"{tail} → {head} has stray cells"
+
+
+def test_every_line_joins_its_neighbours(graph):
+    res, grid, rows = graph
+    assert_lines_join(grid, rows, res.recipe.name)
+
+
+def test_every_edge_is_one_line_from_box_to_box(graph):
+    res, grid, rows = graph
+    assert {(t, h) for t, h, _ in grid.edges} == set(res.graph.edges)
+    assert_edges_connected(grid)
+
+
+def test_two_nets_that_would_each_run_above_the_other():
+    # P's line comes down at column 5, where X's arrow is; Q's comes down at 11, where Y's is:
+    # whichever runs along the upper row would run into the other's arrow, so one steps aside.
+    boxes = {n: Box(n, n, x, 0, 9, rank=k) for n, x, k in
+             [("P", 1, 0), ("Q", 10, 0), ("X", 1, 1), ("Y", 10, 1)]}
+    grid = GraphGrid(0, 0, boxes, [("P", "Y", "a"), ("Q", "X", "b")])
+    nets = [Net("Y", "a", [0], 0, 1, entry=11), Net("X", "b", [1], 0, 1, entry=5)]
+    route(grid, nets, {0: 5, 1: 11}, 2)
+    grid.width, grid.height = 24, boxes["X"].y + 4
+    grid.index_rows()
+    view = GraphView()
+    view.grid = grid
+    rows = [view.render_full_line(r).text for r in range(grid.height)]
+    assert any(bits & (N | S) for (_, c), (bits, _) in grid.cells.items() if c not in (5, 11)), \
+        "no line stepped aside into a column of its own"
+    assert_lines_join(grid, rows, "crossed nets")
+    assert_edges_connected(grid)
 
 
 def test_every_interface_is_written_beside_its_arrow(graph):
