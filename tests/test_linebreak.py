@@ -182,3 +182,32 @@ def test_a_lesson_paragraph_in_a_markdown_widget_breaks_between_phrases():
             _check_ja_lines(body, 40, SENTENCE)
 
     drive()
+
+
+def test_a_long_japanese_toast_shows_every_character():
+    from textual.app import App
+    from textual.geometry import Region
+    from textual.widgets._toast import Toast
+
+    from tests.pilot import async_test, wait_for
+    from workbench.tui import i18n
+
+    i18n.use_language("en")
+    message = ("このステップはレシピ「selftest」についてです。「hello」への変更が保存されていない"
+               "ため開きませんでした。保存（ctrl+s）してから「selftest」を開いてください。")
+
+    @async_test
+    async def drive():
+        app = App()
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            app.notify(message, timeout=30)
+            await wait_for(pilot, lambda: app.screen.query(Toast), what="the toast")
+            await pilot.pause()
+            toast = app.screen.query_one(Toast)
+            lines = [s.text.strip(" ▌") for s in toast.render_lines(
+                Region(0, 0, *toast.outer_size)) if s.text.strip(" ▌")]
+            assert "".join(lines).replace(" ", "") == message.replace(" ", ""), lines
+            assert not any(ln[:1] in _NO_LINE_START for ln in lines), lines
+            assert "保存されていないため" in lines and "開いてください。" in lines, lines
+
+    drive()
