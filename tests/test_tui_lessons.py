@@ -302,6 +302,12 @@ async def test_the_save_dialog_offers_the_workspace(tmp_path, home):
         assert value == str(tmp_path / "ws" / "hello.toml"), value
         await pilot.press("enter")
         await wait_for(pilot, lambda: (tmp_path / "ws" / "hello.toml").is_file(), what="save")
+        # a bare file name goes to the workspace too, not to the folder the UI started in
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), what="the dialog")
+        app.screen.query_one("#dialog-input").value = ""
+        await pilot.press(*"mine.toml", "enter")
+        await wait_for(pilot, lambda: (tmp_path / "ws" / "mine.toml").is_file(), what="save")
 
 
 # ---------------------------------------------------------------- exercises
