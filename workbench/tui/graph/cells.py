@@ -86,7 +86,8 @@ class GraphGrid:
     rows: dict[int, list[int]] = field(default_factory=dict)  # row -> sorted columns used
     row_boxes: dict[int, list[Box]] = field(default_factory=dict)
     tail_ranks: list[int] = field(default_factory=list)  # edge index -> its tail's rank
-    row_marks: dict[int, list] = field(default_factory=dict)  # row -> (kind, column, what): arrows, exits, labels
+    # row -> (a character, or None for a label; column; the edges, or the Label)
+    row_marks: dict[int, list] = field(default_factory=dict)
 
     def node_at(self, col: int, row: int) -> str | None:
         for b in self.boxes.values():
@@ -127,12 +128,12 @@ class GraphGrid:
             for r in range(b.y, b.y + b.h):
                 self.row_boxes.setdefault(r, []).append(b)
         for (r, c), edges in self.arrows.items():
-            self.row_marks.setdefault(r, []).append(("arrow", c, edges))
+            self.row_marks.setdefault(r, []).append(("▼", c, edges))
         for (r, c), edges in self.exits.items():
             image = self.boxes[self.edges[min(edges)][0]].image
             self.row_marks.setdefault(r, []).append(("╤" if image else "┬", c, edges))
         for lab in self.labels:
-            self.row_marks.setdefault(lab.row, []).append(("label", lab.col, lab))
+            self.row_marks.setdefault(lab.row, []).append((None, lab.col, lab))
 
 
 @dataclass

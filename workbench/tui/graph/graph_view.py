@@ -188,7 +188,7 @@ class GraphView(ScrollView, can_focus=True):
         lit: dict[int, tuple[int, Style]] = {}
         if hl.selected is not None and self.grid is not None:
             up, down = hl.ancestors | {hl.selected}, hl.descendants | {hl.selected}
-            for i, (tail, head, _) in enumerate(self.grid.edges):
+            for i, (tail, head, _iface) in enumerate(self.grid.edges):
                 if tail in hl.why and head in hl.why:
                     lit[i] = (3, EDGE_WHY)
                 elif tail in up and head in up:
@@ -235,21 +235,20 @@ class GraphView(ScrollView, can_focus=True):
             styles[col] = self._edge_style(edges)
         for b in grid.row_boxes.get(row, ()):
             self._draw_box(b, row, chars, styles)
-        for kind, col, what in grid.row_marks.get(row, ()):
-            if kind == "label":
+        for mark, col, what in grid.row_marks.get(row, ()):
+            if mark is None:  # an interface's name beside its arrow
                 style = self._edge_style(what.edges)
                 style = EDGE_LABEL if style is EDGE else style
                 chars[col:col + len(what.text)] = what.text
                 styles[col:col + len(what.text)] = [style] * len(what.text)
-            elif kind == "arrow":
-                chars[col] = "▼"
-                styles[col] = self._edge_style(what)
-            else:
-                chars[col] = kind  # a line out of a box: ┬, or ╤ out of the image's
+            else:  # an arrow ▼, or a line out of a box (┬, ╤ out of the image's)
+                chars[col] = mark
+                if mark == "▼":
+                    styles[col] = self._edge_style(what)
         segments = []
         start = 0
-        for style, run in groupby(styles, key=id):
-            end = start + sum(1 for _ in run)
+        for _key, run in groupby(styles, key=id):
+            end = start + len(list(run))
             segments.append(Segment("".join(chars[start:end]), styles[start]))
             start = end
         strip = Strip(segments, grid.width)

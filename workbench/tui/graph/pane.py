@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from workbench.core.inspect.graph import LAYER_COLOURS, node_label
+from workbench.core.inspect.graph import LAYER_COLOURS, domain_clusters, node_label
 
+from ..i18n import _
 from ..pane import Pane
 from .graph_view import GraphView
 
@@ -40,6 +41,7 @@ class GraphPane(Pane, Vertical):
         super().__init__(**kw)
         self.session = None
         self.exported: str | None = None
+        self._domains: tuple = (None, {})  # (resolution, component -> its domain's title)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -74,7 +76,11 @@ class GraphPane(Pane, Vertical):
         inc = res.included[name]
         t.append(f"{name}", "bold")
         t.append(f" [{comp.layer}]\n", "dim")
-        t.append(f"{comp.summary}\n\n")
+        t.append(f"{comp.summary}\n")
+        domain = self.domain_of(res, name)
+        if domain:
+            t.append(_("runs in: {domain}").format(domain=domain) + "\n", "dim")
+        t.append("\n")
         t.append("why is this here?\n", "bold #ff6b6b")
         t.append(f"{inc.reason}\n")
         chain = inc.chain
@@ -91,6 +97,13 @@ class GraphPane(Pane, Vertical):
         if self.exported:
             t.append(f"\nexported: {self.exported}", "green")
         info.update(t)
+
+    def domain_of(self, res, name: str) -> str | None:
+        """The protection domain `name` runs in, in the recipe's layout (libraries, copied into
+        each domain, have none)."""
+        if self._domains[0] is not res:
+            self._domains = (res, {n: title for title, names in domain_clusters(res) for n in names})
+        return self._domains[1].get(name)
 
     def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
         self.describe(event.name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cells import BOX_H, N, GraphGrid, Label, Net
+from .cells import BOX_H, GraphGrid, Label, N, Net
 
 
 @dataclass
