@@ -15,9 +15,11 @@ the host-side sockets live:
   forwarded sockets are widened the same way.
 
 `auto` picks user networking. The passt Debian 12 ships (0.0~git20230309) dies with a
-segmentation fault on the first forwarded TCP connection under the kernels we run on (6.x),
-and a short probe does not reproduce the crash reliably, so it is chosen only when asked for
-(`--net passt`, or WB_NET=passt); UDP through it works. No newer passt installs on Debian 12:
+segmentation fault on the first forwarded TCP connection under the kernels we run on (6.x):
+under gdb, in strlen inside the vfprintf of its message "TCP: index %li: %s" to stderr, right
+after the connection enters its hash table; logging to a file instead (`--log-file`) it lives
+on but answers no forwarded connection. A short probe does not reproduce the crash reliably,
+so it is chosen only when asked for (`--net passt`, or WB_NET=passt); UDP through it works. No newer passt installs on Debian 12:
 bookworm-backports carries none, and Debian 13's needs a newer C library (libc6 >= 2.38; 12
 has 2.36), which would change the whole system rather than one package.
 """
