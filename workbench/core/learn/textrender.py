@@ -79,9 +79,13 @@ def _is_wide(ch: str) -> bool:
     return bool(ch) and cell_len(ch) == 2
 
 
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # no wide character comes before U+1100
+
+
 def has_wide(text: str) -> bool:
     """Whether `text` holds a wide (two-cell) character: Japanese, for one."""
-    return any(ord(ch) >= 0x1100 and cell_len(ch) == 2 for ch in text)
+    return bool(_MAYBE_WIDE.search(text)) and any(
+        cell_len(ch) == 2 for ch in _MAYBE_WIDE.findall(text))
 
 
 def break_offsets(text: str, room: int, rest_room: int | None = None) -> list[int]:
