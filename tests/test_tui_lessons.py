@@ -241,6 +241,10 @@ async def test_figures_are_pictures_with_captions_and_open_full_screen(tmp_path,
             del type(app).is_web
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, FigureScreen), what="back")
+        # f is offered (in the footer) only for a lesson with a figure: lesson 3 has none
+        assert "f" in app.active_bindings
+        panel.query_one("#lesson-list").highlighted = 2
+        await wait_for(pilot, lambda: "f" not in app.active_bindings, what="no f in lesson 3")
 
 
 @async_test

@@ -52,11 +52,10 @@ from .figure import FigureRef, LessonFigure, split_figures
 LABELS = {
     "en": {"check": "Check step", "open": "Open screen", "answer": "your answer (a, b, c ...)",
            "steps": "Steps", "done": "All steps done.", "checking": "checking ...",
-           "hint": "hint", "lang": "日本語", "nofigure": "This lesson has no figure."},
+           "hint": "hint", "lang": "日本語"},
     "ja": {"check": "チェック", "open": "画面を開く", "answer": "答え（a, b, c ...）",
            "steps": "ステップ", "done": "すべてのステップが完了しました。",
-           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English",
-           "nofigure": "このレッスンには図がありません。"},
+           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English"},
 }
 
 
@@ -214,12 +213,17 @@ class LessonsPanel(Widget):
             else Markdown(join_wide_lines(part) if self.lang == "ja" else part)
             for part in parts])
         self.query_one("#lesson-text", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()  # f is in the footer only when the lesson has a figure
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open_figure":
+            return bool(self.query(LessonFigure))
+        return True
 
     def action_open_figure(self) -> None:
         """Full screen: the first figure on view in the text, else the lesson's first."""
         figures = list(self.query(LessonFigure))
-        if not figures:
-            self.app.notify(self._t("nofigure"))
+        if not figures:  # f is not offered then (check_action)
             return
         view = self.query_one("#lesson-text", VerticalScroll).region
         shown = [f for f in figures if f.region.overlaps(view)]
