@@ -184,11 +184,11 @@ def test_the_svg_names_the_image_as_the_screen_does():
     assert 'label="console"' in dot
 
 
-async def _walk_at_80x24() -> list[str]:
+async def _walk_at_80x24(recipe: str) -> list[str]:
     from workbench.tui.app import WorkbenchApp
 
     problems = []
-    app = WorkbenchApp(build_root=Path.cwd() / "build")
+    app = WorkbenchApp(KERNELS / "recipes" / f"{recipe}.toml", build_root=Path.cwd() / "build")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
         for _ in range(200):  # the screen is built when first shown, the graph in a worker
@@ -200,8 +200,9 @@ async def _walk_at_80x24() -> list[str]:
         await pilot.pause()
         names = set(view.grid.boxes)
         seen = set()
-        for key in ["tab"] * len(names) + ["down", "down", "right", "up", "left", "up"]:
-            await pilot.press(key)
+        for key in [None] + ["tab"] * len(names) + ["down", "down", "right", "up", "left", "up"]:
+            if key:  # None: as the screen first shows the graph
+                await pilot.press(key)
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
             b = view.grid.boxes[view.selected]
@@ -218,12 +219,13 @@ async def _walk_at_80x24() -> list[str]:
     return problems
 
 
-def test_at_80x24_the_selected_box_stays_in_sight_whole(tmp_path, monkeypatch):
+@pytest.mark.parametrize("recipe", ["hello", "dns"])
+def test_at_80x24_the_selected_box_stays_in_sight_whole(recipe, tmp_path, monkeypatch):
     monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("WB_LANG", "en")
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.chdir(tmp_path)
-    assert asyncio.run(_walk_at_80x24()) == []
+    assert asyncio.run(_walk_at_80x24(recipe)) == []
 
 
 def test_graph_at_80x24(synthetic, snap_compare):  # noqa: F811 (the fixture)
