@@ -106,6 +106,18 @@ def reason(inclusion) -> str:
     return _(inclusion.template).format(**inclusion.values)
 
 
+# Textual's own words that the workbench shows: its palette's prompt and system commands.
+TEXTUAL_WORDS = (
+    N_("Search for commands…"),
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+
 # Words the core hands to the interface (it speaks English and imports no UI): the layouts'
 # titles and notes, why a component is included, the rows and the paper's figures of
 # `workbench baseline`. The screens show them through `_()`; tests/test_i18n.py checks the
