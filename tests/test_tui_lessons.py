@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -245,6 +246,31 @@ async def test_figures_are_pictures_with_captions_and_open_full_screen(tmp_path,
         assert "f" in app.active_bindings
         panel.query_one("#lesson-list").highlighted = 2
         await wait_for(pilot, lambda: "f" not in app.active_bindings, what="no f in lesson 3")
+
+
+def test_pictures_load_when_the_lessons_screen_is_first_shown(tmp_path, home):
+    """textual-image (with Pillow) is loaded when a figure is first shown, not at start-up,
+    and asks the terminal nothing (in a fresh process: other tests have loaded it here)."""
+    script = """
+import asyncio, sys
+from workbench.tui.app import WorkbenchApp
+async def main():
+    app = WorkbenchApp("hello", workspace=sys.argv[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        print("before", "textual_image" in sys.modules)
+        await pilot.press("6")
+        for _ in range(1200):  # up to a minute on a busy machine
+            await pilot.pause(0.05)
+            if app.screen.query("LessonFigure .figure-image"):
+                break
+        print("after", "textual_image" in sys.modules)
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "ws")], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["before", "False", "after", "True"], out.stdout
 
 
 @async_test
