@@ -265,7 +265,8 @@ class GraphView(ScrollView, can_focus=True):
         elif row == b.y + b.h - 1:
             text, sty = corners[2] + h * inner + corners[3], [border] * b.w
         else:
-            text = v + b.label.center(inner) + v
+            left = (inner - len(b.label)) // 2  # an odd space goes to the right
+            text = v + (" " * left + b.label).ljust(inner) + v
             sty = [border] + [label] * inner + [border]
         chars[b.x:b.x + b.w] = text
         styles[b.x:b.x + b.w] = sty

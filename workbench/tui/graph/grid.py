@@ -88,7 +88,8 @@ def _entry_block(labels: list[str]) -> int:
 
 
 def _size_boxes(grid: GraphGrid, nets: list[Net]) -> None:
-    """Wide enough for the name, the labelled arrows in and a column apart for each line out."""
+    """Wide enough for the name, the labelled arrows in and a column apart for each line out,
+    none of them next to a corner."""
     into: dict[str, list[str]] = {}
     for net in nets:
         into.setdefault(net.head, []).append(net.label)
@@ -96,8 +97,8 @@ def _size_boxes(grid: GraphGrid, nets: list[Net]) -> None:
     for tail, _, _ in grid.edges:
         outs[tail] = outs.get(tail, 0) + 1
     for b in grid.boxes.values():
-        b.w = max(len(b.label) + 4, _entry_block(into.get(b.name, [])) + 2,
-                  2 * outs.get(b.name, 0) + 2)
+        b.w = max(len(b.label) + 4, _entry_block(into.get(b.name, [])) + 3,
+                  2 * outs.get(b.name, 0) + 3)
 
 
 def _place(nodes, real, ranks: Ranks, grid: GraphGrid, nets: list[Net]) -> None:
@@ -169,8 +170,10 @@ def _sweep(row: list[tuple[float, Box | Through]]) -> None:
 def _ports(grid: GraphGrid, nets: list[Net]) -> dict[int, int]:
     """Place the arrows into each box (sets `Net.entry`) and the lines out of it.
 
-    Arrows come in the order of where their lines come from; the lines out are spread along
-    the bottom of the box in the order of where they go. Returns edge index -> exit column."""
+    Arrows come in the order of where their lines come from, each as near above its source as
+    the box allows; the lines out of a box, in the order of where they go, each as near as it
+    can be to the column it is going to — so a line goes straight down wherever there is room.
+    Returns edge index -> exit column."""
     boxes = grid.boxes
     into: dict[str, list[Net]] = {}
     for net in nets:
@@ -184,10 +187,10 @@ def _ports(grid: GraphGrid, nets: list[Net]) -> dict[int, int]:
     for head, group in into.items():
         b = boxes[head]
         group.sort(key=source_x)
-        col = b.x + 1 + max(0, (b.w - 2 - _entry_block([n.label for n in group])) // 2)
-        for net in group:
+        cols = _near([round(source_x(n)) for n in group], b.x + 2,
+                     b.x + b.w - 2 - len(group[-1].label), [len(n.label) + 4 for n in group])
+        for net, col in zip(group, cols):
             net.entry = col
-            col += len(net.label) + 4
     net_of = {i: net for net in nets for i in net.edges}
     outs: dict[str, list[int]] = {}
     for i, (tail, _, _) in enumerate(grid.edges):
@@ -195,8 +198,20 @@ def _ports(grid: GraphGrid, nets: list[Net]) -> dict[int, int]:
     exits: dict[int, int] = {}
     for tail, idxs in outs.items():
         b = boxes[tail]
-        idxs.sort(key=lambda i: net_of[i].through.get(b.rank + 1, net_of[i].entry))
-        usable = b.w - 2
-        for j, i in enumerate(idxs):
-            exits[i] = b.x + 1 + (usable * (2 * j + 1)) // (2 * len(idxs))
+        goes = [net_of[i].through.get(b.rank + 1, net_of[i].entry) for i in idxs]
+        order = sorted(range(len(idxs)), key=lambda j: goes[j])
+        cols = _near([goes[j] for j in order], b.x + 2, b.x + b.w - 3, [2] * len(order))
+        exits.update((idxs[j], col) for j, col in zip(order, cols))
     return exits
+
+
+def _near(wanted: list[int], lo: int, hi: int, steps: list[int]) -> list[int]:
+    """Columns in order, each as near `wanted` as the others allow: the first at or after
+    `lo`, each `steps[i]` or more after the one before, the last at or before `hi`."""
+    cols: list[int] = []
+    for i, want in enumerate(wanted):
+        cols.append(max(want, lo if i == 0 else cols[-1] + steps[i - 1]))
+    cols[-1] = min(cols[-1], hi)
+    for i in range(len(cols) - 2, -1, -1):
+        cols[i] = min(cols[i], cols[i + 1] - steps[i])
+    return cols
