@@ -37,13 +37,15 @@ GROUPS = {  # name -> (modules mutated, tests run)
                     "tests/test_resolve_messages.py"]),
     "zone-compiler": (["workbench/core/builder/generators/zonefile.py",
                        "workbench/core/builder/generators/zonetables.py"],
-                      ["tests/test_zonefile.py", "tests/test_zone_vs_dnspython.py"]),
+                      ["tests/test_zonefile.py", "tests/test_zone_vs_dnspython.py",
+                       "tests/test_zonefile_messages.py", "tests/test_zone_tables.py"]),
     "site-collector": (["workbench/core/builder/generators/site.py"],
                        ["tests/test_site.py"]),
     "grading": (["workbench/core/learn/grading.py", "workbench/core/learn/submission.py",
                  "workbench/core/learn/wirecheck.py"],
                 ["tests/test_grading.py", "tests/test_grading_contracts.py",
-                 "tests/test_grading_scoring.py"]),
+                 "tests/test_grading_scoring.py", "tests/test_grading_words.py",
+                 "tests/test_grading_build.py"]),
 }
 KILLED = {"killed", "timeout"}
 MISSED = {"survived", "no tests"}

@@ -15,7 +15,7 @@ from workbench.core.learn import grading as G
 from workbench.core.learn.lessons import load_lessons
 from workbench.core.model.catalogue import load_component
 from workbench.core.model.errors import WorkbenchError
-from workbench.core.model.recipe import Recipe, recipes_dir
+from workbench.core.model.recipe import recipes_dir
 from workbench.core.model.resolve import resolve
 
 EXERCISES = G.list_exercises()
@@ -409,8 +409,10 @@ def test_every_component_an_exercise_names_exists(ex):
     for run in ex.runs.values():
         for comp in [run.application, *run.providers.values(), *run.options]:
             assert comp in cat.components, f"run '{run.name}' names unknown component {comp}"
-        recipe = Recipe(name=f"t-{run.name}", application=run.application, machine=run.machine,
-                        layout=run.layout, providers=dict(run.providers),
-                        options={k: dict(v) for k, v in run.options.items()},
-                        path=ex.directory / "exercise.toml")
+        recipe = G.run_recipe(ex, run)
+        assert (recipe.name, recipe.application, recipe.machine, recipe.layout) == (
+            f"grade-{ex.name}-{run.name}", run.application, run.machine, run.layout)
+        assert (recipe.providers, recipe.options, recipe.path) == (
+            run.providers, run.options, ex.directory / "exercise.toml")
+        assert recipe.summary == f"test run '{run.name}' of exercise {ex.name}"
         assert ex.component in resolve(recipe, cat).names, f"run '{run.name}' leaves it out"

@@ -398,10 +398,8 @@ def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, 
     cat = load_catalogue()
     graded, source = "reference", cat.component(ex.component).directory
     if workspace is not None:
+        # its folder is named after the component, and load_component holds it to that name
         comp = load_component(Path(workspace) / ex.component, origin="workspace")
-        if comp.name != ex.component:
-            raise WorkbenchError(f"the component in {comp.directory} is named '{comp.name}', "
-                                 f"expected '{ex.component}'", file=comp.manifest, key="name")
         cat.components[comp.name] = comp
         graded, source = "workspace", comp.directory
     if ex.tests.is_dir():
@@ -582,14 +580,9 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
     from workbench.core.builder.pipeline import build
     from workbench.core.run.qemu import boot_image_sync
 
-    recipe = Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
-                    summary=f"test run '{run.name}' of exercise {ex.name}",
-                    machine=run.machine, layout=run.layout, providers=dict(run.providers),
-                    options={k: dict(v) for k, v in run.options.items()},
-                    path=ex.directory / "exercise.toml")
     say(f"build {run.name}")
     try:
-        res = resolve(recipe, cat)
+        res = resolve(run_recipe(ex, run), cat)
         built = build(res, out_dir / "build" / run.name, toolchain)
     except BuildError as e:
         tests.build_errors[run.name] = e.to_dict()
@@ -598,7 +591,7 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
     say(f"boot  {run.name}")
     if run.forwards:
         checks = [c for c in ex.checks if c.run == run.name]
-        pcap = out_dir / "build" / f"{run.name}.pcap" if any(c.wire for c in checks) else None
+        pcap = _dump_file(out_dir, run, checks)
         if pcap is not None and pcap.exists():
             pcap.unlink()
         result, answers, trouble = _serve_and_ask(run, built.image, checks,
@@ -613,9 +606,28 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
                                  timeout=run.timeout * timeout_scale())
     tests.results[run.name] = result
     if result is not None:
-        tests.info[run.name] = {"status": result.status, "ready_ms": result.ready_ms,
-                                "duration_ms": round(result.duration_ms, 1),
-                                "image_bytes": built.loadable_bytes}
+        tests.info[run.name] = run_info(result, built.loadable_bytes)
+
+
+def run_recipe(ex: Exercise, run: TestRun) -> Recipe:
+    """The recipe of one test run: its application, machine, layout, providers and options,
+    named after the exercise and the run (each run builds into a folder of its own)."""
+    return Recipe(name=f"grade-{ex.name}-{run.name}", application=run.application,
+                  summary=f"test run '{run.name}' of exercise {ex.name}",
+                  machine=run.machine, layout=run.layout, providers=dict(run.providers),
+                  options={k: dict(v) for k, v in run.options.items()},
+                  path=ex.directory / "exercise.toml")
+
+
+def _dump_file(out_dir: Path, run: TestRun, checks: list[GradeCheck]) -> Path | None:
+    """Where QEMU dumps the run's frames, when a check of the run judges the wire."""
+    return out_dir / "build" / f"{run.name}.pcap" if any(c.wire for c in checks) else None
+
+
+def run_info(result, image_bytes: int) -> dict:
+    """What grade.json keeps of a run that booted: its status and timings, the image's size."""
+    return {"status": result.status, "ready_ms": result.ready_ms,
+            "duration_ms": round(result.duration_ms, 1), "image_bytes": image_bytes}
 
 
 def _add_wire_problems(run: TestRun, checks: list[GradeCheck], pcap: Path,

@@ -151,7 +151,7 @@ def split_labels(name: str) -> list[bytes]:
     while i < len(name):
         ch = name[i]
         if ch == "\\":
-            if i + 3 < len(name) + 0 and _decimal(name[i + 1:i + 4]):
+            if i + 3 < len(name) and _decimal(name[i + 1:i + 4]):
                 if int(name[i + 1:i + 4]) > 255:
                     raise ValueError(f"escape \\{name[i + 1:i + 4]} is above 255 (one byte)")
                 cur.append(int(name[i + 1:i + 4]))
@@ -354,7 +354,8 @@ class _Parser:
     def name(self, tok: Token, what: str = "name") -> str:
         text = tok.text
         if tok.quoted:
-            raise self.err(f"{what} {text!r} must not be quoted", tok.line)
+            raise self.err(f"{what} {text!r} must not be quoted", tok.line,
+                           "write names without quotes: www.example.org.")
         if text == "@":
             if self.origin is None:
                 raise self.err("'@' used but no origin is known", tok.line,
@@ -373,7 +374,8 @@ class _Parser:
         try:
             labels = split_labels(text)
         except ValueError as e:
-            raise self.err(f"bad {what} '{tok.text}': {e}", tok.line) from None
+            raise self.err(f"bad {what} '{tok.text}': {e}", tok.line,
+                           "in a name, \\. is a dot inside a label and \\DDD one byte (000 to 255)") from None
         if any(len(lb) == 0 for lb in labels):
             raise self.err(f"{what} '{tok.text}' has an empty label (two dots in a row)", tok.line,
                            "labels are separated by single dots: www.example.org.")
@@ -400,7 +402,8 @@ class _Parser:
 
     def number(self, tok: Token, what: str, bits: int) -> int:
         if not _decimal(tok.text) or int(tok.text) >= 2**bits:
-            raise self.err(f"{what} '{tok.text}' is not a number from 0 to {2**bits - 1}", tok.line)
+            raise self.err(f"{what} '{tok.text}' is not a number from 0 to {2**bits - 1}", tok.line,
+                           "write it in decimal digits, e.g. 10")
         return int(tok.text)
 
     def directive(self, e: Entry) -> None:
