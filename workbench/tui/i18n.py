@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 DOMAIN = "workbench"
@@ -40,6 +41,17 @@ def N_(message: str) -> str:
     return message
 
 
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def in_language(lang: str):
+    """`_` for `lang`, whatever the interface's language: the Lessons screen's own words follow
+    the language its lesson is shown in (L switches it on the spot)."""
+    return _catalogue(lang).gettext
+
+
 def language() -> str:
     """The interface's language: "en" or "ja"."""
     return _language
@@ -48,7 +60,7 @@ def language() -> str:
 def use_language(lang: str) -> None:
     """Show the interface in `lang` from now on (a language with no catalogue shows English)."""
     global _translation, _language
-    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    _translation = _catalogue(lang)
     _language = lang if isinstance(_translation, gettext.GNUTranslations) else "en"
     _translate_bindings()
     _break_japanese_between_phrases()
