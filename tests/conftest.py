@@ -27,6 +27,16 @@ def _private_cache(tmp_path_factory):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _interface_in_english_again():
+    """An app started in Japanese leaves the interface's language set for the process: the
+    next test, whatever it draws, starts in English again."""
+    yield
+    i18n = sys.modules.get("workbench.tui.i18n")
+    if i18n is not None and i18n.language() != "en":
+        i18n.use_language("en")
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     from workbench.core.model.catalogue import load_catalogue
