@@ -45,7 +45,7 @@ GROUPS = {  # name -> (modules mutated, tests run)
                  "workbench/core/learn/wirecheck.py"],
                 ["tests/test_grading.py", "tests/test_grading_contracts.py",
                  "tests/test_grading_scoring.py", "tests/test_grading_words.py",
-                 "tests/test_grading_build.py"]),
+                 "tests/test_grading_build.py", "tests/test_grading_details.py"]),
 }
 KILLED = {"killed", "timeout"}
 MISSED = {"survived", "no tests"}

@@ -73,13 +73,13 @@ def udp_checksum_problems(pcap: Path, port: int) -> tuple[list[str], str]:
     """(what is wrong, a listing) for the UDP datagrams the guest sent from `port`."""
     problems: list[str] = []
     lines: list[str] = []
-    sent = 0
+    sent = False  # any datagram from the port at all
     for frame in frames(pcap):
         found = sent_from(frame, port)
         if found is None:
             continue
         src, dst, udp = found
-        sent += 1
+        sent = True
         field = struct.unpack("!H", udp[6:8])[0]
         want = udp_checksum(src, dst, udp)
         to = struct.unpack("!H", udp[2:4])[0]
@@ -90,6 +90,6 @@ def udp_checksum_problems(pcap: Path, port: int) -> tuple[list[str], str]:
             what = "no checksum (0)" if field == 0 else f"checksum 0x{field:04x}"
             problems.append(f"a {len(udp)}-byte datagram to port {to} left with {what}; "
                             f"the right one is 0x{want:04x}")
-    if sent == 0:
+    if not sent:
         problems.append(f"the appliance sent no UDP datagram from port {port}")
     return problems, "\n".join(lines)
