@@ -293,6 +293,20 @@ def _learner_builds_and_boots(recipe_path: Path, ws: Path, out: Path):
     return run
 
 
+@pytest.mark.parametrize("damage", ["{{{", "[]", '{"run": {"recipe": 3}, "build": "x"}',
+                                    '{"run": {"status": "success"}}'])
+def test_a_damaged_record_of_the_last_run_is_no_record(tmp_path, damage):
+    """Whatever is in .workbench-last.json, a step about the learner's run never crashes: a
+    record it cannot read counts as none, and the learner is told to build or boot."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / ".workbench-last.json").write_text(damage)
+    p = Progress(tmp_path / "p.json")
+    for sid, word in (("build", "built"), ("boot", "booted")):
+        _, result = L.check_step(L.find_lesson("02"), p, step_id=sid, workspace=ws, lang="en")
+        assert result.status == "fail" and f"you have not {word} hello yet" in result.message
+
+
 @pytest.mark.qemu
 def test_build_and_boot_steps_judge_the_learners_own_runs(tmp_path):
     les = L.find_lesson("02")

@@ -35,6 +35,19 @@ class TelemetryLine:
 
 
 @dataclass
+class RecordedBuild:
+    """A build as recorded: what a lesson's build check reads."""
+
+    recipe: str
+    recipe_path: str | None
+    recipe_mtime_ns: int | None
+    image: str
+    loadable_bytes: int | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    at: str = ""
+
+
+@dataclass
 class RecordedRun:
     """A run as recorded: the parts a lesson's expectation reads (`Expectation.mismatches`)."""
 
@@ -103,16 +116,22 @@ def _read(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def last_build(workspace: Path | None = None) -> dict | None:
+def last_build(workspace: Path | None = None) -> RecordedBuild | None:
     entry = _read(record_path(workspace)).get("build")
-    return entry if isinstance(entry, dict) and isinstance(entry.get("recipe"), str) else None
+    try:
+        return RecordedBuild(
+            str(entry["recipe"]), entry.get("recipe_path"), entry.get("recipe_mtime_ns"),
+            str(entry.get("image", "")), entry.get("loadable_bytes"),
+            {str(k): int(v) for k, v in (entry.get("dropped") or {}).items()}, entry.get("at", ""))
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
 
 
 def last_run(workspace: Path | None = None) -> RecordedRun | None:
     entry = _read(record_path(workspace)).get("run")
     try:
         return RecordedRun(
-            entry["recipe"], entry.get("recipe_path"), entry.get("recipe_mtime_ns"),
+            str(entry["recipe"]), entry.get("recipe_path"), entry.get("recipe_mtime_ns"),
             str(entry["status"]), str(entry.get("console", "")),
             [TelemetryLine(str(t)) for t in entry.get("telemetry", [])],
             entry.get("ready_ms"), float(entry.get("duration_ms") or 0.0), entry.get("at", ""))

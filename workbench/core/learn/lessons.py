@@ -416,7 +416,7 @@ def _check_build(c: Check, ctx: CheckContext) -> CheckResult:
         found = _learner_record(c, ctx, "build")
         if isinstance(found, CheckResult):
             return found
-        image, loadable, dropped = found["image"], found.get("loadable_bytes"), found.get("dropped", {})
+        image, loadable, dropped = found.image, found.loadable_bytes, found.dropped
     else:
         result = _build(c, ctx)
         image, loadable, dropped = result.image, result.loadable_bytes, result.dropped
@@ -430,8 +430,9 @@ def _check_build(c: Check, ctx: CheckContext) -> CheckResult:
 
 
 def _learner_record(c: Check, ctx: CheckContext, what: str):
-    """The learner's own last build (`what` "build", a dict) or run ("run", a RecordedRun) of
-    the step's recipe; a failing CheckResult saying what to do first when there is none."""
+    """The learner's own last build (`what` "build": a RecordedBuild) or run ("run": a
+    RecordedRun) of the step's recipe; a failing CheckResult saying what to do first when
+    there is none, or when the learner's own recipe changed after it."""
     from workbench.core.learn import lastrun
     from workbench.core.model.recipe import load_recipe  # see _resolution
 
@@ -439,18 +440,15 @@ def _learner_record(c: Check, ctx: CheckContext, what: str):
     name = load_recipe(path).name
     ws = ctx.workspace or default_workspace()
     entry = lastrun.last_build(ws) if what == "build" else lastrun.last_run(ws)
-    got = None if entry is None else (entry["recipe"], entry.get("recipe_path"),
-                                      entry.get("recipe_mtime_ns")) if what == "build" \
-        else (entry.recipe, entry.recipe_path, entry.recipe_mtime_ns)
     own_file = str(path.resolve()) if c.own else None
-    if got is not None and got[0] == name and own_file in (None, got[1]):
-        if not (c.own and lastrun.changed_since(got[1], got[2])):
+    if entry is not None and entry.recipe == name and own_file in (None, entry.recipe_path):
+        if not (c.own and lastrun.changed_since(entry.recipe_path, entry.recipe_mtime_ns)):
             return entry
         return CheckResult("fail", ctx.text(
             f"you changed {path.name} after your last {what} of it: " + _todo(c, ctx, what, name, path),
             f"最後の{_WHAT_JA[what]}のあとで {path.name} を変更しました。" + _todo(c, ctx, what, name, path)))
-    before = "" if got is None else ctx.text(f" (your last {what} was of {got[0]})",
-                                             f"（最後の{_WHAT_JA[what]}は {got[0]} でした）")
+    before = "" if entry is None else ctx.text(f" (your last {what} was of {entry.recipe})",
+                                               f"（最後の{_WHAT_JA[what]}は {entry.recipe} でした）")
     return CheckResult("fail", ctx.text(
         f"you have not {'built' if what == 'build' else 'booted'} {name} yet{before}: "
         + _todo(c, ctx, what, name, path),
