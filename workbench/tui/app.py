@@ -16,12 +16,15 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from workbench.core.inspect.graph import export, layout
 from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
+from workbench.core.learn.grading import list_exercises
+from workbench.core.learn.progress import current_language
 from workbench.core.model.errors import ToolMissing, WorkbenchError
 
 from .assemble.pane import AssemblePane
@@ -32,6 +35,7 @@ from .dialogs.path_dialog import PathDialog
 from .graph.graph_view import GraphView
 from .graph.grid import build_grid
 from .graph.pane import GraphPane
+from .i18n import N_, _, use_language
 from .lessons.exercises_panel import ExercisesPanel
 from .lessons.lessons_panel import LessonsPanel
 from .lessons.pane import LessonsPane
@@ -41,21 +45,27 @@ from .pane import Pane
 from .run.pane import RunPane
 from .session import Session
 from .widgets.field import FieldEditing, FieldHint, FieldInput
+from .widgets.footer import FittedFooter
 from .widgets.totals_bar import TotalsBar
 
 # (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
 SCREENS: list[tuple[str, str, str, type[Pane]]] = [
-    ("assemble", "Assemble", "Choose providers and options; see what is included and why",
+    ("assemble", N_("Assemble"), N_("Choose providers and options; see what is included and why"),
      AssemblePane),
-    ("graph", "Graph", "The dependency graph of the image", GraphPane),
-    ("memory", "Memory", "Where every byte of the built image lives", MemoryPane),
-    ("compare", "Compare", "The recipe as monolithic kernel, microkernel and library OS",
+    ("graph", N_("Graph"), N_("The dependency graph of the image"), GraphPane),
+    ("memory", N_("Memory"), N_("Where every byte of the built image lives"), MemoryPane),
+    ("compare", N_("Compare"), N_("The recipe as monolithic kernel, microkernel and library OS"),
      ComparePane),
-    ("run", "Run", "Build, boot in QEMU, watch the console", RunPane),
-    ("lessons", "Lessons", "Guided lessons and graded exercises", LessonsPane),
+    ("run", N_("Run"), N_("Build, boot in QEMU, watch the console"), RunPane),
+    ("lessons", N_("Lessons"), N_("Guided lessons and graded exercises"), LessonsPane),
 ]
 RUN_TIMEOUT_S = 30.0
-SCREEN_KEYS = Binding.Group("screens", compact=True)
+FIRST_SCREEN = "assemble"  # the screen on view at start-up, the only one built then
+# The keys the footer leaves out, in this order, when they do not all fit (at 80 columns): they
+# still work, and Help and the palette list them.
+FOOTER_SPARE = ("open_recipe", "save_recipe", "build", "boot", "toggle_language", "open_figure",
+                "edit_external", "view_transcript")
+SCREEN_KEYS = Binding.Group(N_("screens"), compact=True)
 
 
 @dataclass
@@ -67,55 +77,62 @@ class BuildStep(Message):
 
 
 class WorkbenchApp(App):
-    TITLE = "Unikernel Workbench"
+    TITLE = N_("Unikernel Workbench")
     CSS_PATH = Path(__file__).parent / "workbench.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("b", "build", "Build", id="build"),
-        Binding("r", "boot", "Boot", id="boot"),
-        Binding("x", "stop", "Stop", id="stop"),
-        Binding("ctrl+o", "open_recipe", "Open", id="open-recipe"),
-        Binding("ctrl+s", "save_recipe", "Save", id="save-recipe"),
-        Binding("f1,question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("b", "build", N_("Build"), id="build"),
+        Binding("r", "boot", N_("Boot"), id="boot"),
+        Binding("x", "stop", N_("Stop"), id="stop"),
+        Binding("ctrl+o", "open_recipe", N_("Open"), id="open-recipe"),
+        Binding("ctrl+s", "save_recipe", N_("Save"), id="save-recipe"),
+        Binding("f1,question_mark", "help", N_("Help"), id="help", key_display="?"),
+        # Textual's own palette key, here so that its footer entry is translated too
+        Binding("ctrl+p", "command_palette", N_("palette"), show=False, key_display="^p",
+                priority=True, tooltip=N_("Open the command palette")),
         # The screens share one compact footer entry ("1 2 3 4 5 6 screens"); the tab labels
         # carry the same numbers.
         *[Binding(str(i + 1), f"show_screen('{sid}')", title, id=f"screen-{sid}",
                   group=SCREEN_KEYS)
-          for i, (sid, title, _, _) in enumerate(SCREENS)],
+          for i, (sid, title, *_rest) in enumerate(SCREENS)],
     ]
 
     def __init__(self, recipe: str | Path | None = None, workspace: Path | None = None,
                  toolchain: str = "zig", build_root: Path | None = None,
                  run_timeout: float | None = RUN_TIMEOUT_S) -> None:
+        use_language(current_language())  # before any widget copies its class's bindings
         super().__init__()
         self.session = Session(recipe, workspace=workspace, toolchain=toolchain,
                                build_root=build_root)
         self.run_timeout = run_timeout
         self.qemu_run = None
         self._graph_for = None
+        self._panes: dict[str, Pane] = {}  # the screens built so far
+        self._when_built: dict[str, list] = {}  # what waits for a screen to be built
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield TotalsBar(id="totals")
-        with TabbedContent(id="tabs", initial="assemble"):
-            for i, (sid, title, _, pane) in enumerate(SCREENS):
-                with TabPane(f"{i + 1} {title}", id=sid):
-                    yield pane.for_session(self.session, id=f"{sid}-pane")
+        with TabbedContent(id="tabs", initial=FIRST_SCREEN):
+            for i, (sid, title, *_rest) in enumerate(SCREENS):
+                with TabPane(f"{i + 1} {_(title)}", id=sid):
+                    if sid == FIRST_SCREEN:
+                        yield self._new_pane(sid)
         yield FieldHint(id="field-hint")
-        yield Footer(compact=True)
+        yield FittedFooter(spare=FOOTER_SPARE, compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.session.recipe.name if self.session.recipe else ""
         self.refresh_views()
         if self.session.catalogue is None and self.session.error is not None:
-            self.notify(str(self.session.error), title="Cannot load the catalogue",
+            self.notify(str(self.session.error), title=_("Cannot load the catalogue"),
                         severity="error", timeout=20)
         elif self.session.recipe is None and self.session.error is not None:
-            self.notify(str(self.session.error), title="Cannot open the recipe",
+            self.notify(str(self.session.error), title=_("Cannot open the recipe"),
                         severity="error", timeout=20)
-        self.call_after_refresh(self._focus_pane, "assemble")
+        self.call_after_refresh(self._focus_pane, FIRST_SCREEN)
 
     @on(FieldEditing)
     def _field_editing(self, event: FieldEditing) -> None:
@@ -133,9 +150,48 @@ class WorkbenchApp(App):
         """The workbench's own screen, even while a dialog or the palette is on top."""
         return self.screen_stack[0] if self.screen_stack else self.screen
 
-    def pane(self, sid: str) -> Pane:
-        """The pane of screen `sid` ("assemble", "graph", ...)."""
-        return self.main.query_one(f"#{sid}-pane")
+    # Start-up draws the first screen only: every other screen is built the first time it is
+    # shown or needed (a Lessons screen alone costs more than Textual's whole first frame).
+
+    def _new_pane(self, sid: str) -> Pane:
+        cls = next(pane for s, *_rest, pane in SCREENS if s == sid)
+        self._panes[sid] = pane = cls.for_session(self.session, id=f"{sid}-pane")
+        return pane
+
+    def pane(self, sid: str) -> Pane | None:
+        """The pane of screen `sid` ("assemble", "graph", ...); None until it is built."""
+        pane = self._panes.get(sid)
+        return pane if pane is not None and pane.is_mounted else None
+
+    def with_pane(self, sid: str, then=None) -> None:
+        """Call `then(pane)` with screen `sid`'s pane: now if it is built, else once it is
+        (building it now)."""
+        pane = self.pane(sid)
+        if pane is not None:
+            if then is not None:
+                then(pane)
+            return
+        if then is not None:
+            self._when_built.setdefault(sid, []).append(then)
+        if sid not in self._panes:
+            pane = self._new_pane(sid)
+            self.main.query_one(f"TabPane#{sid}", TabPane).mount(pane)
+            pane.call_later(self._pane_built, sid)  # runs once the pane has composed
+
+    async def ready_pane(self, sid: str) -> Pane:
+        """Screen `sid`'s pane, built first if need be."""
+        built = asyncio.get_running_loop().create_future()
+        self.with_pane(sid, lambda pane: built.done() or built.set_result(pane))
+        return await built
+
+    def _pane_built(self, sid: str) -> None:
+        pane = self._panes[sid]
+        pane.refresh_from(self.session)
+        if sid == "graph":
+            self.update_graph()
+        self._focus_pane(sid)
+        for then in self._when_built.pop(sid, []):
+            then(pane)
 
     @property
     def assemble(self) -> AssemblePane:
@@ -153,8 +209,10 @@ class WorkbenchApp(App):
         if not self.screen_stack or not self.main.query(TotalsBar):
             return  # the app is closing: nothing to refresh
         self.main.query_one(TotalsBar).refresh_from(self.session)
-        for sid, *_ in SCREENS:
-            self.pane(sid).refresh_from(self.session)
+        for sid, *_rest in SCREENS:
+            pane = self.pane(sid)
+            if pane is not None:
+                pane.refresh_from(self.session)
         self.update_graph()
 
     # ------------------------------------------------------------------ session changes
@@ -167,7 +225,7 @@ class WorkbenchApp(App):
         self.session.set_provider(interface, component)
         self.refresh_views()
         if self.session.error is not None:
-            self.notify(self.session.error.message, title="Does not resolve", severity="error")
+            self.notify(self.session.error.message, title=_("Does not resolve"), severity="error")
 
     @on(LayoutChosen)
     def _layout(self, event: LayoutChosen) -> None:
@@ -179,7 +237,7 @@ class WorkbenchApp(App):
         self.session.set_layout(layout)
         self.refresh_views()
         if self.session.error is not None:
-            self.notify(self.session.error.message, title="Does not resolve", severity="error")
+            self.notify(self.session.error.message, title=_("Does not resolve"), severity="error")
 
     @on(OptionChanged)
     def _option(self, event: OptionChanged) -> None:
@@ -194,8 +252,9 @@ class WorkbenchApp(App):
 
     def select_component(self, name: str) -> None:
         self.assemble.select(self.session, name)
-        view = self.main.query_one(GraphView)
-        if view.grid is not None and name in view.grid.boxes and view.selected != name:
+        view = self.graph_view
+        if view is not None and view.grid is not None and name in view.grid.boxes and \
+                view.selected != name:
             view.selected = name
 
     def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
@@ -204,11 +263,20 @@ class WorkbenchApp(App):
 
     # ------------------------------------------------------------------ graph
 
+    @property
+    def graph_view(self) -> GraphView | None:
+        """The graph on the Graph screen; None until that screen is built."""
+        pane = self.pane("graph")
+        return pane.query_one(GraphView) if pane is not None else None
+
     def update_graph(self) -> None:
+        """Lay out the graph of the resolution again (once the Graph screen is built)."""
         res = self.session.resolution
-        pane = self.main.query_one(GraphPane)
+        pane = self.pane("graph")
+        if pane is None:
+            return
         if res is None:
-            pane.set_message("The recipe does not resolve: no graph. See the Assemble screen.")
+            pane.set_message(_("The recipe does not resolve: no graph. See the Assemble screen."))
             return
         if self._graph_for is res:
             return
@@ -218,10 +286,10 @@ class WorkbenchApp(App):
     @work(thread=True, exclusive=True, group="graph")
     def _layout_graph(self, res) -> None:
         try:
-            nodes, edges, _ = layout(res)
+            nodes, edges, _size = layout(res)
         except ToolMissing as e:
             self.call_from_thread(self.main.query_one(GraphPane).set_message,
-                                  f"Graphviz is needed to draw the graph: {e}")
+                                  _("Graphviz is needed to draw the graph: {e}").format(e=e))
             return
         labels = {"image": f"◆ {res.recipe.name}"}
         grid = build_grid(nodes, edges, labels)
@@ -235,14 +303,15 @@ class WorkbenchApp(App):
         view = self.main.query_one(GraphView)
         view.set_graph(grid, res.graph, layers, chains)
         pane = self.main.query_one(GraphPane)
-        pane.set_message(f"{len(res.components)} components, {res.graph.number_of_edges()} "
-                         "requirements · arrows/Tab/click select · w why · e export")
+        pane.set_message(_("{components} components, {edges} requirements · arrows/Tab/click "
+                           "select · w why · e export").format(
+            components=len(res.components), edges=res.graph.number_of_edges()))
         pane.describe(view.selected)
 
     def action_export_graph(self) -> None:
         s = self.session
         if s.resolution is None:
-            self.notify("The recipe does not resolve: nothing to export.", severity="error")
+            self.notify(_("The recipe does not resolve: nothing to export."), severity="error")
             return
         default = str(s.build_dir() / f"{s.recipe.name}-graph.svg")
 
@@ -250,8 +319,8 @@ class WorkbenchApp(App):
             if path:
                 self.export_graph(path)
 
-        self.push_screen(PathDialog("Export the graph (.svg, .png or .dot)", default,
-                                    note="The selected component's 'why' chain is highlighted."),
+        self.push_screen(PathDialog(_("Export the graph (.svg, .png or .dot)"), default,
+                                    note=_("The selected component's 'why' chain is highlighted.")),
                          done)
 
     def export_graph(self, path: str) -> Path | None:
@@ -261,15 +330,17 @@ class WorkbenchApp(App):
         if not out.suffix:
             out = out.with_suffix(".svg")
         try:
-            written = export(s.resolution, fmt, out, highlight=self.main.query_one(GraphView).selected)
+            view = self.graph_view
+            written = export(s.resolution, fmt, out, highlight=view.selected if view else None)
         except WorkbenchError as e:
-            self.notify(str(e), title="Export failed", severity="error")
+            self.notify(str(e), title=_("Export failed"), severity="error")
             return None
-        pane = self.main.query_one(GraphPane)
-        pane.exported = str(written)
-        pane.set_message(f"exported to {written}")
-        pane.describe(self.main.query_one(GraphView).selected)
-        self.notify(f"Graph written to {written}")
+        pane = self.pane("graph")
+        if pane is not None:
+            pane.exported = str(written)
+            pane.set_message(_("exported to {written}").format(written=written))
+            pane.describe(view.selected)
+        self.notify(_("Graph written to {written}").format(written=written))
         return written
 
     # ------------------------------------------------------------------ screens
@@ -282,28 +353,32 @@ class WorkbenchApp(App):
         # Drop the focus first: a focused widget on the screen being hidden would otherwise
         # hand it to a neighbour on that same screen, which switches the tab straight back.
         self.screen.set_focus(None)
+        self.with_pane(sid)  # built the first time it is shown
         tabs.active = sid  # TabActivated then moves the focus into the screen
 
-    @on(TabbedContent.TabActivated)
+    @on(TabbedContent.TabActivated, "#tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self.with_pane(event.pane.id)  # a tab clicked with the mouse
         self._focus_pane(event.pane.id)
 
     def _focus_pane(self, sid: str | None) -> None:
         if sid is None or sid != self.main.query_one("#tabs", TabbedContent).active:
             return  # another screen was chosen meanwhile
-        self.pane(sid).focus_default()
+        pane = self.pane(sid)
+        if pane is not None:  # else it takes the focus once built
+            pane.focus_default()
 
     def action_help(self) -> None:
-        sections = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
-        for title, cls in (("Assemble", AssemblePane), ("Graph", GraphPane),
-                           ("Graph view", GraphView), ("Memory", MemoryPane), ("Run", RunPane),
-                           ("Lessons screen", LessonsPane), ("Lessons", LessonsPanel),
-                           ("Exercises", ExercisesPanel), ("Compare", ComparePane),
-                           ("In a text field", FieldInput)):
+        sections = [(_("Everywhere"), [b for b in self.BINDINGS if isinstance(b, Binding)])]
+        for title, cls in ((_("Assemble"), AssemblePane), (_("Graph"), GraphPane),
+                           (_("Graph view"), GraphView), (_("Memory"), MemoryPane),
+                           (_("Run"), RunPane), (_("Lessons screen"), LessonsPane),
+                           (_("Lessons"), LessonsPanel), (_("Exercises"), ExercisesPanel),
+                           (_("Compare"), ComparePane), (_("In a text field"), FieldInput)):
             sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
-        sections.append(("Palette", [Binding("ctrl+p", "command_palette", "Command palette",
+        sections.append((_("Palette"), [Binding("ctrl+p", "command_palette", _("Command palette"),
                                              id="command-palette"),
-                                     Binding("ctrl+q", "quit", "Quit", id="quit")]))
+                                     Binding("ctrl+q", "quit", _("Quit"), id="quit")]))
         self.push_screen(HelpScreen(sections))
 
     # ------------------------------------------------------------------ lessons and exercises
@@ -326,9 +401,10 @@ class WorkbenchApp(App):
         if focus and screen != "graph" and focus in recipes and (
                 s.recipe is None or s.recipe.name != focus):
             if s.dirty:
-                self.notify(f"This step is about the recipe '{focus}'. Your changes to "
-                            f"'{s.recipe.name}' are not saved, so it was not opened: save them "
-                            f"(ctrl+s), then open '{focus}' (ctrl+o).", severity="warning",
+                self.notify(_("This step is about the recipe '{focus}'. Your changes to '{name}' "
+                              "are not saved, so it was not opened: save them (ctrl+s), then open "
+                              "'{focus}' (ctrl+o).").format(focus=focus, name=s.recipe.name),
+                            severity="warning",
                             timeout=12)
             else:
                 self.open_recipe(focus)
@@ -337,21 +413,30 @@ class WorkbenchApp(App):
         self.action_show_screen(screen)
         if component is not None:
             self.select_component(component)
-            view = self.main.query_one(GraphView)
-            if view.grid is None and s.resolution is not None and component in s.resolution.names:
-                view.selected = component  # the graph is still being laid out: keep the choice
+            if screen == "graph":
+                self.with_pane("graph", lambda _pane: self._select_when_drawn(component))
             if s.resolution is not None and component not in s.resolution.names:
-                self.notify(f"{component} is not part of '{s.recipe.name}' yet: this step asks "
-                            "you to bring it in (Assemble screen).", timeout=10)
+                self.notify(_("{component} is not part of '{name}' yet: this step asks you to "
+                              "bring it in (Assemble screen).").format(
+                                  component=component, name=s.recipe.name), timeout=10)
+
+    def _select_when_drawn(self, name: str) -> None:
+        """Select `name` in the graph, which may still be being laid out."""
+        view, res = self.graph_view, self.session.resolution
+        if view.grid is None and res is not None and name in res.names:
+            view.selected = name  # kept until the layout arrives
 
     def exercise_action(self, name: str, action: str) -> None:
         """Start, edit or grade exercise `name` from anywhere (the command palette)."""
         self.action_show_screen("lessons")
-        pane = self.lessons_pane
-        pane.show_tab("exercises")
-        panel = pane.exercises
-        if panel.select(name):
-            getattr(panel, f"action_{action}")()
+
+        def act(pane: LessonsPane) -> None:
+            pane.show_tab("exercises")
+            panel = pane.exercises
+            if panel.select(name):
+                getattr(panel, f"action_{action}")()
+
+        self.with_pane("lessons", act)
 
     # ------------------------------------------------------------------ recipes
 
@@ -360,20 +445,20 @@ class WorkbenchApp(App):
             if value:
                 self.open_recipe(value)
 
-        self.push_screen(PathDialog("Open a recipe (a file, or the name of a built-in one)", "",
+        self.push_screen(PathDialog(_("Open a recipe (a file, or the name of a built-in one)"), "",
                                     self.session.builtin_recipes()), done)
 
     def open_recipe(self, name_or_path: str) -> bool:
         try:
             self.session.open(name_or_path)
         except WorkbenchError as e:
-            self.notify(str(e), title="Cannot open the recipe", severity="error", timeout=12)
+            self.notify(str(e), title=_("Cannot open the recipe"), severity="error", timeout=12)
             return False
         self.assemble.component = None
         self.sub_title = self.session.recipe.name
         self.refresh_views()
         self.assemble.reload_options(self.session)
-        self.notify(f"Opened {self.session.recipe.path}")
+        self.notify(_("Opened {path}").format(path=self.session.recipe.path))
         return True
 
     def action_save_recipe(self) -> None:
@@ -384,18 +469,18 @@ class WorkbenchApp(App):
             if value:
                 self.save_recipe(value)
 
-        self.push_screen(PathDialog("Save the recipe as", str(self.session.default_save_path()),
-                                    note="Written atomically: the old file stays intact until "
-                                         "the new one is complete."), done)
+        self.push_screen(PathDialog(_("Save the recipe as"), str(self.session.default_save_path()),
+                                    note=_("Written atomically: the old file stays intact until the"
+                                           " new one is complete.")), done)
 
     def save_recipe(self, path: str) -> Path | None:
         try:
             saved = self.session.save(Path(path).expanduser())
         except (WorkbenchError, OSError) as e:
-            self.notify(str(e), title="Cannot save", severity="error")
+            self.notify(str(e), title=_("Cannot save"), severity="error")
             return None
         self.main.query_one(TotalsBar).refresh_from(self.session)
-        self.notify(f"Saved {saved}")
+        self.notify(_("Saved {saved}").format(saved=saved))
         return saved
 
     # ------------------------------------------------------------------ build and run
@@ -408,7 +493,7 @@ class WorkbenchApp(App):
 
     def start_run(self, boot: bool) -> None:
         if self.session.resolution is None:
-            self.notify("The recipe does not resolve; fix it on the Assemble screen first.",
+            self.notify(_("The recipe does not resolve; fix it on the Assemble screen first."),
                         severity="error")
             return
         self.action_show_screen("run")
@@ -426,7 +511,7 @@ class WorkbenchApp(App):
         s = self.session
         res = s.resolution
         state = s.state_key
-        pane = self.run_pane
+        pane = await self.ready_pane("run")
         if self.qemu_run is not None:
             await self._stop_qemu()
         pane.begin_build()
@@ -443,15 +528,14 @@ class WorkbenchApp(App):
         except WorkbenchError as e:
             pane.build_failed(e)
             if isinstance(e, ToolMissing):
-                self.notify(str(e), title="Toolchain missing", severity="error", timeout=15)
+                self.notify(str(e), title=_("Toolchain missing"), severity="error", timeout=15)
             return
         await asyncio.sleep(0)  # let queued build steps reach the log first
         s.build, s.built_state, s.image_info = result, state, info
         s.last_run = None
         pane.build_done(result)
         self.main.query_one(TotalsBar).refresh_from(s)
-        self.main.query_one(MemoryPane).refresh_from(s)
-        self.main.query_one(ComparePane).refresh_from(s)
+        self._refresh_built("memory", "compare")
         if boot:
             await self._boot(result.image, res)
 
@@ -473,7 +557,7 @@ class WorkbenchApp(App):
         except WorkbenchError as e:
             pane.run_error(str(e))
             if isinstance(e, ToolMissing):
-                self.notify(str(e), title="QEMU missing", severity="error", timeout=15)
+                self.notify(str(e), title=_("QEMU missing"), severity="error", timeout=15)
             return
         finally:
             if self.qemu_run is run:
@@ -488,7 +572,14 @@ class WorkbenchApp(App):
             if sym is not None:
                 symbol = f"{sym.name}+{result.panic['rip'] - sym.addr:#x}"
         pane.finish_run(run_id, result, symbol)
-        self.main.query_one(ComparePane).refresh_from(self.session)
+        self._refresh_built("compare")
+
+    def _refresh_built(self, *sids: str) -> None:
+        """Show the last build on these screens (those not built yet read it when they are)."""
+        for sid in sids:
+            pane = self.pane(sid)
+            if pane is not None:
+                pane.refresh_from(self.session)
 
     async def _stop_qemu(self) -> None:
         run = self.qemu_run
@@ -498,6 +589,17 @@ class WorkbenchApp(App):
             except Exception:
                 await run.close()
 
+    def get_system_commands(self, screen):
+        """Textual's own commands (theme, keys, quit...) in the interface's language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the interface's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
+
     def check_action(self, action: str, parameters) -> bool | None:
         # "x Stop" is in the footer only while a guest runs: at 80 columns every key counts
         if action == "stop":
@@ -506,19 +608,19 @@ class WorkbenchApp(App):
 
     async def action_stop(self) -> None:
         if self.qemu_run is None:
-            self.notify("Nothing is running.")
+            self.notify(_("Nothing is running."))
             return
         await self._stop_qemu()
 
     async def send_to_guest(self, text: str) -> None:
         run = self.qemu_run
         if run is None or not run.running:
-            self.notify("The guest is not running: boot it with r.", severity="warning")
+            self.notify(_("The guest is not running: boot it with r."), severity="warning")
             return
         try:
             await run.send_input(text.encode())
         except (OSError, asyncio.TimeoutError) as e:
-            self.notify(f"Could not send to the guest: {e}", severity="error")
+            self.notify(_("Could not send to the guest: {e}").format(e=e), severity="error")
 
     async def action_quit(self) -> None:
         await self._stop_qemu()
@@ -531,26 +633,37 @@ class WorkbenchApp(App):
 
     # ------------------------------------------------------------------ palette
 
-    def _on_compare(self, action: str) -> None:
-        """Show the Compare screen and run one of its actions (`measure`, `linux`)."""
-        self.action_show_screen("compare")
-        getattr(self.main.query_one(ComparePane), f"action_{action}")()
+    def _on_screen(self, sid: str, action: str, *args) -> None:
+        """Show screen `sid` and run one of its pane's actions (`measure`, `pin`, ...)."""
+        self.action_show_screen(sid)
+        self.with_pane(sid, lambda pane: getattr(pane, f"action_{action}")(*args))
+
+    def _on_lesson(self, action: str) -> None:
+        """Show the lessons and run one of the Lessons panel's actions (`check`, ...)."""
+        self._on_screen("lessons", "show_tab", "lessons")
+        self.with_pane("lessons", lambda pane: getattr(pane.lessons, f"action_{action}")())
 
     def _exercise_entries(self) -> list[tuple[str, str, object]]:
         """Start, edit (here or in $EDITOR) and grade, for every exercise."""
         out: list[tuple[str, str, object]] = []
-        for ex in self.lessons_pane.exercises.exercises if self.screen_stack else []:
+        lessons = self.pane("lessons")
+        # the same list the Exercises panel shows, read here while that screen is not built
+        exercises = lessons.exercises.exercises if lessons is not None else list_exercises()
+        for ex in exercises if self.screen_stack else []:
             out += [
-                (f"Start exercise {ex.name}", "Copy its starter into your workspace (s); "
-                 "never overwrites", lambda n=ex.name: self.exercise_action(n, "start")),
-                (f"Edit exercise {ex.name}", "Open the file with the TODOs in the workbench's "
-                 "editor: save with ctrl+s, grade with ctrl+g (e)",
+                (_("Start exercise {name}").format(name=ex.name),
+                 _("Copy its starter into your workspace (s); never overwrites"),
+                 lambda n=ex.name: self.exercise_action(n, "start")),
+                (_("Edit exercise {name}").format(name=ex.name),
+                 _("Open the file with the TODOs in the workbench's editor: save with ctrl+s, "
+                   "grade with ctrl+g (e)"),
                  lambda n=ex.name: self.exercise_action(n, "edit")),
-                (f"Edit exercise {ex.name} in $EDITOR", "Hand the terminal to your own editor "
-                 "($VISUAL, $EDITOR, nano or vi) (E)",
+                (_("Edit exercise {name} in $EDITOR").format(name=ex.name),
+                 _("Hand the terminal to your own editor ($VISUAL, $EDITOR, nano or vi) (E)"),
                  lambda n=ex.name: self.exercise_action(n, "edit_external")),
-                (f"Grade exercise {ex.name}", "Build and boot its test kernels; score the "
-                 "checks (g)", lambda n=ex.name: self.exercise_action(n, "grade")),
+                (_("Grade exercise {name}").format(name=ex.name),
+                 _("Build and boot its test kernels; score the checks (g)"),
+                 lambda n=ex.name: self.exercise_action(n, "grade")),
             ]
         return out
 
@@ -558,71 +671,79 @@ class WorkbenchApp(App):
         """(title, help, callback) for every action; the command palette lists them all."""
         s = self.session
         out: list[tuple[str, str, object]] = []
-        for sid, title, help_text, _ in SCREENS:
-            out.append((f"Go to {title}", help_text,
+        for sid, title, help_text, _pane in SCREENS:
+            out.append((_("Go to {title}").format(title=_(title)), _(help_text),
                         lambda sid=sid: self.action_show_screen(sid)))
         out += [
-            ("Build the image", "Compile and link the recipe (b)", self.action_build),
-            ("Boot in QEMU", "Build if needed and boot; again to restart (r)", self.action_boot),
-            ("Restart the run", "Stop the guest and boot it again", self.action_boot),
-            ("Stop the run", "Stop QEMU (x)", self.action_stop),
-            ("Open recipe…", "Load a recipe file or a built-in recipe (ctrl+o)",
+            (_("Build the image"), _("Compile and link the recipe (b)"), self.action_build),
+            (_("Boot in QEMU"), _("Build if needed and boot; again to restart (r)"),
+             self.action_boot),
+            (_("Restart the run"), _("Stop the guest and boot it again"), self.action_boot),
+            (_("Stop the run"), _("Stop QEMU (x)"), self.action_stop),
+            (_("Open recipe…"), _("Load a recipe file or a built-in recipe (ctrl+o)"),
              self.action_open_recipe),
-            ("Save recipe as…", "Write the recipe atomically (ctrl+s)", self.action_save_recipe),
-            ("Export graph…", "Write the dependency graph as SVG, PNG or DOT",
+            (_("Save recipe as…"), _("Write the recipe atomically (ctrl+s)"),
+             self.action_save_recipe),
+            (_("Export graph…"), _("Write the dependency graph as SVG, PNG or DOT"),
              self.action_export_graph),
-            ("Toggle why-path", "Highlight the chain that pulls the selected component in",
-             lambda: self.main.query_one(GraphView).action_toggle_why()),
-            ("Pin build for comparison", "Keep this build's memory map as map A",
-             lambda: self.main.query_one(MemoryPane).action_pin()),
-            ("Measure layouts", "Build and boot the recipe in all three layouts; "
-             "sizes, privileged bytes, ready time, cycles per crossing (m on Compare)",
-             partial(self._on_compare, "measure")),
-            ("vs Linux", "The recipe as a unikernel and as a Linux guest, measured side by side "
-             "as the paper did (l on Compare)", partial(self._on_compare, "linux")),
-            ("Memory map: log/linear scale", "Switch how band heights are computed",
-             lambda: self.main.query_one(MemoryPane).action_scale()),
-            ("Memory map: colour by component/kind/domain", "Switch the band colours",
-             lambda: self.main.query_one(MemoryPane).action_colour()),
-            ("Memory map: show/hide device windows", "The machine's devices in the map",
-             lambda: self.main.query_one(MemoryPane).action_devices()),
-            ("Clear the console", "Empty the console view",
-             lambda: self.run_pane.action_clear_console()),
-            ("Type to the guest", "Focus the input line of the console",
-             lambda: (self.action_show_screen("run"), self.run_pane.action_focus_input())),
-            ("Toggle source pane", "Show or hide the source on the Assemble screen",
+            (_("Toggle why-path"), _("Highlight the chain that pulls the selected component in"),
+             lambda: (self.action_show_screen("graph"), self.with_pane(
+                 "graph", lambda pane: pane.query_one(GraphView).action_toggle_why()))),
+            (_("Pin build for comparison"), _("Keep this build's memory map as map A"),
+             partial(self._on_screen, "memory", "pin")),
+            (_("Measure layouts"), _("Build and boot the recipe in all three layouts; sizes, "
+                                     "privileged bytes, ready time, cycles per crossing "
+                                     "(m on Compare)"),
+             partial(self._on_screen, "compare", "measure")),
+            (_("vs Linux"), _("The recipe as a unikernel and as a Linux guest, measured side by "
+                              "side as the paper did (l on Compare)"),
+             partial(self._on_screen, "compare", "linux")),
+            (_("Memory map: log/linear scale"), _("Switch how band heights are computed"),
+             partial(self._on_screen, "memory", "scale")),
+            (_("Memory map: colour by component/kind/domain"), _("Switch the band colours"),
+             partial(self._on_screen, "memory", "colour")),
+            (_("Memory map: show/hide device windows"), _("The machine's devices in the map"),
+             partial(self._on_screen, "memory", "devices")),
+            (_("Clear the console"), _("Empty the console view"),
+             partial(self._on_screen, "run", "clear_console")),
+            (_("Type to the guest"), _("Focus the input line of the console"),
+             partial(self._on_screen, "run", "focus_input")),
+            (_("Toggle source pane"), _("Show or hide the source on the Assemble screen"),
              lambda: self.assemble.action_toggle_source()),
-            *((f"Layout: {LAYOUT_TITLES[name]}",
-               f"Build the same components as a {LAYOUT_TITLES[name].lower()} "
-               "(layout = \"" + name + "\")", lambda name=name: self.set_layout(name))
+            *((_("Layout: {title}").format(title=_(LAYOUT_TITLES[name])),
+               _('Build the same components as a {title} (layout = "{name}")').format(
+                   title=_(LAYOUT_TITLES[name]).lower(), name=name),
+               lambda name=name: self.set_layout(name))
               for name in LAYOUT_ORDER),
-            ("Help", "Every key and what it does (?)", self.action_help),
-            ("Go to Exercises", "The graded exercises, beside the lessons",
-             lambda: (self.action_show_screen("lessons"),
-                      self.lessons_pane.show_tab("exercises"))),
-            ("Check the lesson step", "Check the current step of the lesson shown (c)",
-             lambda: (self.action_show_screen("lessons"), self.lessons_pane.show_tab("lessons"),
-                      self.lessons_pane.lessons.action_check())),
-            ("Open the lesson step's screen", "The screen the current step is about (o)",
-             lambda: self.lessons_pane.lessons.action_open_screen()),
+            (_("Help"), _("Every key and what it does (?)"), self.action_help),
+            (_("Go to Exercises"), _("The graded exercises, beside the lessons"),
+             partial(self._on_screen, "lessons", "show_tab", "exercises")),
+            (_("Check the lesson step"), _("Check the current step of the lesson shown (c)"),
+             partial(self._on_lesson, "check")),
+            (_("Open the lesson step's screen"), _("The screen the current step is about (o)"),
+             partial(self._on_lesson, "open_screen")),
         ]
         out += self._exercise_entries()
         for name in s.builtin_recipes() if s.catalogue else []:
-            out.append((f"Open recipe {name}", "a built-in recipe",
+            out.append((_("Open recipe {name}").format(name=name), _("a built-in recipe"),
                         lambda name=name: self.open_recipe(name)))
         for iface, provs, chosen in s.choices():
             for p in provs:
                 if p != chosen:
-                    out.append((f"Use {p} for {iface}", f"switch the provider of '{iface}' "
-                                f"(now {chosen})", lambda i=iface, p=p: self.set_provider(i, p)))
+                    out.append((_("Use {p} for {iface}").format(p=p, iface=iface),
+                                _("switch the provider of '{iface}' (now {chosen})").format(
+                                    iface=iface, chosen=chosen),
+                                lambda i=iface, p=p: self.set_provider(i, p)))
         if s.catalogue is not None:
             for name in sorted(s.catalogue.components):
-                out.append((f"Show component {name}", s.catalogue.components[name].summary,
+                out.append((_("Show component {name}").format(name=name),
+                            s.catalogue.components[name].summary,
                             lambda name=name: (self.action_show_screen("assemble"),
                                                self.select_component(name))))
             if s.resolution is not None:
                 for name in s.resolution.names:
-                    out.append((f"Why is {name} here?", "select it in the graph with its chain",
+                    out.append((_("Why is {name} here?").format(name=name),
+                                _("select it in the graph with its chain"),
                                 lambda name=name: (self.action_show_screen("graph"),
                                                    self.select_component(name))))
         return out

@@ -35,10 +35,11 @@ class AssemblePane(Pane, Vertical):
                 yield Label(_("[b]Catalogue[/b] [dim]by layer[/dim]"))
                 yield CatalogueTree(id="catalogue")
             with Vertical(id="assemble-middle"):
+                # the layout and the providers stay in view; what is below them scrolls
+                recipe = getattr(self.app, "session", None) and self.app.session.recipe
+                yield ProviderPicker(layout=recipe.layout if recipe else DEFAULT_LAYOUT,
+                                     id="providers")
                 with VerticalScroll(id="assemble-form"):
-                    recipe = getattr(self.app, "session", None) and self.app.session.recipe
-                    yield ProviderPicker(layout=recipe.layout if recipe else DEFAULT_LAYOUT,
-                                         id="providers")
                     yield ComponentDetail(id="component-detail")
                     yield OptionsForm(id="options")
                 yield Label(_("[b]Resolution[/b] [dim]what is included and why[/dim]"),

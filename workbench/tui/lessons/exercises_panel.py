@@ -27,6 +27,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -309,17 +311,26 @@ class ExercisesPanel(Widget):
         self.last_report = self._load_report(ex)
         if self.last_report is None:
             body = Text(f"{self._t('checks')}\n", "bold underline")
-            width = max((len(c.name) for c in ex.checks), default=10)
+            # a grid, so that a description wraps under itself in a narrow pane, not under
+            # the checks' names
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True)
+            grid.add_column(justify="right", no_wrap=True)
+            grid.add_column(ratio=1)
             for c in ex.checks:
                 desc = c.description.get(lang) or c.description.get("en", "")
-                body.append(f"  {c.name:<{width}}  {c.points:>2} pt  ")
+                body.append(f"  {c.name}  {c.points:>2} pt  ")
                 body.append(desc + "\n", "dim")
-            body.append(f"\n{self._t('no-result')}", "dim")
+                grid.add_row(f" {c.name}", f"{c.points} pt", Text(desc, style="dim"))
+            note = Text(f"\n{self._t('no-result')}", "dim")
+            body.append_text(note)
+            shown = Group(Text(self._t("checks"), "bold underline"), grid, note)
         else:
             body = Text(f"{self._t('result')}\n", "bold underline")
             body.append_text(report_text(self.last_report, lang))
+            shown = body
         self.result_text = body
-        report.update(body)
+        report.update(shown)
         busy = self.grading is not None
         self.query_one("#exercise-grade-button", Button).disabled = busy
 

@@ -24,7 +24,7 @@ class SourceView(Vertical):
     DEFAULT_CSS = """
     SourceView { height: 1fr; }
     SourceView > #source-files { height: auto; }
-    SourceView > #source-scroll { height: 1fr; background: $surface; }
+    SourceView > #source-scroll { height: 1fr; background: $surface; overflow-x: auto; }
     SourceView #source-body { width: auto; }
     """
 

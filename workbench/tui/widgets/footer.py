@@ -1,0 +1,69 @@
+"""The footer, fitted to the terminal's width.
+
+Textual's footer lists the keys of the focused widget first and the app's last, in one row with
+the palette key docked at the right edge. At 80 columns the row ran on under the palette key:
+the last keys (Help, the screen numbers) were cut, and with wide characters the palette key's
+own label was overwritten ("^p パ  ット"). This footer leaves out the app's least needed keys,
+in the order given, until the row fits; they still work, and Help (?) and the palette list them.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.widgets import Footer
+
+
+class FittedFooter(Footer):
+    def __init__(self, spare: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.spare = spare  # actions whose keys may be left out, the first first
+        self.left_out: set[str] = set()
+        self._fitted_width = 0
+
+    def _widths(self) -> tuple[dict[str, int], int]:
+        """The cells each action's key takes in the row, and the palette key's."""
+        app = self.app
+        widths: dict[str, int] = {}
+        groups: dict[object, int] = {}
+        palette = 0
+        for _node, binding, _enabled, _tip in self.screen.active_bindings.values():
+            shown = cell_len(app.get_key_display(binding))
+            if binding.action == "command_palette":
+                palette = shown + cell_len(binding.description) + 3  # border, space, padding
+            elif not binding.show or binding.action in widths:
+                continue
+            elif binding.group is not None and binding.group.compact:
+                if binding.group not in groups:  # the group's label, padding and margin
+                    groups[binding.group] = cell_len(binding.group.description) + 2
+                groups[binding.group] += shown
+                widths[binding.action] = 0
+            else:
+                widths[binding.action] = shown + cell_len(binding.description) + 2
+        widths["<groups>"] = sum(groups.values())
+        return widths, palette
+
+    def _leave_out(self) -> set[str]:
+        widths, palette = self._widths()
+        room = self.app.size.width - palette
+        need = sum(widths.values())
+        out: set[str] = set()
+        for action in self.spare:
+            if need <= room:
+                break
+            if action in widths:
+                out.add(action)
+                need -= widths[action]
+        return out
+
+    def compose(self):
+        self._fitted_width = self.app.size.width
+        self.left_out = self._leave_out() if self.is_attached else set()
+        for widget in super().compose():
+            if getattr(widget, "action", None) in self.left_out:
+                continue
+            yield widget
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._fitted_width:
+            self.call_after_refresh(self.recompose)
