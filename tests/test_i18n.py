@@ -353,6 +353,15 @@ def test_japanese_tabs_footer_help_and_toast(japanese, tmp_path):
                            what="the help screen")
             shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
             assert "キー一覧" in shown and "ビルド" in shown and "用語" in shown, shown[:400]
+            await pilot.press("escape")
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette",
+                           what="the palette")
+            assert app.screen.query_one("CommandInput").placeholder == "コマンドを検索…"
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {"テーマ", "終了", "スクリーンショット"} <= titles, titles
+            assert ("レシピ hello を開く" in
+                    {title for title, _help, _run in app.command_entries()})
 
     drive()
 
