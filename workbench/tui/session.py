@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.inspect.image import human_bytes  # noqa: F401  (the views import it from here)
+from workbench.core.learn.material import default_workspace
 from workbench.core.model.catalogue import Catalogue, load_catalogue
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import (
@@ -83,6 +84,8 @@ class Session:
         if self.recipe is None:
             raise WorkbenchError("there is no recipe to save")
         target = Path(path) if path else self.default_save_path()
+        if not target.is_absolute():  # a bare file name typed in the dialog: the workspace
+            target = (self.workspace or default_workspace()) / target
         if target.suffix != ".toml":
             target = target.with_suffix(".toml")
         saved = save_recipe(self.recipe, target)
@@ -94,8 +97,9 @@ class Session:
         p = self.recipe.path
         if p is not None and Path(p).resolve().parent != recipes_dir().resolve():
             return Path(p)
-        # Built-in recipes stay as shipped: a changed copy goes to the working folder.
-        return Path.cwd() / f"{self.recipe.name}.toml"
+        # Built-in recipes stay as shipped: a changed copy goes to the learner's workspace,
+        # where lesson steps look for the learner's recipes.
+        return (self.workspace or default_workspace()) / f"{self.recipe.name}.toml"
 
     @property
     def state_key(self) -> str:
