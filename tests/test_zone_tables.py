@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from workbench.core.builder.generators.zonetables import (
     zone_report,
     zone_to_c,
 )
+from workbench.core.model.errors import WorkbenchError
 
 from .conftest import KERNELS
 
@@ -256,3 +258,44 @@ def test_generate_writes_the_c_and_the_report(tmp_path):
     src.write_text("$ORIGIN example.com.\n@ 60 SOA ns h 1 2 3 4 5\n@ NS ns\n")
     generate(src, tmp_path, {"origin": ""})  # no origin given: the file's own
     assert (tmp_path / "zone.txt").read_text().startswith("zone example.com.: 1 names")
+
+
+def test_the_apex_as_a_target_and_a_delegation_that_is_not_above_it():
+    """The apex is node 0: an MX naming it takes its addresses, a CNAME to it ends there; a
+    wildcard's answer is no glue though the node before it in the list is a delegation."""
+    t = ZoneTables(zone("""\
+        @ A 192.0.2.1
+        @ MX 10 @
+        a NS ns.elsewhere.
+        *.w A 192.0.2.9
+        @ MX 20 any.w
+        c CNAME @
+        """))
+    assert t.nodes[1] == "a.example.org." and t.cut[1] == 1
+    assert [(e.target, e.node, e.glue) for e in t.extras] == [
+        ("example.org.", 0, False), ("any.w.example.org.", t.index["*.w.example.org."], False)]
+    assert "CNAME chain c.example.org. -> example.org." in zone_report(t)
+
+
+def test_a_delegation_to_several_servers_names_them_all():
+    report = zone_report(ZoneTables(zone("sub NS ns1.sub\nsub NS ns2.sub\n")))
+    assert ("delegation sub.example.org.: queries at or below it get a referral (no AA) to "
+            "ns1.sub.example.org., ns2.sub.example.org.") in report
+
+
+@pytest.mark.parametrize("what,names,per_name", [("names", 65535, 1), ("records", 1, 65534)])
+def test_a_zone_too_big_for_the_appliance_is_refused(what, names, per_name):
+    """Built as objects (a zone file that big would take long to parse): one more name, or one
+    more record, than the appliance's 16-bit counts hold."""
+    from workbench.core.builder.generators.zonefile import Record, Zone
+
+    records = [Record("example.org.", 60, "SOA", ("ns.example.org.", "h.example.org.", 1, 2, 3,
+                                                    4, 5), 1),
+               Record("example.org.", 60, "NS", "ns.example.org.", 2)]
+    records += [Record(f"n{i}.example.org.", 60, "TXT", [str(j).encode()], 3)
+                for i in range(names) for j in range(per_name)]
+    z = Zone("example.org.", records, Path("big.zone"))
+    with pytest.raises(WorkbenchError) as info:
+        zone_to_c(z)
+    assert (info.value.message, info.value.file) == (
+        f"the zone has 65,536 {what}; the DNS appliance holds at most 65,535", Path("big.zone"))

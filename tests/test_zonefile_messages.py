@@ -271,3 +271,18 @@ def test_the_nodes_in_canonical_order_with_empty_non_terminals():
     assert z.nodes() == ["example.org.", "a.example.org.", "b.a.example.org.", "q.example.org.",
                          "*.q.example.org.", "w.example.org.", "z.w.example.org.",
                          "y.z.w.example.org.", "x.y.z.w.example.org.", "z.example.org."]
+
+
+def test_a_last_comment_without_a_line_end_and_nested_parentheses():
+    z = parse_zone(H + "a ( ( A ) 192.0.2.1 ) ; the end, no line end after it")
+    assert z.records[-1].rdata == "192.0.2.1" and z.records[-1].line == 5
+
+
+def test_a_zone_file_that_is_no_regular_file(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "f.zone")
+    with pytest.raises(WorkbenchError) as info:
+        load_zone(tmp_path / "f.zone")
+    assert (info.value.message, info.value.file) == (
+        "the zone file is a FIFO (named pipe), not a regular file", tmp_path / "f.zone")

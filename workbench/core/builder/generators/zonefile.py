@@ -41,6 +41,10 @@ MAX_TTL = 2**31 - 1
 ZONE_FILE_LIMIT = 16 << 20  # bytes of zone text: far more than the guest can serve
 MAX_TABLE_ENTRIES = 65535  # the appliance counts names and records in 16 bits (dns/zone.h)
 
+# Names are ASCII by the time they are split into labels (an internationalised name is
+# converted first); one byte per character, anything else as '?', never an exception.
+BYTE_PER_CHAR = ("latin-1", "replace")
+
 _TTL_RE = re.compile(r"^(?:\d+|(?:\d+[wdhms])+)$", re.I)
 _TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
@@ -101,7 +105,7 @@ class Record:
     def presentation(self) -> str:
         r = self.rdata
         if self.type == "TXT":
-            text = " ".join('"' + s.decode("latin-1").replace('"', '\\"') + '"' for s in r)
+            text = " ".join('"' + s.decode(BYTE_PER_CHAR[0]).replace('"', '\\"') + '"' for s in r)
         elif self.type in ("MX", "SOA"):
             text = " ".join(str(x) for x in r)
         else:
@@ -158,7 +162,7 @@ def split_labels(name: str) -> list[bytes]:
                 i += 4
                 continue
             if i + 1 < len(name):
-                cur += name[i + 1].encode("latin-1", "replace")
+                cur += name[i + 1].encode(*BYTE_PER_CHAR)
                 i += 2
                 continue
             raise ValueError("a name cannot end with a backslash")
@@ -166,7 +170,7 @@ def split_labels(name: str) -> list[bytes]:
             labels.append(bytes(cur))
             cur = bytearray()
         else:
-            cur += ch.encode("latin-1", "replace")
+            cur += ch.encode(*BYTE_PER_CHAR)
         i += 1
     if cur:
         labels.append(bytes(cur))
@@ -316,10 +320,10 @@ def decode_string(tok: Token, path: Path | None) -> bytes:
                                      line=tok.line, hint="\\DDD is one byte: exactly three "
                                                          "ASCII digits, 000 to 255")
             else:
-                out += s[i + 1].encode("utf-8")
+                out += s[i + 1].encode()  # UTF-8
                 i += 2
             continue
-        out += c.encode("utf-8")
+        out += c.encode()
         i += 1
     return bytes(out)
 
@@ -381,7 +385,7 @@ class _Parser:
                            "labels are separated by single dots: www.example.org.")
         for lb in labels:
             if len(lb) > 63:
-                raise self.err(f"label '{lb[:20].decode('latin-1')}...' in {what} '{tok.text}' is "
+                raise self.err(f"label '{lb[:20].decode(BYTE_PER_CHAR[0])}...' in {what} '{tok.text}' is "
                                f"{len(lb)} bytes long", tok.line, "a label is at most 63 bytes")
         if sum(len(lb) + 1 for lb in labels) + 1 > 255:
             raise self.err(f"{what} '{tok.text}' is longer than 255 bytes", tok.line,
@@ -393,7 +397,7 @@ class _Parser:
         if text.isascii():
             return text
         try:
-            return ".".join(idna.encode(label).decode("ascii") if not label.isascii() else label
+            return ".".join(idna.encode(label).decode() if not label.isascii() else label
                             for label in text.split("."))
         except idna.IDNAError as e:
             raise self.err(f"{what} '{tok.text}' is not a valid internationalised name ({e})",
@@ -440,7 +444,7 @@ class _Parser:
             owner = self.name(toks.pop(0), "owner name")
         ttl = None
         rclass = None
-        while toks and len(toks) > 0:
+        while toks:
             t = toks[0]
             if ttl is None and not t.quoted and _TTL_RE.match(t.text) and t.text.upper() not in TYPES:
                 ttl = self.ttl(toks.pop(0))
