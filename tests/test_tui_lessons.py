@@ -310,6 +310,10 @@ async def test_a_boot_step_judges_the_learners_own_boot(tmp_path, home):
         await wait_for(pilot, lambda: app.session.last_run is not None, timeout=120,
                        what="the learner's boot")
         assert "Hello from a unikernel!" in app.session.last_run.console
+        # recorded as it happened, so `workbench lesson check` sees it too, not only this screen
+        from workbench.core.learn.lastrun import last_run
+        recorded = last_run(tmp_path / "ws")
+        assert recorded is not None and recorded.status == "success", recorded
         await pilot.press("6")
         await wait_for(pilot, lambda: app.query_one("#tabs").active == "lessons", what="lessons")
         event = await check_current_step(pilot)

@@ -533,6 +533,7 @@ class WorkbenchApp(App):
         await asyncio.sleep(0)  # let queued build steps reach the log first
         s.build, s.built_state, s.image_info = result, state, info
         s.last_run = None
+        self._record_learner("build", result)
         pane.build_done(result)
         self.main.query_one(TotalsBar).refresh_from(s)
         self._refresh_built("memory", "compare")
@@ -565,6 +566,7 @@ class WorkbenchApp(App):
                 if self.screen_stack:  # not while the app is closing
                     self.refresh_bindings()
         self.session.last_run = result
+        self._record_learner("run", result, res.recipe)
         symbol = None
         info = self.session.image_info
         if result.panic and result.panic.get("rip") is not None and info is not None:
@@ -573,6 +575,17 @@ class WorkbenchApp(App):
                 symbol = f"{sym.name}+{result.panic['rip'] - sym.addr:#x}"
         pane.finish_run(run_id, result, symbol)
         self._refresh_built("compare")
+
+    def _record_learner(self, kind: str, result, recipe=None) -> None:
+        """Note the learner's own build or run (b, r) as it happens, so `workbench lesson check`
+        and the Lessons screen judge what the learner did (workbench/core/learn/lastrun.py)."""
+        from workbench.core.learn.lastrun import record_build, record_run
+
+        ws = self.session.workspace
+        problem = (record_build(ws, result) if kind == "build"
+                   else record_run(ws, recipe, result))
+        if problem:
+            self.notify(problem, severity="warning")
 
     def _refresh_built(self, *sids: str) -> None:
         """Show the last build on these screens (those not built yet read it when they are)."""

@@ -9,8 +9,8 @@ Figures are pictures (`figure.py`): the text is cut at each figure, and the piec
 in order, Markdown between pictures; `f` opens the first figure on view full screen.
 
 A step about what the learner did is judged on their own last build or run
-(`workbench.core.learn.lastrun`): before a check, the build and run the UI's session made
-(b and r) are recorded there, as `workbench build` and `workbench boot` record theirs.
+(`workbench.core.learn.lastrun`): the app records each build and run made with b and r there as
+it happens, as `workbench build` and `workbench boot` record theirs.
 
 The panel does not switch screens itself. When a step names a screen ("graph", "memory",
 "compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus)`; the app decides
@@ -32,7 +32,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.core.learn.lastrun import record_build, record_run
 from workbench.core.learn.lessons import (
     CheckResult,
     Lesson,
@@ -102,7 +101,6 @@ class LessonsPanel(Widget):
         super().__init__(**kwargs)
         self.workspace = workspace
         self.session = session  # the UI's Session: its last build and run are the learner's
-        self._recorded: tuple = (None, None)  # the session's build and run recorded last
         self._text_shown: tuple | None = None  # (lesson, language) whose text is on screen
         self._seen = False  # not yet shown: the pictures wait (textual-image loads in 80 ms)
         self.progress = Progress.load(progress_file)
@@ -229,18 +227,6 @@ class LessonsPanel(Widget):
         shown = [f for f in figures if f.region.overlaps(view)]
         (shown or figures)[0].action_open()
 
-    def record_session(self) -> None:
-        """Record the UI session's last build and run as the learner's own (once each), so a
-        step about what the learner did sees what they did with b and r."""
-        s = self.session
-        if s is None or (s.build, s.last_run) == self._recorded:
-            return
-        if s.build is not None and s.build is not self._recorded[0]:
-            record_build(self.workspace, s.build)
-        if s.last_run is not None and s.build is not None and s.last_run is not self._recorded[1]:
-            record_run(self.workspace, s.build.recipe, s.last_run)
-        self._recorded = (s.build, s.last_run)
-
     # ------------------------------------------------------------------ events
 
     @on(OptionList.OptionHighlighted, "#lesson-list")
@@ -292,7 +278,6 @@ class LessonsPanel(Widget):
         if self.current is None:
             return
         answer = self.query_one("#lesson-answer", Input).value.strip() or None
-        self.record_session()
         self._set_result(self._t("checking"), None)
         self.query_one("#lesson-check-button", Button).disabled = True
         self._run_check(self.current, answer)
