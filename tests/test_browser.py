@@ -81,8 +81,9 @@ class Tab:
             if re.search(pattern, text):
                 return text
             self.page.wait_for_timeout(100)
-        raise AssertionError(f"the page never showed {pattern!r}; it showed: "
-                             f"{' '.join(self.drawn(since).split())[-1500:]}")
+        # the tabs' underline is redrawn at every step of its animation: one mark each
+        shown = re.sub(r"[━╸╺]{8,}", "━", " ".join(self.drawn(since).split()))
+        raise AssertionError(f"the page never showed {pattern!r}; it showed: {shown[-3000:]}")
 
     def press(self, key: str) -> int:
         """Type a key into the page's terminal; the drawing's offset before it."""

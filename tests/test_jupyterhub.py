@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, process_pids
+from tests.test_serve import listening
 from tests.test_wheel import _build_wheel, _fresh_venv
 from workbench.core.run.appliance import free_port
 
@@ -104,30 +105,6 @@ async def _icons(http, hub: str, user: str) -> None:
             assert r.status == 200 and await r.read() == icon, url
 
 
-def _listening(pid: int) -> list[str]:
-    """The sockets process `pid` listens on ('tcp ADDRESS:PORT' in /proc's hex, 'unix PATH'),
-    read from /proc: its file descriptors' socket inodes, looked up in the socket tables."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            link = os.readlink(fd)
-        except OSError:
-            continue
-        if link.startswith("socket:["):
-            inodes.add(link[len("socket:["):-1])
-    found = []
-    for table in ("tcp", "tcp6"):
-        for row in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
-            f = row.split()
-            if f[3] == "0A" and f[9] in inodes:  # 0A: LISTEN
-                found.append(f"{table} {f[1]}")
-    for row in Path(f"/proc/{pid}/net/unix").read_text().splitlines()[1:]:
-        f = row.split()
-        if len(f) >= 8 and f[3] == "00010000" and f[6] in inodes:  # __SO_ACCEPTCON: listening
-            found.append(f"unix {f[7]}")
-    return found
-
-
 async def _session(http, hub: str, user: str, port: int) -> None:
     """Open the page's websocket (through the hub's proxy, with the user's cookies) and wait
     for the first screen's bytes."""
@@ -194,7 +171,7 @@ def test_two_hub_users_each_get_their_own_workbench(tmp_path):
         servers = process_pids("-m workbench serve", program=str(bin_dir / "python"))
         assert len(servers) == 2, servers
         for pid in servers:
-            sockets = _listening(pid)
+            sockets = listening(pid)
             assert len(sockets) == 1 and sockets[0].startswith("unix /"), sockets
             folder = Path(sockets[0].split(" ", 1)[1]).parent
             assert folder.stat().st_mode & 0o777 == 0o700, oct(folder.stat().st_mode)

@@ -8,12 +8,45 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from workbench.core.run.appliance import free_port
 
 from .conftest import REPO, process_pids, qemu_pids
+
+
+def listening(pid: int) -> list[str]:
+    """The sockets process `pid` listens on ('tcp ADDRESS:PORT' in /proc's hex, 'unix PATH'),
+    read from /proc: its file descriptors' socket inodes, looked up in the socket tables."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[len("socket:["):-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        for row in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            f = row.split()
+            if f[3] == "0A" and f[9] in inodes:  # 0A: LISTEN
+                found.append(f"{table} {f[1]}")
+    for row in Path(f"/proc/{pid}/net/unix").read_text().splitlines()[1:]:
+        f = row.split()
+        if len(f) >= 8 and f[3] == "00010000" and f[6] in inodes:  # __SO_ACCEPTCON: listening
+            found.append(f"unix {f[7]}")
+    return found
+
+
+async def upgrade_status(http, url: str, origin: str) -> int:
+    """The status of a websocket upgrade sent to `url` by a page of `origin` (101: accepted)."""
+    async with http.get(url, headers={
+            "Origin": origin, "Connection": "Upgrade", "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}) as r:
+        return r.status
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -103,3 +136,41 @@ def test_closing_a_browser_session_stops_its_qemu(tmp_path):
         stop_server(server)
         for pid in qemu_pids(mentioning=str(tmp_path)):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_unix_socket_serves_the_page_and_listens_on_no_port(tmp_path):
+    """`--unix-socket PATH` (how jupyter-server-proxy runs it): the page is served there, the
+    server listens on no TCP port, and a page of another origin still may not open a session
+    (with no port of its own, only origins named or forwarded by a proxy are the server's)."""
+    import asyncio
+
+    import aiohttp
+
+    path = tmp_path / "wb.sock"
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--unix-socket",
+                             str(path), "--allow-origin", "https://hub.example"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession(connector=aiohttp.UnixConnector(str(path))) as http:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    async with http.get("http://localhost/") as r:
+                        assert r.status == 200 and "Unikernel Workbench" in await r.text()
+                        break
+                except aiohttp.ClientConnectionError:
+                    assert proc.poll() is None and time.monotonic() < deadline, \
+                        "the server never answered on its socket"
+                    await asyncio.sleep(0.2)
+            for origin, status in (("https://hub.example", 101),
+                                   ("http://localhost:8000", 403)):
+                assert await upgrade_status(http, "http://localhost/ws", origin) == status, origin
+
+    try:
+        asyncio.run(scenario())
+        assert listening(proc.pid) == [f"unix {path}"]
+    finally:
+        stop_server(proc)
