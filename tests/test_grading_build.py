@@ -39,6 +39,7 @@ def test_a_file_that_does_not_compile_fails_every_check_and_boots_nothing(tmp_pa
     report = G.grade(BUMP, tmp_path / "ws", lang="ja", on_progress=said.append)
     out = tmp_path / "ws" / ".grade" / "bump"  # beside the workspace, by default
     assert said == ["build basic"] and report.runs == {}  # built, never booted
+    assert (out / "build" / "basic").is_dir()  # each run builds in a folder of its own
     assert (report.graded, report.source, report.out_dir) == ("workspace", src.parent, out)
     assert (report.score, report.total, report.full_marks) == (0, 10, False)
     assert report.submission.found and report.submission.looked_for == src.parent

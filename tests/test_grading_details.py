@@ -40,6 +40,7 @@ def run(console: str = "", telemetry=(), status: str = "failure") -> RunResult:
     ("ab", ["axxxxxb"], "axxxxxb"),
     ("serial-test done=1", ["sx"], ""),  # one character of 18 is not like it
     ("", ["anything"], ""),
+    ("abcde", ["abcxx"], "abcxx"),  # three fifths of the text: just like enough
 ])
 def test_which_line_is_quoted_as_the_closest(want, lines, quoted):
     assert G._closest(want, lines) == quoted
@@ -85,7 +86,7 @@ def test_a_transcript_has_every_problem_then_the_run(tmp_path):
     # the kernel's own report first, then the status and the console
     assert len(problems) >= 3 and problems[0].startswith("the test kernel never reported")
     assert problems[-1].startswith("expected the console to show")
-    assert out.transcript.read_text() == (
+    assert out.transcript.read_bytes().decode() == (  # bytes: the console's \r\n made \n
         f"exercise bump, check '{check.name}' (run 'basic')\n"
         + "".join(f"problem: {p}\n" for p in problems)
         + "\nstatus: failure\n\n--- console ---\nbump-test: FAIL\nbye\n\n"
@@ -122,7 +123,9 @@ def _build_error(line: int, notes: bool = False) -> dict:
     d = [Diagnostic("a.c", line, 2, "error", "bad thing", "int x")]
     if notes:
         d.insert(0, Diagnostic("a.c", 1, 1, "note", "a note", ""))
-    return BuildError("compiling a.c failed", diagnostics=d, output="out").to_dict()
+    # a hint beside diagnostics is not shown: the compiler's own words are
+    return BuildError("compiling a.c failed", diagnostics=d, output="out",
+                      hint="not shown").to_dict()
 
 
 def test_the_text_report_line_by_line(tmp_path):
@@ -303,3 +306,31 @@ def test_each_datagram_is_judged_and_three_problems_are_said(tmp_path):
     assert len(problems) == 3 and all("left with checksum 0x1234" in p for p in problems)
     lines = listing.splitlines()
     assert len(lines) == 5 and lines[0].endswith(" valid") and lines[1].endswith(" wrong")
+
+
+def test_mismatches_without_a_run_and_with_an_unknown_status():
+    from workbench.core.run.expect import Mismatch
+
+    assert G._describe_mismatch(Mismatch("telemetry", "^x$")) == (
+        "expected the test kernel to report 'x'; it never did (the run ended)")
+    assert G._describe_mismatch(Mismatch("telemetry", "^check name=a result=pass$")) == (
+        "the test kernel never reported its check 'a': the run ended")
+    assert G._describe_mismatch(Mismatch("console", "^x$")) == (
+        "expected the console to show 'x'; it stayed empty")
+    assert G._describe_mismatch(Mismatch("status", "success", "odd"), run()) == (
+        "expected the test kernel to end with 'success'; it ended (status 'odd')")
+
+
+def test_what_the_console_showed_that_it_should_not_and_its_last_line():
+    from workbench.core.run.expect import Mismatch
+
+    r = run("one\r\nline one\r\r\nzzz\r\n")
+    # serial's check: a pattern with \r sees the raw bytes, and so does its message
+    assert G._describe_mismatch(Mismatch("not_console", r"\r\r"), r) == (
+        "the console showed 'line one\\x0d\\x0d', which a correct version never prints")
+    assert G._describe_mismatch(Mismatch("not_console", "^zz+$"), r) == (
+        "the console showed 'zzz', which a correct version never prints")
+    assert G._describe_mismatch(Mismatch("not_console", "^gone$"), r) == (
+        "the console showed 'gone', which a correct version never prints")
+    assert G._describe_mismatch(Mismatch("console", r"^abcde\|$"), r) == (
+        "expected the console to show 'abcde|'; its last line was 'zzz'")

@@ -448,7 +448,20 @@ def _kernel_said(name: str, console: str) -> str:
 
 def _shown(line: str) -> str:
     """A console line as it can be quoted: control bytes (a leaked buffer's) as \\xNN."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in line.strip())
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in line.strip(" \t\n"))
+
+
+def _line_of(rx: str, run) -> str:
+    """The console line where pattern `rx` matched, as the check saw it (raw bytes when the
+    pattern mentions \\r, as run/expect.py matches it), else the text the pattern stands for."""
+    raw = getattr(run, "console", "")
+    text = raw if "\\r" in rx else raw.replace("\r\n", "\n")
+    hit = re.search(rx, text, re.M)
+    if hit is None:
+        return _shown(readable(rx))
+    start = text.rfind("\n", 0, hit.start()) + 1
+    end = text.find("\n", hit.end())
+    return _shown(text[start:end if end >= 0 else len(text)])
 
 
 def _closest(rx: str, seen: list[str]) -> str:
@@ -481,8 +494,7 @@ def _describe_mismatch(m: Mismatch, run=None) -> str:
     if m.kind in ("console", "not_console"):
         lines = [ln for ln in console.splitlines() if ln.strip()]
         if m.kind == "not_console":
-            shown = next((ln for ln in lines if re.search(m.expected, ln)), readable(m.expected))
-            return f"the console showed '{_shown(shown)}', which a correct version never prints"
+            return f"the console showed '{_line_of(m.expected, run)}', which a correct version never prints"
         near = _closest(m.expected, lines)
         final = _shown(lines[-1]) if lines else ""
         last = (f"its last line was '{final}'" if lines and near in ("", final)
