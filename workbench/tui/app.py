@@ -46,6 +46,7 @@ from .run.pane import RunPane
 from .session import Session
 from .widgets.field import FieldEditing, FieldHint, FieldInput
 from .widgets.footer import FittedFooter
+from .widgets.screen_tabs import ScreenTabs
 from .widgets.totals_bar import TotalsBar
 
 # (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
@@ -115,7 +116,7 @@ class WorkbenchApp(App):
 
     def compose(self) -> ComposeResult:
         yield TotalsBar(id="totals")
-        with TabbedContent(id="tabs", initial=FIRST_SCREEN):
+        with ScreenTabs(id="tabs", initial=FIRST_SCREEN):
             for i, (sid, title, *_rest) in enumerate(SCREENS):
                 with TabPane(f"{i + 1} {_(title)}", id=sid):
                     if sid == FIRST_SCREEN:

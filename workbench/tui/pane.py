@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.css.query import NoMatches
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from .session import Session
@@ -34,10 +35,18 @@ class Pane:
     def refresh_from(self, session: Session) -> None:
         """Show what changed in the session (the recipe, its resolution, the last build)."""
 
+    def is_shown(self) -> bool:
+        """Whether this pane is on view: its tab, and every container above it, displayed."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
     def focus_default(self) -> None:
-        """Put the focus where work on this screen starts."""
+        """Put the focus where work on this screen starts, if the screen is still on view."""
+        if not self.is_shown():
+            return
         try:
             target = self.query_one(self.FOCUS) if self.FOCUS else self
         except NoMatches:
             return
-        target.focus()
+        # At once, not as Widget.focus() does it (later): a screen key pressed in between may
+        # have shown another screen, and a focus landing in a hidden one switches back to it.
+        self.screen.set_focus(target)

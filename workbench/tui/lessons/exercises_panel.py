@@ -364,7 +364,7 @@ class ExercisesPanel(Widget):
         return False
 
     def focus_list(self) -> None:
-        self.query_one("#exercise-list", OptionList).focus()
+        self.screen.set_focus(self.query_one("#exercise-list", OptionList))
 
     @on(Button.Pressed, "#exercise-start-button")
     def _start_pressed(self) -> None:

@@ -13,10 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.widgets import OptionList, TabbedContent, TabPane
 
 from ..pane import Pane
+from ..widgets.screen_tabs import ScreenTabs
 from .exercises_panel import ExercisesPanel
 from .lessons_panel import LessonsPanel
 
@@ -42,7 +42,7 @@ class LessonsPane(Pane, Vertical):
         self._want_tab: str | None = None
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="lessons-tabs", initial="lessons-tab"):
+        with ScreenTabs(id="lessons-tabs", initial="lessons-tab"):
             with TabPane("Lessons", id="lessons-tab"):
                 lessons = LessonsPanel(workspace=self.workspace, lessons_root=self.lessons_root,
                                        progress_file=self.progress_file, session=self.session,
@@ -96,19 +96,15 @@ class LessonsPane(Pane, Vertical):
             return parameters[0] != self.active.removesuffix("-tab")
         return True
 
-    def _shown(self) -> bool:
-        """Whether the Lessons screen is the one on view (its tab may be hidden)."""
-        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
-
     def focus_default(self) -> None:
         """Focus the list of the tab on view, but only while this screen is the one shown:
         a focus moved into a hidden screen would switch the app to it."""
-        if not self._shown():
+        if not self.is_shown():
             return
         if self.active == "exercises-tab":
             self.exercises.focus_list()
         else:
-            self.lessons.query_one("#lesson-list", OptionList).focus()
+            self.screen.set_focus(self.lessons.query_one("#lesson-list", OptionList))
 
     @on(LessonsPanel.StepChecked)
     def _step_checked(self, event: LessonsPanel.StepChecked) -> None:
