@@ -763,7 +763,7 @@ async def test_at_80_by_24_assemble_keeps_its_rows_and_source_and_the_footer_fit
         await pilot.press("s")
         await pilot.pause()
         assert source.region.width >= 50 and not app.query_one("#assemble-middle").display
-        assert app.query_one("#source-body").region.height > 10
+        assert app.query_one("#assemble-source #source-body").region.height > 10
         await pilot.press("s")
         await pilot.pause()
         assert app.query_one("#assemble-middle").region.width >= 50 and not source.display

@@ -41,7 +41,11 @@ def synthetic(monkeypatch, request):
 def make_app():
     from workbench.tui.app import WorkbenchApp
 
-    return WorkbenchApp(build_root=Path.cwd() / "build")
+    app = WorkbenchApp(build_root=Path.cwd() / "build")
+    # each screen built when shown, not in the background at a time that varies from run to
+    # run (a graph laid out while hidden may be scrolled otherwise)
+    app.prebuild_after = None
+    return app
 
 
 async def settle(pilot) -> None:

@@ -9,6 +9,7 @@ new boot cancels the previous one — and cancelling a run kills its QEMU.
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -62,6 +63,7 @@ SCREENS: list[tuple[str, str, str, type[Pane]]] = [
 ]
 RUN_TIMEOUT_S = 30.0
 FIRST_SCREEN = "assemble"  # the screen on view at start-up, the only one built then
+PREBUILD_AFTER_S = 0.5  # then the others are built in the background, one at a time
 # The keys the footer leaves out, in this order, when they do not all fit (at 80 columns): they
 # still work, and Help and the palette list them.
 FOOTER_SPARE = ("open_recipe", "save_recipe", "build", "boot", "toggle_language", "open_figure",
@@ -103,6 +105,12 @@ class WorkbenchApp(App):
                  toolchain: str = "zig", build_root: Path | None = None,
                  run_timeout: float | None = RUN_TIMEOUT_S) -> None:
         use_language(current_language())  # before any widget copies its class's bindings
+        # What importing made (modules, classes, their tables) lives as long as the process:
+        # frozen, the collector's full passes stop walking it again and again while the app
+        # starts, which had been about two fifths of the time to the first frame. Once per
+        # process: a later app would freeze the garbage of the one before it.
+        if not gc.get_freeze_count():
+            gc.freeze()
         super().__init__()
         self.session = Session(recipe, workspace=workspace, toolchain=toolchain,
                                build_root=build_root)
@@ -110,6 +118,7 @@ class WorkbenchApp(App):
         self.qemu_run = None
         self._graph_for = None
         self._panes: dict[str, Pane] = {}  # the screens built so far
+        self.prebuild_after: float | None = PREBUILD_AFTER_S  # None: each when first shown
         self._when_built: dict[str, list] = {}  # what waits for a screen to be built
 
     # ------------------------------------------------------------------ layout
@@ -134,6 +143,8 @@ class WorkbenchApp(App):
             self.notify(str(self.session.error), title=_("Cannot open the recipe"),
                         severity="error", timeout=20)
         self.call_after_refresh(self._focus_pane, FIRST_SCREEN)
+        if self.prebuild_after is not None:
+            self.set_timer(self.prebuild_after, self._prebuild_next)
 
     @on(FieldEditing)
     def _field_editing(self, event: FieldEditing) -> None:
@@ -179,6 +190,13 @@ class WorkbenchApp(App):
             self.main.query_one(f"TabPane#{sid}", TabPane).mount(pane)
             pane.call_later(self._pane_built, sid)  # runs once the pane has composed
 
+    def _prebuild_next(self) -> None:
+        """Build the next screen not built yet, and the one after it once that is done, so
+        that a screen's key finds it built (a key pressed earlier builds its screen at once)."""
+        sid = next((s for s, *_rest in SCREENS if s not in self._panes), None)
+        if sid is not None and self.screen_stack:
+            self.with_pane(sid, lambda _pane: self.set_timer(0.05, self._prebuild_next))
+
     async def ready_pane(self, sid: str) -> Pane:
         """Screen `sid`'s pane, built first if need be."""
         built = asyncio.get_running_loop().create_future()
@@ -187,9 +205,13 @@ class WorkbenchApp(App):
 
     def _pane_built(self, sid: str) -> None:
         pane = self._panes[sid]
+        if not (self.is_running and self.screen_stack and pane.is_attached):
+            return  # built as the app closes (in the background, just before)
         pane.refresh_from(self.session)
         if sid == "graph":
             self.update_graph()
+            if self.assemble.component:  # the component chosen on Assemble, selected there too
+                self._select_when_drawn(self.assemble.component)
         self._focus_pane(sid)
         for then in self._when_built.pop(sid, []):
             then(pane)
@@ -259,6 +281,8 @@ class WorkbenchApp(App):
             view.selected = name
 
     def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
+        if self.main.query_one("#tabs", TabbedContent).active != "graph":
+            return  # the graph drawn in the background: the choice on Assemble stays
         if event.name and self.session.catalogue and event.name in self.session.catalogue.components:
             self.assemble.select(self.session, event.name)
 
