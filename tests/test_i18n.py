@@ -56,7 +56,9 @@ NOT_SHOWN_CALLS = {"query", "query_one", "query_children", "query_exactly_one", 
                    "import_module", "files", "joinpath", "cast", "dict", "register_language",
                    "lexer", "get_lexer_by_name", "Query", "Language", "index", "count",
                    "Binding", "Group", "struct", "pack", "unpack", "format_key", "ValueError",
-                   "TypeError", "KeyError", "RuntimeError", "AssertionError"}
+                   "TypeError", "KeyError", "RuntimeError", "AssertionError",
+                   # the browser mode's server: its log and its HTTP answers are not the UI
+                   "print", "Response", "HTTPNotFound", "HTTPForbidden", "HTTPBadRequest"}
 # Rich's markup, and words the workbench never translates (names, keys, units).
 MARKUP = re.compile(r"\[/?[a-z@$#][^\]]*\]|\{[^}]*\}|%[sd]")
 KEEP = {"CC", "LD", "QEMU", "Linux", "TCB", "IPC", "hlt", "SVG", "PNG", "DOT", "ELF", "ms"}
@@ -65,7 +67,8 @@ TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
 STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "strike", "blink", "not", "on",
                "b", "i", "u", "s", "r", "d", "default", "none"} | set(ANSI_COLOR_NAMES)
 # Strings of the source that are not shown, though they look like text: (file, string).
-NOT_SHOWN = {("widgets/lexers.py", "Linker script")}  # a Pygments lexer's name
+NOT_SHOWN = {("widgets/lexers.py", "Linker script"),  # a Pygments lexer's name
+             ("serve.py", "-m workbench tui")}  # the command each browser session runs
 CSS_ATTRIBUTES = {"DEFAULT_CSS", "CSS", "CSS_PATH", "COMPONENT_CLASSES", "SCOPED_CSS"}
 
 
@@ -179,8 +182,8 @@ class _Scan(ast.NodeVisitor):
         else:
             self._within("", node.args)
         for k in node.keywords:
-            how = ("shown" if k.arg in SHOWN_KEYWORDS else
-                   "hidden" if k.arg in NOT_SHOWN_KEYWORDS or name in NOT_SHOWN_CALLS else "")
+            how = ("hidden" if k.arg in NOT_SHOWN_KEYWORDS or name in NOT_SHOWN_CALLS else
+                   "shown" if k.arg in SHOWN_KEYWORDS else "")
             self._within(how, [k.value])
 
 

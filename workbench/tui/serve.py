@@ -29,8 +29,11 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from workbench.core.learn.material import lessons_dir
+from workbench.core.learn.progress import current_language
 from workbench.core.model.catalogue import shipped_dir
 from workbench.core.model.paths import is_inside
+
+from .i18n import _, use_language
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WEB = Path(__file__).parent / "web"  # the page (textual-serve's, adapted)
@@ -271,13 +274,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, recipe: str | None = None,
     same machine (each browser tab runs its own workbench, in its own folder of
     `sessions_dir`, by default ./build/sessions/)."""
     command = f"{shlex.quote(sys.executable)} -m workbench tui"
+    use_language(current_language())  # the page's title; each session picks its own again
     if recipe:
         if Path(recipe).exists():  # a file named relative to here: each session runs elsewhere
             recipe = str(Path(recipe).resolve())
         command += f" {shlex.quote(recipe)}"
     if public_url:
         allow_origins = (*allow_origins, public_url)  # its pages are this server's own
-    server = CheckedServer(command, host=host, port=port, title="Unikernel Workbench",
+    server = CheckedServer(command, host=host, port=port, title=_("Unikernel Workbench"),
                            allow_origins=allow_origins, public_url=public_url,
                            sessions_dir=sessions_dir or Path.cwd() / "build" / "sessions",
                            unix_socket=unix_socket)

@@ -10,11 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..i18n import N_
+
 
 class PathDialog(ModalScreen[str | None]):
     """Returns the text entered (or a suggestion chosen), None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog-cancel")]
     DEFAULT_CSS = """
     PathDialog { align: center middle; }
     PathDialog > Vertical {

@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from workbench.core.inspect.graph import LAYER_COLOURS
 
+from ..i18n import N_
 from .grid import GraphGrid, line_char
 
 EDGE = Style(color="#6c757d")
@@ -50,13 +51,13 @@ class GraphView(ScrollView, can_focus=True):
     GraphView { background: $surface; }
     """
     BINDINGS = [
-        Binding("up", "move('up')", "Up", show=False, id="graph-up"),
-        Binding("down", "move('down')", "Down", show=False, id="graph-down"),
-        Binding("left", "move('left')", "Left", show=False, id="graph-left"),
-        Binding("right", "move('right')", "Right", show=False, id="graph-right"),
-        Binding("tab", "cycle(1)", "Next", show=False, id="graph-next"),
-        Binding("shift+tab", "cycle(-1)", "Previous", show=False, id="graph-prev"),
-        Binding("w", "toggle_why", "Why here?", id="graph-why"),
+        Binding("up", "move('up')", N_("Up"), show=False, id="graph-up"),
+        Binding("down", "move('down')", N_("Down"), show=False, id="graph-down"),
+        Binding("left", "move('left')", N_("Left"), show=False, id="graph-left"),
+        Binding("right", "move('right')", N_("Right"), show=False, id="graph-right"),
+        Binding("tab", "cycle(1)", N_("Next"), show=False, id="graph-next"),
+        Binding("shift+tab", "cycle(-1)", N_("Previous"), show=False, id="graph-prev"),
+        Binding("w", "toggle_why", N_("Why here?"), id="graph-why"),
     ]
 
     class NodeSelected(Message):

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from workbench.core.inspect.graph import LAYER_COLOURS, domain_clusters, node_label
 
-from ..i18n import _
+from ..i18n import N_, _, reason
 from ..pane import Pane
 from .graph_view import GraphView
 
@@ -18,13 +18,13 @@ from .graph_view import GraphView
 def legend() -> Text:
     t = Text("\n")
     t.append("■ ", "#ffd166")
-    t.append("selected  ")
+    t.append(_("selected") + "  ")
     t.append("■ ", "#4ea8de")
-    t.append("pulls it in  ")
+    t.append(_("pulls it in") + "  ")
     t.append("■ ", "#90be6d")
-    t.append("it pulls in  ")
+    t.append(_("it pulls in") + "  ")
     t.append("■ ", "#ff6b6b")
-    t.append("why (chain)\n")
+    t.append(_("why (chain)") + "\n")
     for layer, colour in LAYER_COLOURS.items():
         t.append("■", colour)
         t.append(f"{layer} ", "dim")
@@ -34,7 +34,7 @@ def legend() -> Text:
 class GraphPane(Pane, Vertical):
     FOCUS = "#graph-view"
     BINDINGS = [
-        Binding("e", "app.export_graph", "Export", id="graph-export"),
+        Binding("e", "app.export_graph", N_("Export"), id="graph-export"),
     ]
 
     def __init__(self, **kw) -> None:
@@ -68,8 +68,8 @@ class GraphPane(Pane, Vertical):
         t = Text()
         if name not in res.included:
             t.append(f"{node_label(res, name)}\n", "bold")
-            t.append("the image itself: the roots of the resolution are the application and "
-                     "the boot interface", "dim")
+            t.append(_("the image itself: the roots of the resolution are the application and the "
+                       "boot interface"), "dim")
             info.update(t)
             return
         comp = res.catalogue.components[name]
@@ -81,8 +81,8 @@ class GraphPane(Pane, Vertical):
         if domain:
             t.append(_("runs in: {domain}").format(domain=domain) + "\n", "dim")
         t.append("\n")
-        t.append("why is this here?\n", "bold #ff6b6b")
-        t.append(f"{inc.reason}\n")
+        t.append(_("why is this here?") + "\n", "bold #ff6b6b")
+        t.append(f"{reason(inc)}\n")
         chain = inc.chain
         for i, node in enumerate(chain):
             if i:
@@ -91,11 +91,11 @@ class GraphPane(Pane, Vertical):
                 t.append(f"{'  ' * i}└─{iface}→ ", "dim")
             t.append(f"{node_label(res, node)}\n", "#ff6b6b" if node == name else "")
         hl = view._hl
-        t.append(f"\npulled in by {len(hl.ancestors)}", "#4ea8de")
+        t.append("\n" + _("pulled in by {n}").format(n=len(hl.ancestors)), "#4ea8de")
         t.append(" · ")
-        t.append(f"pulls in {len(hl.descendants)}\n", "#90be6d")
+        t.append(_("pulls in {n}").format(n=len(hl.descendants)) + "\n", "#90be6d")
         if self.exported:
-            t.append(f"\nexported: {self.exported}", "green")
+            t.append("\n" + _("exported: {exported}").format(exported=self.exported), "green")
         info.update(t)
 
     def domain_of(self, res, name: str) -> str | None:

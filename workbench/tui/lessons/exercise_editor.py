@@ -25,6 +25,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
+from ..i18n import N_, _
+
 C_SUFFIXES = (".c", ".h")
 
 
@@ -63,10 +65,10 @@ class ExerciseEditor(Screen[None]):
     ExerciseEditor #editor-result:focus { border-top: hkey $accent; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor-save", priority=True),
-        Binding("ctrl+g", "grade", "Save and grade", id="editor-grade", priority=True),
-        Binding("ctrl+n", "next_file", "Next file", id="editor-next-file", priority=True),
-        Binding("escape", "close", "Close", id="editor-close"),
+        Binding("ctrl+s", "save", N_("Save"), id="editor-save", priority=True),
+        Binding("ctrl+g", "grade", N_("Save and grade"), id="editor-grade", priority=True),
+        Binding("ctrl+n", "next_file", N_("Next file"), id="editor-next-file", priority=True),
+        Binding("escape", "close", N_("Close"), id="editor-close"),
     ]
 
     def __init__(self, title: str, paths: list[Path], on_grade: Callable[[], None]) -> None:
@@ -77,7 +79,7 @@ class ExerciseEditor(Screen[None]):
         self.saved = {p: self._read(p) for p in self.paths}
         self.buffers = dict(self.saved)
         self.index = 0
-        self.result = Text("ctrl+g saves and grades; the result appears here.", style="dim")
+        self.result = Text(_("ctrl+g saves and grades; the result appears here."), style="dim")
 
     @staticmethod
     def _read(path: Path) -> str:
@@ -131,10 +133,10 @@ class ExerciseEditor(Screen[None]):
         t.append(f"{self.path.parent.name}/{self.path.name}", "bold")
         self._keep()
         if self.buffers[self.path] != self.saved[self.path]:
-            t.append("  ● not saved", "bold yellow")
+            t.append("  " + _("● not saved"), "bold yellow")
         area = self.query(TextArea)
         if area and area.first().has_focus:
-            t.append("  editing — Esc leaves the text", "dim")
+            t.append("  " + _("editing — Esc leaves the text"), "dim")
         t.append(f"  {self.title_text}", "dim")
         self.query_one("#editor-title", Static).update(t)
 
@@ -172,7 +174,7 @@ class ExerciseEditor(Screen[None]):
             try:
                 write_atomically(p, self.buffers[p])
             except OSError as e:
-                self.show_result(Text(f"could not save {p}: {e}", style="bold red"))
+                self.show_result(Text(_("could not save {path}: {e}").format(path=p, e=e), style="bold red"))
                 return written
             self.saved[p] = self.buffers[p]
             written.append(p)
@@ -181,18 +183,18 @@ class ExerciseEditor(Screen[None]):
 
     def action_save(self) -> None:
         written = self.save()
-        names = ", ".join(p.name for p in written) or "nothing changed"
-        self.notify(f"saved {names}" if written else names)
+        names = ", ".join(p.name for p in written) or _("nothing changed")
+        self.notify(_("saved {names}").format(names=names) if written else names)
 
     def action_grade(self) -> None:
         self.save()
-        self.show_result(Text("grading: building and booting the test kernels …", "bold"))
+        self.show_result(Text(_("grading: building and booting the test kernels …"), "bold"))
         self.on_grade()
 
     def action_close(self) -> None:
         written = self.save()
         if written:
-            self.notify(f"saved {', '.join(p.name for p in written)}")
+            self.notify(_("saved {names}").format(names=", ".join(p.name for p in written)))
         self.dismiss(None)
 
     def show_result(self, text: Text) -> None:

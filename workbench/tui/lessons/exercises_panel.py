@@ -27,6 +27,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -43,18 +44,17 @@ from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 
+from ..i18n import N_, _, in_language
+
 if TYPE_CHECKING:
     from .exercise_editor import ExerciseEditor
 
 FALLBACK_EDITORS = ("nano", "vi")
 STARS = 5  # difficulty runs 1..5 (grading.DIFFICULTY); ipc is the one five
 
-LABELS = {
-    "en": {"start": "Start", "edit": "Edit", "grade": "Grade", "checks": "Checks",
-           "result": "Last result", "no-result": "not graded yet — press g to grade"},
-    "ja": {"start": "開始", "edit": "編集", "grade": "採点", "checks": "チェック",
-           "result": "前回の結果", "no-result": "まだ採点していません — g で採点"},
-}
+# Words that follow the language the lessons are shown in (L on the Lessons tab switches it).
+LABELS = {"start": N_("Start"), "edit": N_("Edit"), "grade": N_("Grade"), "checks": N_("Checks"),
+          "result": N_("Last result"), "no-result": N_("not graded yet — press g to grade")}
 
 
 def editor_command(files: list[Path], env: dict[str, str] | None = None,
@@ -75,11 +75,13 @@ def editor_command(files: list[Path], env: dict[str, str] | None = None,
         try:
             argv = shlex.split(value)
         except ValueError as e:
-            notes.append(f"${var}={value!r} cannot be read as a command ({e})")
+            notes.append(_("${var}={value!r} cannot be read as a command ({e})").format(
+                var=var, value=value, e=e))
             continue
         if argv and which(argv[0]):
             return [*argv, *map(str, files)], notes
-        notes.append(f"${var}={value!r} is not a program on this machine")
+        notes.append(_("${var}={value!r} is not a program on this machine").format(
+            var=var, value=value))
     for prog in FALLBACK_EDITORS:
         path = which(prog)
         if path:
@@ -97,19 +99,21 @@ def report_text(report: dict, lang: str = "en") -> Text:
     out = Text()
     score, total = report.get("score", 0), report.get("total", 0)
     style = "bold green" if report.get("full_marks") else "bold red" if score == 0 else "bold yellow"
-    out.append(f"score {score}/{total}", style)
+    out.append(_("score {score}/{total}").format(score=score, total=total), style)
     if report.get("full_marks"):
-        out.append("  — full marks", "green")
-    what = {"workspace": "your copy", "reference": "the built-in reference"}.get(
+        out.append("  " + _("— full marks"), "green")
+    what = {"workspace": _("your copy"), "reference": _("the built-in reference")}.get(
         report.get("graded"), "nothing, no submission found")
-    out.append(f"   (graded {what}: {report.get('source', '')})\n", "dim")
+    out.append("   " + _("(graded {what}: {source})").format(
+        what=what, source=report.get("source", "")) + "\n", "dim")
     shown: set[str] = set()
     for run, err in (report.get("build_errors") or {}).items():
         key = json.dumps(err.get("diagnostics"), sort_keys=True)
         if key in shown:
             continue
         shown.add(key)
-        out.append(f"\nbuild of test kernel '{run}' failed: {err.get('error', '')}\n", "bold red")
+        out.append("\n" + _("build of test kernel '{run}' failed: {error}").format(
+            run=run, error=err.get("error", "")) + "\n", "bold red")
         diags = [d for d in err.get("diagnostics") or [] if d.get("severity") != "note"]
         for d in diags[:12]:
             out.append(f"  {d['file']}:{d['line']}:{d['column']}: ", "dim")
@@ -136,7 +140,7 @@ def report_text(report: dict, lang: str = "en") -> Text:
             for p in (c.get("problems") or [])[:3]:
                 out.append(f"        {p}\n")
             if c.get("transcript"):
-                out.append("        transcript: ", "dim")
+                out.append("        " + _("transcript:") + " ", "dim")
                 out.append(f"{c['transcript']}\n")
     return out
 
@@ -165,11 +169,11 @@ class ExercisesPanel(Widget):
     """
 
     BINDINGS = [
-        Binding("s", "start", "Start", id="exercise-start"),
-        Binding("e", "edit", "Edit", id="exercise-edit"),
-        Binding("E", "edit_external", "Edit in $EDITOR", id="exercise-edit-external"),
-        Binding("g", "grade", "Grade", id="exercise-grade"),
-        Binding("v", "view_transcript", "Transcript", id="exercise-transcript"),
+        Binding("s", "start", N_("Start"), id="exercise-start"),
+        Binding("e", "edit", N_("Edit"), id="exercise-edit"),
+        Binding("E", "edit_external", N_("Edit in $EDITOR"), id="exercise-edit-external"),
+        Binding("g", "grade", N_("Grade"), id="exercise-grade"),
+        Binding("v", "view_transcript", N_("Transcript"), id="exercise-transcript"),
     ]
 
     def __init__(self, workspace: Path | None = None, exercises_root: Path | None = None,
@@ -221,7 +225,7 @@ class ExercisesPanel(Widget):
         return current_language(self.progress)
 
     def _t(self, key: str) -> str:
-        return LABELS.get(self.lang, LABELS["en"])[key]
+        return in_language(self.lang)(LABELS[key])
 
     def _options(self) -> list[Option]:
         rows = []
@@ -231,14 +235,15 @@ class ExercisesPanel(Widget):
             # better: "0/10 best 10" — a slip in the last attempt does not hide earlier work
             score = f"{rec['last'] if 'last' in rec else '-'}/{rec.get('total', ex.total)}"
             if rec.get("best", 0) > rec.get("last", 0):
-                score += f" best {rec['best']}"
+                score += " " + _("best {best}").format(best=rec["best"])
             rows.append((ex, score))
-        nw = max((len(ex.name) for ex, _ in rows), default=0)
-        sw = max((len(score) for _, score in rows), default=0)
-        opts = [Option(f"{stars(ex.difficulty)} {ex.name:<{nw}} {score:>{sw}}", id=ex.name)
+        nw = max((len(ex.name) for ex, _score in rows), default=0)
+        sw = max((cell_len(score) for _ex, score in rows), default=0)
+        opts = [Option(f"{stars(ex.difficulty)} {ex.name:<{nw}} "
+                       f"{' ' * (sw - cell_len(score))}{score}", id=ex.name)
                 for ex, score in rows]
         if not opts:
-            opts.append(Option(self.error or "No exercises found.", disabled=True))
+            opts.append(Option(self.error or _("No exercises found."), disabled=True))
         return opts
 
     def refresh_list(self) -> None:
@@ -270,14 +275,15 @@ class ExercisesPanel(Widget):
         info = self.query_one("#exercise-info", Static)
         report = self.query_one("#exercise-report", Static)
         if ex is None:
-            self.info_text = Text(self.error or "No exercises found.")
+            self.info_text = Text(self.error or _("No exercises found."))
             info.update(self.info_text)
             report.update("")
             return
         lang = self.lang
         t = Text()
         t.append(ex.title_in(lang), "bold")
-        t.append(f"   {stars(ex.difficulty)}  {ex.total} points\n", "yellow")
+        t.append("   " + _("{stars}  {total} points").format(stars=stars(ex.difficulty),
+                                                          total=ex.total) + "\n", "yellow")
         summary = ex.summary.get(lang) or ex.summary.get("en", "")
         if summary:
             t.append(summary + "\n")
@@ -286,20 +292,21 @@ class ExercisesPanel(Widget):
         where = Text()
         folder = self.copy_dir(ex)
         rows = [
-            ("component", f"{ex.component}  (graded with your copy in its place)"),
+            ("component", _("{component}  (graded with your copy in its place)").format(component=ex.component)),
             ("workspace", str(self.workspace)),
         ]
         if folder.exists():
-            rows.append(("your copy", str(folder)))
-            rows.append(("edit", "  ".join(str(folder / f) for f in ex.files)))
+            rows.append((_("your copy"), str(folder)))
+            rows.append((_("edit"), "  ".join(str(folder / f) for f in ex.files)))
         else:
-            rows.append(("your copy", "not started yet — press s to copy the starter"))
-            rows.append(("files", "  ".join(ex.files) + "  (the TODOs are there)"))
+            rows.append((_("your copy"), _("not started yet — press s to copy the starter")))
+            rows.append((_("files"), "  ".join(ex.files) + "  " + _("(the TODOs are there)")))
         rec = self.progress.exercises.get(ex.name)
         if rec and "last" in rec:
-            rows.append(("grades", f"last {rec['last']}/{rec.get('total', ex.total)} · best "
-                                   f"{rec.get('best', 0)}/{rec.get('total', ex.total)} · "
-                                   f"{rec.get('attempts', 0)} attempt(s)"))
+            rows.append((_("grades"), _("last {last}/{total} · best {best}/{total} · {attempts} "
+                                        "attempt(s)").format(
+                last=rec["last"], best=rec.get("best", 0), total=rec.get("total", ex.total),
+                attempts=rec.get("attempts", 0))))
         for key, value in rows:
             where.append(f"{key:<11}", "bold cyan")
             where.append(value + "\n")
@@ -319,9 +326,9 @@ class ExercisesPanel(Widget):
             grid.add_column(ratio=1)
             for c in ex.checks:
                 desc = c.description.get(lang) or c.description.get("en", "")
-                body.append(f"  {c.name}  {c.points:>2} pt  ")
+                body.append("  " + _("{name}  {points:>2} pt").format(name=c.name, points=c.points) + "  ")
                 body.append(desc + "\n", "dim")
-                grid.add_row(f" {c.name}", f"{c.points} pt", Text(desc, style="dim"))
+                grid.add_row(f" {c.name}", _("{points} pt").format(points=c.points), Text(desc, style="dim"))
             note = Text(f"\n{self._t('no-result')}", "dim")
             body.append_text(note)
             shown = Group(Text(self._t("checks"), "bold underline"), grid, note)
@@ -393,16 +400,17 @@ class ExercisesPanel(Widget):
             self._set_status(str(e), "fail")
             return None
         except OSError as e:
-            self._set_status(f"could not copy the starter into {self.workspace}: {e}", "fail")
+            self._set_status(_("could not copy the starter into {workspace}: {e}").format(workspace=self.workspace, e=e), "fail")
             return None
         if copied:
             files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-            self._set_status(f"copied the starter of '{ex.name}' to {folder}: "
-                             f"{', '.join(files)} ({', '.join(ex.files)} with TODOs in place of "
-                             "the working code). Edit it (e), then grade (g).", "pass")
+            self._set_status(_("copied the starter of '{name}' to {folder}: {files} ({todos} with "
+                               "TODOs in place of the working code). Edit it (e), then grade (g).")
+                             .format(name=ex.name, folder=folder, files=", ".join(files),
+                                     todos=", ".join(ex.files)), "pass")
         else:
-            self._set_status(f"{folder} already exists: your work there was left untouched. "
-                             "Edit it with e, grade it with g.", "warn")
+            self._set_status(_("{folder} already exists: your work there was left untouched. Edit "
+                               "it with e, grade it with g.").format(folder=folder), "warn")
         self.show_current()
         return folder
 
@@ -418,14 +426,14 @@ class ExercisesPanel(Widget):
         if not folder.exists():
             if self.start(ex) is None:
                 return None
-            started = f"copied the starter to {folder} first. "
+            started = _("copied the starter to {folder} first.").format(folder=folder) + " "
         return [folder / f for f in ex.files], started
 
     def action_edit(self) -> None:
         """Open the exercise's files in the workbench's editor."""
         found = self._started_files()
         if found is not None:
-            self.open_editor(found[0], f"{self.current.name}: your copy")
+            self.open_editor(found[0], _("{name}: your copy").format(name=self.current.name))
 
     def action_edit_external(self) -> None:
         """Hand the terminal to the learner's own editor ($VISUAL, $EDITOR, nano, vi)."""
@@ -453,27 +461,27 @@ class ExercisesPanel(Widget):
         cmd, notes = editor_command(files)
         note = (" (" + "; ".join(notes) + ")") if notes else ""
         if cmd is None:
-            self._set_status(f"{prefix}No editor found: set $EDITOR (or install nano) to edit "
-                             f"from here{note}. Edit this file yourself: {paths}", "warn")
+            self._set_status(_("{prefix}No editor found: set $EDITOR (or install nano) to edit from"
+                               " here{note}. Edit this file yourself: {paths}").format(prefix=prefix, note=note, paths=paths), "warn")
             return
         self.last_editor = cmd
         try:
             with self.app.suspend():
                 rc = subprocess.call(cmd)
         except SuspendNotSupported:
-            self._set_status(f"{prefix}This terminal cannot hand over to an editor (for "
-                             f"example in a browser). Edit this file yourself: {paths}", "warn")
+            self._set_status(_("{prefix}This terminal cannot hand over to an editor (for example in"
+                               " a browser). Edit this file yourself: {paths}").format(prefix=prefix, paths=paths), "warn")
             return
         except OSError as e:
-            self._set_status(f"{prefix}could not start the editor {cmd[0]}: {e}{note}. "
-                             f"Edit this file yourself: {paths}", "fail")
+            self._set_status(_("{prefix}could not start the editor {editor}: {e}{note}. Edit this "
+                               "file yourself: {paths}").format(
+                prefix=prefix, editor=cmd[0], e=e, note=note, paths=paths), "fail")
             return
         if rc != 0:
-            self._set_status(f"{prefix}the editor {Path(cmd[0]).name} exited with status {rc}"
-                             f"{note}. Your file: {paths}", "warn")
+            self._set_status(_("{prefix}the editor {name} exited with status {rc}{note}. Your file:"
+                               " {paths}").format(prefix=prefix, name=Path(cmd[0]).name, rc=rc, note=note, paths=paths), "warn")
         else:
-            self._set_status(f"{prefix}edited {paths} with {Path(cmd[0]).name}{note}. "
-                             "Grade it with g.", "pass")
+            self._set_status(_("{prefix}edited {paths} with {name}{note}. Grade it with g.").format(prefix=prefix, paths=paths, name=Path(cmd[0]).name, note=note), "pass")
         self.show_current()
 
     def action_view_transcript(self) -> None:
@@ -483,10 +491,10 @@ class ExercisesPanel(Widget):
                   if not c.get("passed") and c.get("transcript")]
         failed = [p for p in failed if p.is_file()]
         if not failed:
-            self._set_status("no transcript to show: nothing failed in the last grading, "
-                             "or nothing was graded yet", "warn")
+            self._set_status(_("no transcript to show: nothing failed in the last grading, or "
+                               "nothing was graded yet"), "warn")
             return
-        self.open_editor(failed[:1], "transcript of the first failed check")
+        self.open_editor(failed[:1], _("transcript of the first failed check"))
 
     # ------------------------------------------------------------------ grade
 
@@ -496,14 +504,13 @@ class ExercisesPanel(Widget):
 
     def grade_exercise(self, ex: Exercise) -> None:
         if self.grading is not None:
-            self._set_status(f"already grading '{self.grading}': wait for it to finish", "warn")
+            self._set_status(_("already grading '{grading}': wait for it to finish").format(grading=self.grading), "warn")
             return
         self.grading = ex.name
         self.query_one("#exercise-grade-button", Button).disabled = True
-        where = "your copy" if (self.copy_dir(ex) / "component.toml").is_file() else \
-            "nothing: you have not started this exercise"
-        self._set_status(f"grading '{ex.name}' ({where}): building and booting the test "
-                         "kernels …")
+        where = _("your copy") if (self.copy_dir(ex) / "component.toml").is_file() else \
+            _("nothing: you have not started this exercise")
+        self._set_status(_("grading '{name}' ({where}): building and booting the test kernels …").format(name=ex.name, where=where))
         self._grade(ex, self.lang)
 
     @work(thread=True, exclusive=True, group="exercise-grade")
@@ -518,14 +525,14 @@ class ExercisesPanel(Widget):
         except WorkbenchError as e:
             report, error = None, str(e)
         except OSError as e:
-            report, error = None, f"grading failed: {e}"
+            report, error = None, _("grading failed: {e}").format(e=e)
         self.app.call_from_thread(self._graded, ex, report, error)
 
     def _graded(self, ex: Exercise, report: dict | None, error: str | None) -> None:
         self.grading = None
         self.query_one("#exercise-grade-button", Button).disabled = False
         if report is None:
-            self._set_status(error or "grading failed", "fail")
+            self._set_status(error or _("grading failed"), "fail")
             return
         saved = ""
         if report["graded"] == "workspace":
@@ -533,7 +540,7 @@ class ExercisesPanel(Widget):
             try:
                 self.progress.save()
             except OSError as e:
-                saved = f" (could not save the grade: {e})"
+                saved = " " + _("(could not save the grade: {e})").format(e=e)
         self.refresh_list()
         if self.current is not ex:
             self.select(ex.name)
@@ -542,11 +549,12 @@ class ExercisesPanel(Widget):
         failed = [c for c in report["checks"] if not c["passed"]]
         text = f"'{ex.name}': {report['score']}/{report['total']}"
         if report["full_marks"]:
-            text += " — full marks"
+            text += " " + _("— full marks")
         elif report.get("build_errors"):
-            text += " — the test kernel did not build: the compiler's messages are in the result"
+            text += " " + _("— the test kernel did not build: the compiler's messages are in the result")
         else:
-            text += f" — {len(failed)} check(s) failed; v opens the first transcript"
+            text += " " + _("— {failed} check(s) failed; v opens the first transcript").format(
+                failed=len(failed))
         self._set_status(text + saved, "pass" if report["full_marks"] else "fail")
         if self.editor is not None:
             result = Text(text + saved + "\n", "bold green" if report["full_marks"] else "bold")

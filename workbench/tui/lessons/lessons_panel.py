@@ -45,17 +45,15 @@ from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.learn.textrender import join_wide_lines
 from workbench.core.model.errors import WorkbenchError
 
-from ..i18n import N_
+from ..i18n import N_, _, in_language
 from .figure import FigureRef, LessonFigure, split_figures
 
-LABELS = {
-    "en": {"check": "Check step", "open": "Open screen", "answer": "your answer (a, b, c ...)",
-           "steps": "Steps", "done": "All steps done.", "checking": "checking ...",
-           "hint": "hint", "lang": "日本語"},
-    "ja": {"check": "チェック", "open": "画面を開く", "answer": "答え（a, b, c ...）",
-           "steps": "ステップ", "done": "すべてのステップが完了しました。",
-           "checking": "チェック中 ...", "hint": "ヒント", "lang": "English"},
-}
+# The panel's own words follow the language its lesson is shown in (L switches it), through
+# the catalogue (i18n.in_language); the L button names the other language in that language.
+LABELS = {"check": N_("Check step"), "open": N_("Open screen"),
+          "answer": N_("your answer (a, b, c ...)"), "steps": N_("Steps"),
+          "done": N_("All steps done."), "checking": N_("checking ..."), "hint": N_("hint")}
+OTHER_LANGUAGE = {"en": "日本語", "ja": "English"}
 
 
 class LessonsPanel(Widget):
@@ -77,9 +75,9 @@ class LessonsPanel(Widget):
     """
 
     BINDINGS = [
-        Binding("c", "check", "Check step", id="lesson-check"),
-        Binding("o", "open_screen", "Open screen", id="lesson-open"),
-        Binding("L", "toggle_language", "Language", id="lesson-language"),
+        Binding("c", "check", N_("Check step"), id="lesson-check"),
+        Binding("o", "open_screen", N_("Open screen"), id="lesson-open"),
+        Binding("L", "toggle_language", N_("Language"), id="lesson-language"),
         Binding("f", "open_figure", N_("Figure"), id="lesson-figure"),
     ]
 
@@ -163,7 +161,9 @@ class LessonsPanel(Widget):
         self._show_lesson()
 
     def _t(self, key: str) -> str:
-        return LABELS.get(self.lang, LABELS["en"])[key]
+        if key == "lang":
+            return OTHER_LANGUAGE.get(self.lang, "English")
+        return in_language(self.lang)(LABELS[key])
 
     def _options(self) -> list[Option]:
         opts = []
@@ -185,7 +185,7 @@ class LessonsPanel(Widget):
         les = self.current
         steps = self.query_one("#lesson-steps", Static)
         if les is None:
-            self._show_text(None, self.error or "No lessons found.")
+            self._show_text(None, self.error or _("No lessons found."))
             steps.update("")
             return
         self._show_text(les, les.text(self.lang))
@@ -266,7 +266,7 @@ class LessonsPanel(Widget):
         try:
             self.progress.save()
         except OSError as e:
-            self._set_result(f"could not save the language setting: {e}", "fail")
+            self._set_result(_("could not save the language setting: {e}").format(e=e), "fail")
         for key, widget_id in (("check", "#lesson-check-button"), ("open", "#lesson-open-button"),
                                ("lang", "#lesson-lang-button")):
             self.query_one(widget_id, Button).label = self._t(key)
@@ -290,7 +290,7 @@ class LessonsPanel(Widget):
         except WorkbenchError as e:
             step, result = None, CheckResult("fail", str(e))
         except OSError as e:
-            step, result = None, CheckResult("fail", f"could not save progress: {e}")
+            step, result = None, CheckResult("fail", _("could not save progress: {e}").format(e=e))
         self.app.call_from_thread(self._check_done, lesson, step, result)
 
     def _check_done(self, lesson: Lesson, step, result: CheckResult) -> None:

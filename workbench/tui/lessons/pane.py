@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import OptionList, TabbedContent, TabPane
 
+from ..i18n import N_, _
 from ..pane import Pane
 from ..widgets.screen_tabs import ScreenTabs
 from .exercises_panel import ExercisesPanel
@@ -24,8 +25,8 @@ from .lessons_panel import LessonsPanel
 class LessonsPane(Pane, Vertical):
     # One key, t, goes to the other tab; the footer names where it goes.
     BINDINGS = [
-        Binding("t", "show_tab('exercises')", "Exercises", id="lessons-show-exercises"),
-        Binding("t", "show_tab('lessons')", "Lessons", id="lessons-show-lessons"),
+        Binding("t", "show_tab('exercises')", N_("Exercises"), id="lessons-show-exercises"),
+        Binding("t", "show_tab('lessons')", N_("Lessons"), id="lessons-show-lessons"),
     ]
 
     def __init__(self, workspace: Path | None = None, toolchain: str = "zig",
@@ -43,12 +44,12 @@ class LessonsPane(Pane, Vertical):
 
     def compose(self) -> ComposeResult:
         with ScreenTabs(id="lessons-tabs", initial="lessons-tab"):
-            with TabPane("Lessons", id="lessons-tab"):
+            with TabPane(_("Lessons"), id="lessons-tab"):
                 lessons = LessonsPanel(workspace=self.workspace, lessons_root=self.lessons_root,
                                        progress_file=self.progress_file, session=self.session,
                                        id="lessons")
                 yield lessons
-            with TabPane("Exercises", id="exercises-tab"):
+            with TabPane(_("Exercises"), id="exercises-tab"):
                 yield ExercisesPanel(workspace=self.workspace, exercises_root=self.exercises_root,
                                      progress=lessons.progress, toolchain=self.toolchain,
                                      id="exercises")
