@@ -782,3 +782,28 @@ async def test_at_80_by_24_assemble_keeps_its_rows_and_source_and_the_footer_fit
             assert "help" in actions and "show_screen('run')" in actions, (key, actions)
             drawn = palette.render_line(0).text
             assert palette.description in drawn, drawn
+
+
+@async_test
+async def test_screens_are_built_after_the_first_frame_or_when_first_shown(tmp_path):
+    """Start-up builds the Assemble screen only; a screen's key pressed at once builds that
+    screen and gives it the focus; the rest are built in the background, one at a time."""
+    app = make_app(tmp_path)
+    app.prebuild_after = 1.0
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.pane("assemble") is not None
+        assert all(app.pane(sid) is None for sid in ("graph", "memory", "compare", "run",
+                                                      "lessons"))
+        await pilot.press("5")
+        await wait_for(pilot, lambda: app.pane("run") is not None, what="the Run screen")
+        await wait_for(pilot, lambda: app.focused is app.query_one(ConsoleView),
+                       what="the focus in the console")
+        await wait_for(pilot, lambda: all(app.pane(sid) for sid in ("graph", "memory",
+                                                                     "compare", "lessons")),
+                       timeout=30, what="the other screens built in the background")
+        assert app.query_one("#tabs").active == "run", "building them switched no screen"
+        assert app.focused is app.query_one(ConsoleView)
+        # the graph laid out in the background selected what Assemble shows, not its own pick
+        await wait_for(pilot, lambda: app.graph_view.grid is not None, what="the graph")
+        assert app.graph_view.selected == app.assemble.component == "hello"
