@@ -26,6 +26,8 @@ from workbench.core.model.recipe import (
 )
 from workbench.core.model.resolve import Resolution, resolve
 
+from .i18n import _
+
 DEFAULT_RECIPE = "hello"
 
 
@@ -82,7 +84,7 @@ class Session:
     def save(self, path: str | Path | None = None) -> Path:
         """Save the recipe atomically (to its own file when no path is given)."""
         if self.recipe is None:
-            raise WorkbenchError("there is no recipe to save")
+            raise WorkbenchError(_("there is no recipe to save"))
         target = Path(path) if path else self.default_save_path()
         if not target.is_absolute():  # a bare file name typed in the dialog: the workspace
             target = (self.workspace or default_workspace()) / target
