@@ -44,8 +44,9 @@ async def boot(pilot) -> None:
     from workbench.tui.run.run_status import RunStatus
 
     app = pilot.app
-    status = app.query_one(RunStatus)
     await pilot.press("r")
+    await wait_for(pilot, lambda: app.pane("run") is not None, what="the Run screen")
+    status = app.query_one(RunStatus)
     await wait_for(pilot, lambda: status.status not in ("idle", "building", "booting",
                                                          "running"),
                    timeout=BOOT_TIMEOUT_S, what="the boot")
