@@ -194,8 +194,9 @@ class WorkbenchApp(App):
         """Build the next screen not built yet, and the one after it once that is done, so
         that a screen's key finds it built (a key pressed earlier builds its screen at once)."""
         sid = next((s for s, *_rest in SCREENS if s not in self._panes), None)
-        if sid is not None and self.screen_stack:
-            self.with_pane(sid, lambda _pane: self.set_timer(0.05, self._prebuild_next))
+        if sid is None or not self.screen_stack or not self.main.query(f"TabPane#{sid}"):
+            return  # all built, or the app is closing
+        self.with_pane(sid, lambda _pane: self.set_timer(0.05, self._prebuild_next))
 
     async def ready_pane(self, sid: str) -> Pane:
         """Screen `sid`'s pane, built first if need be."""
