@@ -63,7 +63,7 @@ NOT_SHOWN_CALLS = {"query", "query_one", "query_children", "query_exactly_one", 
 MARKUP = re.compile(r"\[/?[a-z@$#][^\]]*\]|\{[^}]*\}|%[sd]")
 KEEP = {"CC", "LD", "QEMU", "Linux", "TCB", "IPC", "hlt", "SVG", "PNG", "DOT", "ELF", "ms"}
 WORD = re.compile(r"[A-Za-z]{2,}")
-TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
+TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[(\"'‘“-]?[A-Za-z]{2,}")
 STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "strike", "blink", "not", "on",
                "b", "i", "u", "s", "r", "d", "default", "none"} | set(ANSI_COLOR_NAMES)
 # Strings of the source that are not shown, though they look like text: (file, string).

@@ -34,7 +34,7 @@ MEASURE_BOOTS = 5  # boots per layout; the ready time shown is their median, wit
 
 # Summary rows filled from the measurement: (label, key in a model's `measured` rows)
 MEASURED_ROWS = [
-    ("image (measured)", "image"),
+    (N_("image (measured)"), "image"),
     (N_("privileged bytes (measured)"), N_("privileged bytes")),
     (N_("boot to ready (measured: median, range)"), N_("boot to ready")),
     (N_("cycles per crossing (measured)"), N_("cycles per crossing")),
