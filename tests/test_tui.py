@@ -789,7 +789,7 @@ async def test_screens_are_built_after_the_first_frame_or_when_first_shown(tmp_p
     """Start-up builds the Assemble screen only; a screen's key pressed at once builds that
     screen and gives it the focus; the rest are built in the background, one at a time."""
     app = make_app(tmp_path)
-    app.prebuild_after = 1.0
+    app.prebuild_after = None  # started by hand below, so a slow machine cannot race it
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.pane("assemble") is not None
@@ -799,6 +799,8 @@ async def test_screens_are_built_after_the_first_frame_or_when_first_shown(tmp_p
         await wait_for(pilot, lambda: app.pane("run") is not None, what="the Run screen")
         await wait_for(pilot, lambda: app.focused is app.query_one(ConsoleView),
                        what="the focus in the console")
+        assert app.pane("lessons") is None
+        app.build_other_screens()  # what start-up does half a second after the first frame
         await wait_for(pilot, lambda: all(app.pane(sid) for sid in ("graph", "memory",
                                                                      "compare", "lessons")),
                        timeout=30, what="the other screens built in the background")

@@ -144,7 +144,7 @@ class WorkbenchApp(App):
                         severity="error", timeout=20)
         self.call_after_refresh(self._focus_pane, FIRST_SCREEN)
         if self.prebuild_after is not None:
-            self.set_timer(self.prebuild_after, self._prebuild_next)
+            self.set_timer(self.prebuild_after, self.build_other_screens)
 
     @on(FieldEditing)
     def _field_editing(self, event: FieldEditing) -> None:
@@ -190,13 +190,13 @@ class WorkbenchApp(App):
             self.main.query_one(f"TabPane#{sid}", TabPane).mount(pane)
             pane.call_later(self._pane_built, sid)  # runs once the pane has composed
 
-    def _prebuild_next(self) -> None:
+    def build_other_screens(self) -> None:
         """Build the next screen not built yet, and the one after it once that is done, so
         that a screen's key finds it built (a key pressed earlier builds its screen at once)."""
         sid = next((s for s, *_rest in SCREENS if s not in self._panes), None)
         if sid is None or not self.screen_stack or not self.main.query(f"TabPane#{sid}"):
             return  # all built, or the app is closing
-        self.with_pane(sid, lambda _pane: self.set_timer(0.05, self._prebuild_next))
+        self.with_pane(sid, lambda _pane: self.set_timer(0.05, self.build_other_screens))
 
     async def ready_pane(self, sid: str) -> Pane:
         """Screen `sid`'s pane, built first if need be."""
