@@ -27,7 +27,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -292,8 +292,9 @@ class ExercisesPanel(Widget):
         where = Text()
         folder = self.copy_dir(ex)
         rows = [
-            ("component", _("{component}  (graded with your copy in its place)").format(component=ex.component)),
-            ("workspace", str(self.workspace)),
+            (_("component"), _("{component}  (graded with your copy in its place)").format(
+                component=ex.component)),
+            (_("workspace"), str(self.workspace)),
         ]
         if folder.exists():
             rows.append((_("your copy"), str(folder)))
@@ -307,8 +308,9 @@ class ExercisesPanel(Widget):
                                         "attempt(s)").format(
                 last=rec["last"], best=rec.get("best", 0), total=rec.get("total", ex.total),
                 attempts=rec.get("attempts", 0))))
+        width = max(cell_len(key) for key, _value in rows) + 2
         for key, value in rows:
-            where.append(f"{key:<11}", "bold cyan")
+            where.append(set_cell_size(key, width), "bold cyan")
             where.append(value + "\n")
         where.rstrip()
         self.query_one("#exercise-where", Static).update(where)
