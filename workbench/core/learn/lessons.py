@@ -220,7 +220,7 @@ def load_lesson(directory: Path) -> Lesson:
     for i, raw in enumerate(raw_steps):
         if not isinstance(raw, dict):
             raise t.error("steps", f"steps[{i}] must be a table")
-        st = Table(raw, path, text, "steps")
+        st = Table(raw, path, text, "steps", index=i)
         st.check_keys({"id", "title", "hint", "screen", "focus", "check"})
         sid = st.get("id", str)
         if sid in seen:
@@ -229,7 +229,7 @@ def load_lesson(directory: Path) -> Lesson:
         screen = st.get("screen", str, None)
         if screen is not None and screen not in SCREENS:
             raise st.error("screen", f"unknown screen '{screen}'", hint="valid: " + ", ".join(SCREENS))
-        check = _load_check(Table(st.get("check", dict), path, text, "steps.check"))
+        check = _load_check(Table(st.get("check", dict), path, text, "steps.check", index=i))
         title = lang_table(st, "title")
         if not check.asks and any("?" in v or "？" in v for v in title.values()):
             raise st.error("title", f"step '{sid}' asks a question in its title but takes no "

@@ -241,7 +241,7 @@ def load_interface(path: Path) -> Interface:
     for i, f in enumerate(t.get("functions", list, [])):
         if not isinstance(f, dict):
             raise t.error("functions", f"functions[{i}] must be a table")
-        ft = Table(f, path, text, "functions")
+        ft = Table(f, path, text, "functions", index=i)
         ft.check_keys({"name", "returns", "params", "doc"})
         params = []
         for p in ft.get("params", list, []):

@@ -127,7 +127,7 @@ def _generated(folder: Path, room: int = SITE_LIMIT) -> list[SiteFile]:
     for i, entry in enumerate(t.get("generated", list, [])):
         if not isinstance(entry, dict):
             raise t.error("generated", f"generated[{i}] must be a table [[generated]]")
-        e = Table(entry, manifest, text, "generated")
+        e = Table(entry, manifest, text, "generated", index=i)
         e.check_keys({"path", "bytes", "seed", "type"})
         url = "/" + e.get("path", str, what="URL path below the site root").lstrip("/")
         _check_url(url, manifest)
