@@ -120,6 +120,8 @@ class WorkbenchApp(App):
         self._panes: dict[str, Pane] = {}  # the screens built so far
         self.prebuild_after: float | None = PREBUILD_AFTER_S  # None: each when first shown
         self._when_built: dict[str, list] = {}  # what waits for a screen to be built
+        self._mounting: list = []  # the screens' mounts, awaited before quitting
+        self._quitting = False
 
     # ------------------------------------------------------------------ layout
 
@@ -187,15 +189,16 @@ class WorkbenchApp(App):
             self._when_built.setdefault(sid, []).append(then)
         if sid not in self._panes:
             pane = self._new_pane(sid)
-            self.main.query_one(f"TabPane#{sid}", TabPane).mount(pane)
+            self._mounting.append(self.main.query_one(f"TabPane#{sid}", TabPane).mount(pane))
             pane.call_later(self._pane_built, sid)  # runs once the pane has composed
 
     def build_other_screens(self) -> None:
         """Build the next screen not built yet, and the one after it once that is done, so
         that a screen's key finds it built (a key pressed earlier builds its screen at once)."""
         sid = next((s for s, *_rest in SCREENS if s not in self._panes), None)
-        if sid is None or not self.screen_stack or not self.main.query(f"TabPane#{sid}"):
-            return  # all built, or the app is closing
+        tab = self.main.query(f"TabPane#{sid}") if sid and self.screen_stack else None
+        if not tab or not tab.first().is_attached or self._quitting:
+            return  # all built, or the app is closing (its screen no longer attached)
         self.with_pane(sid, lambda _pane: self.set_timer(0.05, self.build_other_screens))
 
     async def ready_pane(self, sid: str) -> Pane:
@@ -662,7 +665,10 @@ class WorkbenchApp(App):
             self.notify(_("Could not send to the guest: {e}").format(e=e), severity="error")
 
     async def action_quit(self) -> None:
+        self._quitting = True  # no more screens built in the background
         await self._stop_qemu()
+        for mounting in self._mounting:  # a screen half built would fail as the app closes
+            await mounting
         self.exit()
 
     async def on_unmount(self) -> None:
