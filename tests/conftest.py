@@ -171,3 +171,20 @@ def appliance_fixture(recipe: str, forwards: list[tuple[str, int]], tmp_path_fac
     finally:
         result = app.stop()
         assert result is None or result.status == "stopped", result and result.status
+
+
+def learner_builds_and_boots(recipe_path: Path, ws: Path, out: Path):
+    """What `workbench boot` does for a learner: build, boot, and record both in `ws`."""
+    from workbench.core.builder.pipeline import build
+    from workbench.core.learn.lastrun import record_build, record_run
+    from workbench.core.model.catalogue import load_catalogue
+    from workbench.core.model.recipe import load_recipe
+    from workbench.core.model.resolve import resolve
+    from workbench.core.run.qemu import boot_image_sync
+
+    res = resolve(load_recipe(recipe_path), load_catalogue())
+    result = build(res, out / res.recipe.name)
+    assert record_build(ws, result) is None
+    run = boot_image_sync(result.image, machine=res.recipe.machine, timeout=30)
+    assert record_run(ws, res.recipe, run) is None
+    return run

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, learner_builds_and_boots, run_cli
 from workbench.core.learn import lessons as L
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.learn.textrender import wrap_text
@@ -276,23 +276,6 @@ def test_quiz_answers(tmp_path):
     assert p.answer(les.name, "where-is-the-driver") == " B "
 
 
-def _learner_builds_and_boots(recipe_path: Path, ws: Path, out: Path):
-    """What `workbench boot` does for a learner: build, boot, and record both in `ws`."""
-    from workbench.core.builder.pipeline import build
-    from workbench.core.learn.lastrun import record_build, record_run
-    from workbench.core.model.catalogue import load_catalogue
-    from workbench.core.model.recipe import load_recipe
-    from workbench.core.model.resolve import resolve
-    from workbench.core.run.qemu import boot_image_sync
-
-    res = resolve(load_recipe(recipe_path), load_catalogue())
-    result = build(res, out / res.recipe.name)
-    assert record_build(ws, result) is None
-    run = boot_image_sync(result.image, machine=res.recipe.machine, timeout=30)
-    assert record_run(ws, res.recipe, run) is None
-    return run
-
-
 @pytest.mark.parametrize("damage", ["{{{", "[]", '{"run": {"recipe": 3}, "build": "x"}',
                                     '{"run": {"status": "success"}}'])
 def test_a_damaged_record_of_the_last_run_is_no_record(tmp_path, damage):
@@ -321,10 +304,10 @@ def test_build_and_boot_steps_judge_the_learners_own_runs(tmp_path):
     _, result = L.check_step(les, p, workspace=ws, lang="ja", ui="tui")
     assert "まだビルドしていません" in result.message and "r で起動" not in result.message
     # the learner boots another recipe: still not what the steps ask about
-    _learner_builds_and_boots(REPO / "kernels/recipes/selftest.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(REPO / "kernels/recipes/selftest.toml", ws, tmp_path / "b")
     _, result = L.check_step(les, p, workspace=ws, lang="en")
     assert result.status == "fail" and "(your last build was of selftest)" in result.message
-    _learner_builds_and_boots(REPO / "kernels/recipes/hello.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(REPO / "kernels/recipes/hello.toml", ws, tmp_path / "b")
     for sid in ("build", "boot"):
         step, result = L.check_step(les, p, workspace=ws, lang="en")
         assert step.id == sid and result.passed, (sid, result)
@@ -338,14 +321,14 @@ def test_build_and_boot_steps_judge_the_learners_own_runs(tmp_path):
     step, result = L.check_step(les, p, workspace=ws, lang="en")
     assert step.id == "own-boot" and result.status == "fail"
     assert f"run  workbench boot {own}" in result.message, result.message
-    run = _learner_builds_and_boots(own, ws, tmp_path / "b")
+    run = learner_builds_and_boots(own, ws, tmp_path / "b")
     assert "Hello, teacher!" in run.console
     # changed after the boot: boot it again
     own.write_text(own.read_text().replace("teacher", "class"))
     _, result = L.check_step(les, p, workspace=ws, lang="en")
     assert result.status == "fail" and "you changed my-hello.toml after your last run" \
         in result.message, result.message
-    _learner_builds_and_boots(own, ws, tmp_path / "b")
+    learner_builds_and_boots(own, ws, tmp_path / "b")
     step, result = L.check_step(les, p, workspace=ws, lang="en")
     assert step.id == "own-boot" and result.passed, result
     assert les.current_step(p) is None
@@ -437,21 +420,21 @@ def test_microkernel_steps_boot_the_miniature_microkernel(tmp_path):
     p = Progress(tmp_path / "p.json")
     ws = tmp_path / "ws"
     ws.mkdir()
-    _learner_builds_and_boots(REPO / "kernels/recipes/ipc-bench.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(REPO / "kernels/recipes/ipc-bench.toml", ws, tmp_path / "b")
     _, result = L.check_step(L.find_lesson("12"), p, step_id="ipc-round-trip", workspace=ws,
                              lang="en")
     assert result.passed, result
     text = (REPO / "kernels/recipes/ipc-bench.toml").read_text()
     (ws / "my-trespass.toml").write_text(text)
     les = L.find_lesson("11")
-    _learner_builds_and_boots(ws / "my-trespass.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(ws / "my-trespass.toml", ws, tmp_path / "b")
     _, result = L.check_step(les, p, step_id="trespass", workspace=ws, lang="en")
     assert result.status == "fail" and "status 'success', expected 'panic'" in result.message
     (ws / "my-trespass.toml").write_text(text + "\n[options.ipc-bench]\ntrespass = true\n")
-    _learner_builds_and_boots(ws / "my-trespass.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(ws / "my-trespass.toml", ws, tmp_path / "b")
     _, result = L.check_step(les, p, step_id="trespass", workspace=ws, lang="en")
     assert result.passed, result
-    _learner_builds_and_boots(REPO / "kernels/recipes/hello-microkernel.toml", ws, tmp_path / "b")
+    learner_builds_and_boots(REPO / "kernels/recipes/hello-microkernel.toml", ws, tmp_path / "b")
     for sid in ("resolve", "boot", "size"):  # lesson 13: the microkernel layout itself
         _, result = L.check_step(L.find_lesson("13"), p, step_id=sid, workspace=ws, lang="ja")
         assert result.passed, (sid, result)

@@ -11,7 +11,7 @@ from workbench.core.model.recipe import find_recipe, load_recipe
 from workbench.core.model.resolve import resolve
 from workbench.core.run.measure import crossing_rounds, measure_layouts, with_layout
 
-from .conftest import run_cli
+from .conftest import learner_builds_and_boots, run_cli
 
 qemu = pytest.mark.qemu
 
@@ -153,21 +153,27 @@ def test_the_layout_steps_of_lesson_11_pass_on_real_boots(tmp_path, monkeypatch)
     les = L.find_lesson("11")
     ws = tmp_path / "ws"
     p = Progress(tmp_path / "p.json")
-    for sid in ("selftest-in-ring-3", "gp-in-ring-3"):
+    out = tmp_path / "out"
+    for sid, recipe in (("selftest-in-ring-3", "selftest-monolithic"),
+                        ("gp-in-ring-3", "privileged-monolithic")):
+        # the steps judge the learner's own boot: none yet, then the one they made
+        _, result = L.check_step(les, p, step_id=sid, workspace=ws, lang="en")
+        assert result.status == "fail" and f"not booted {recipe}" in result.message, result
+        learner_builds_and_boots(recipes_dir() / f"{recipe}.toml", ws, out)
         _, result = L.check_step(les, p, step_id=sid, workspace=ws, lang="en")
         assert result.passed, (sid, result.message, result.details)
     # without the learner's own copy the step fails and says how to start it
     _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
-    assert result.status == "fail" and "privileged-libos.toml" in result.message
+    assert result.status == "fail" and "privileged-libos" in result.message, result
     # the copy left in the monolithic layout faults, which is not what the step asks for
-    ws.mkdir()
     text = (recipes_dir() / "privileged-monolithic.toml").read_text()
-    (ws / "privileged-libos.toml").write_text(text.replace("privileged-monolithic",
-                                                           "privileged-libos"))
+    copy = ws / "privileged-libos.toml"
+    copy.write_text(text.replace("privileged-monolithic", "privileged-libos"))
+    learner_builds_and_boots(copy, ws, out)
     _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
     assert result.status == "fail"
-    (ws / "privileged-libos.toml").write_text(
-        text.replace("privileged-monolithic", "privileged-libos")
-        .replace('layout = "monolithic"', 'layout = "libos"'))
+    copy.write_text(text.replace("privileged-monolithic", "privileged-libos")
+                    .replace('layout = "monolithic"', 'layout = "libos"'))
+    learner_builds_and_boots(copy, ws, out)
     _, result = L.check_step(les, p, step_id="same-app-in-ring-0", workspace=ws, lang="en")
     assert result.passed, (result.message, result.details)
