@@ -20,6 +20,8 @@ class FittedFooter(Footer):
         self.spare = spare  # actions whose keys may be left out, the first first
         self.left_out: set[str] = set()
         self._fitted_width = 0
+        self._refit_pending = False
+        self._shown: tuple | None = None  # the _signature() of the row as composed last
 
     def _widths(self) -> tuple[dict[str, int], int]:
         """The cells each action's key takes in the row, and the palette key's."""
@@ -56,8 +58,31 @@ class FittedFooter(Footer):
                 need -= widths[action]
         return out
 
+    def _signature(self) -> tuple:
+        """What the row shows: the width and every active key with its label and state."""
+        return (self.app.size.width, tuple(
+            (binding.key, binding.description, binding.action, binding.show, enabled)
+            for _node, binding, enabled, _tip in self.screen.active_bindings.values()))
+
+    def bindings_changed(self, screen) -> None:
+        """Textual rebuilds the whole row each time any widget asks to refresh its keys, which
+        a screen switch does several times over; rebuild once per refresh, and only when
+        what the row shows has changed."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or self._refit_pending:
+            return
+        if self.is_attached and screen is self.screen:
+            self._refit_pending = True
+            self.call_after_refresh(self._refit)
+
+    async def _refit(self) -> None:
+        self._refit_pending = False
+        if self.is_attached and self._signature() != self._shown:
+            await self.recompose()
+
     def compose(self):
         self._fitted_width = self.app.size.width
+        self._shown = self._signature() if self.is_attached else None
         self.left_out = self._leave_out() if self.is_attached else set()
         for widget in super().compose():
             if getattr(widget, "action", None) in self.left_out:
