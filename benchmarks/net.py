@@ -141,7 +141,7 @@ class HostServer:
     """NSD or nginx on the host, on a free port of 127.0.0.1, one worker, stopped on exit."""
 
     def __init__(self, kind: str, folder: Path):
-        self.kind, self.folder, self.port = kind, folder / kind, free_port("tcp")
+        self.kind, self.folder, self.port = kind, folder / kind, free_port("both")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.proc: subprocess.Popen | None = None
 

@@ -73,7 +73,7 @@ zone:
 
 class Nsd:
     def __init__(self, zonefile: Path, origin: str, tmp: Path):
-        self.port = free_port("udp")
+        self.port = free_port("both")  # NSD listens on UDP and TCP
         conf = tmp / "nsd.conf"
         conf.write_text(NSD_CONF.format(port=self.port, tmp=tmp, origin=origin, zonefile=zonefile))
         self.proc = subprocess.Popen([NSD, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL,

@@ -18,11 +18,22 @@ from workbench.core.run.qemu import Forward, QemuRun, RunEvent, RunResult
 
 
 def free_port(proto: str) -> int:
-    """A port on 127.0.0.1 that nothing uses right now, chosen by the kernel."""
+    """A port on 127.0.0.1 that nothing uses right now, chosen by the kernel: for "udp", "tcp",
+    or "both" (free for both at once, for a server that listens on both, as DNS servers do:
+    a port free for UDP may be another program's TCP port)."""
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    while True:
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            if proto != "both":
+                return port
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                try:
+                    u.bind(("127.0.0.1", port))
+                except OSError:
+                    continue  # taken for UDP: ask the kernel for another
+                return port
 
 
 class Appliance:
