@@ -19,7 +19,6 @@ class FittedFooter(Footer):
         super().__init__(**kwargs)
         self.spare = spare  # actions whose keys may be left out, the first first
         self.left_out: set[str] = set()
-        self._fitted_width = 0
         self._refit_pending = False
         self._shown: tuple | None = None  # the _signature() of the row as composed last
 
@@ -69,9 +68,14 @@ class FittedFooter(Footer):
         a screen switch does several times over; rebuild once per refresh, and only when
         what the row shows has changed."""
         self._bindings_ready = True
-        if not screen.app.app_focus or self._refit_pending:
-            return
-        if self.is_attached and screen is self.screen:
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._schedule_refit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._schedule_refit()  # the width is part of the signature: rebuilt if it changed
+
+    def _schedule_refit(self) -> None:
+        if not self._refit_pending:
             self._refit_pending = True
             self.call_after_refresh(self._refit)
 
@@ -81,14 +85,9 @@ class FittedFooter(Footer):
             await self.recompose()
 
     def compose(self):
-        self._fitted_width = self.app.size.width
         self._shown = self._signature() if self.is_attached else None
         self.left_out = self._leave_out() if self.is_attached else set()
         for widget in super().compose():
             if getattr(widget, "action", None) in self.left_out:
                 continue
             yield widget
-
-    def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._fitted_width:
-            self.call_after_refresh(self.recompose)

@@ -59,6 +59,9 @@ FORMS = {
            "@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300",
 }
 
+# The address records and what parses their one field (a wrong address names its family).
+ADDRESS_TYPES = {"A": (ipaddress.IPv4Address, "IPv4"), "AAAA": (ipaddress.IPv6Address, "IPv6")}
+
 
 @dataclass
 class Token:
@@ -489,20 +492,14 @@ class _Parser:
                                f"{'s' if len(toks) != 1 else ''}, expected {count}", line,
                                f"{rtype} takes {FORMS[rtype]}")
 
-        if rtype == "A":
+        if rtype in ADDRESS_TYPES:
             need(1)
+            kind, family = ADDRESS_TYPES[rtype]
             try:
-                return str(ipaddress.IPv4Address(toks[0].text))
+                return str(kind(toks[0].text))
             except ValueError:
-                raise self.err(f"'{toks[0].text}' is not an IPv4 address", toks[0].line,
-                               f"A takes {FORMS['A']}") from None
-        if rtype == "AAAA":
-            need(1)
-            try:
-                return str(ipaddress.IPv6Address(toks[0].text))
-            except ValueError:
-                raise self.err(f"'{toks[0].text}' is not an IPv6 address", toks[0].line,
-                               f"AAAA takes {FORMS['AAAA']}") from None
+                raise self.err(f"'{toks[0].text}' is not an {family} address", toks[0].line,
+                               f"{rtype} takes {FORMS[rtype]}") from None
         if rtype in ("NS", "CNAME"):
             need(1)
             return self.name(toks[0], f"{rtype} target")
