@@ -665,11 +665,16 @@ class WorkbenchApp(App):
             self.notify(_("Could not send to the guest: {e}").format(e=e), severity="error")
 
     async def action_quit(self) -> None:
-        self._quitting = True  # no more screens built in the background
         await self._stop_qemu()
-        for mounting in self._mounting:  # a screen half built would fail as the app closes
-            await mounting
         self.exit()
+
+    async def _shutdown(self) -> None:
+        """However the app ends (q, a signal, a test's end), no screen is left half built:
+        one being mounted in the background as the app tears down fails inside Textual."""
+        self._quitting = True  # no more screens built in the background
+        for mounting in self._mounting:
+            await mounting
+        await super()._shutdown()
 
     async def on_unmount(self) -> None:
         run = self.qemu_run
