@@ -1,10 +1,10 @@
-"""Keep the interface's message catalogues in step with the code (Babel).
+"""Keep the workbench's message catalogues in step with the code (Babel).
 
     .venv/bin/python scripts/i18n.py
 
-extracts every `_()`, `ngettext()` and `N_()` string of workbench/tui/ (babel.cfg), updates
-workbench/locale/<lang>/LC_MESSAGES/workbench.po (new messages arrive with an empty
-translation, removed ones are dropped) and compiles the .mo files the workbench reads. Translate
+extracts every `_()`, `ngettext()` and `N_()` string of workbench/ (babel.cfg: the core, the
+command line and the interface), updates workbench/locale/<lang>/LC_MESSAGES/workbench.po
+(new messages arrive with an empty translation, removed ones are dropped) and compiles the .mo files the workbench reads. Translate
 the empty `msgstr ""` entries of the .po, then run it again to compile. tests/test_i18n.py fails
 while a message is untranslated or a .mo is older than its .po.
 """

@@ -32,9 +32,10 @@ def _interface_in_english_again():
     """An app started in Japanese leaves the interface's language set for the process: the
     next test, whatever it draws, starts in English again."""
     yield
-    i18n = sys.modules.get("workbench.tui.i18n")
+    i18n = sys.modules.get("workbench.i18n")
     if i18n is not None and i18n.language() != "en":
-        i18n.use_language("en")
+        tui = sys.modules.get("workbench.tui.i18n")
+        (tui or i18n).use_language("en")
 
 
 @pytest.fixture(scope="session")

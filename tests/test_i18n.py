@@ -235,7 +235,7 @@ def test_no_module_reuses_the_translator_name_as_a_throwaway():
 def _source_messages() -> set[str]:
     return {msg if isinstance(msg, str) else msg[0]
             for _f, _l, msg, *_ in extract_from_dir(
-                str(REPO), method_map=[("workbench/tui/**.py", "python")])}
+                str(REPO), method_map=[("workbench/**.py", "python")])}
 
 
 def _catalogue():

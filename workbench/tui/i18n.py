@@ -1,9 +1,8 @@
 """The interface's language: every string a learner reads goes through `_()`.
 
-English is the source language; the Japanese catalogue is `workbench/locale/ja/LC_MESSAGES/
-workbench.po` (managed with Babel: `scripts/i18n.py` extracts, updates and compiles it, see
-docs/teachers.md). The compiled `.mo` is committed beside it, so an editable install and a
-wheel read it with no build step; tests/test_i18n.py checks it matches the `.po`.
+The catalogue and `_`, `N_`, `ngettext`, `in_language`, `language` are workbench/i18n.py's,
+shared with the core and the command line; this module re-exports them and adds what is the
+interface's own: Textual's key bindings translated, and Japanese broken between phrases.
 
 The language is the lessons' language (`current_language`: WB_LANG, the saved setting, the
 locale), chosen when the app starts (`use_language`). So that a change of language reaches
@@ -14,54 +13,19 @@ is created, and `use_language` translates the bindings every widget class will c
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import replace
-from functools import cache
-from pathlib import Path
 
-DOMAIN = "workbench"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+from workbench import i18n as _core
+from workbench.i18n import DOMAIN, LOCALE_DIR, N_, _, in_language, language, ngettext
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
-_language = "en"
-
-
-def _(message: str) -> str:
-    """`message` (English) in the interface's language."""
-    return _translation.gettext(message) if message else message
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural of a message for `n`, in the interface's language."""
-    return _translation.ngettext(singular, plural, n)
-
-
-def N_(message: str) -> str:
-    """Marks `message` for the catalogue where it is defined; `_()` translates it when shown."""
-    return message
-
-
-@cache
-def _catalogue(lang: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
-
-
-def in_language(lang: str):
-    """`_` for `lang`, whatever the interface's language: the Lessons screen's own words follow
-    the language its lesson is shown in (L switches it on the spot)."""
-    return _catalogue(lang).gettext
-
-
-def language() -> str:
-    """The interface's language: "en" or "ja"."""
-    return _language
+__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "in_language", "language", "ngettext",
+           "use_language", "reason"]
 
 
 def use_language(lang: str) -> None:
-    """Show the interface in `lang` from now on (a language with no catalogue shows English)."""
-    global _translation, _language
-    _translation = _catalogue(lang)
-    _language = lang if isinstance(_translation, gettext.GNUTranslations) else "en"
+    """Show the interface in `lang` from now on (a language with no catalogue shows English):
+    the catalogue (workbench/i18n.py), Textual's key bindings and Japanese line breaking."""
+    _core.use_language(lang)
     _translate_bindings()
     _break_japanese_between_phrases()
 
