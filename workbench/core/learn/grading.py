@@ -43,7 +43,7 @@ from typing import Any, Callable
 from workbench.core.builder.toolchain import BuildError
 from workbench.core.layouts import DEFAULT_LAYOUT
 from workbench.core.learn.dnsclient import DnsQuery, ask, query_wire
-from workbench.core.learn.material import lang_table, lessons_dir, timeout_scale
+from workbench.core.learn.material import lessons_dir, timeout_scale
 from workbench.core.learn.progress import home_dir
 from workbench.core.learn.submission import Submission, find_submission
 from workbench.core.learn.wirecheck import CHECKS as WIRE_CHECKS
@@ -54,6 +54,7 @@ from workbench.core.model.files import atomic_write_text
 from workbench.core.model.manifest import Table, find_item_line, find_line, read_toml
 from workbench.core.model.recipe import LAYOUTS, MACHINE_NAMES, Recipe
 from workbench.core.model.resolve import resolve
+from workbench.core.model.texts import lang_table
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.core.learn.material import default_workspace, lang_table, lessons_dir, timeout_scale
+from workbench.core.learn.material import default_workspace, lessons_dir, timeout_scale
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language, home_dir
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml
+from workbench.core.model.texts import lang_table
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 

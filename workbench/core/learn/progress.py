@@ -29,10 +29,10 @@ from platformdirs import user_data_dir
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.paths import kind_of
+from workbench.core.model.texts import LANGUAGES
 
 FILE_NAME = "progress.json"
 VERSION = 1
-LANGUAGES = ("en", "ja")
 
 
 class ProgressNotSaved(WorkbenchError, OSError):

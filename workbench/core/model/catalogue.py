@@ -17,6 +17,7 @@ from typing import Any
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml, toml_value
 from workbench.core.model.paths import figure, is_inside
+from workbench.core.model.texts import Translated, lang_table, text_in
 
 LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
 OPTION_TYPES = ("int", "bool", "string", "choice", "path", "ipv4")
@@ -45,7 +46,7 @@ def kernels_dir() -> Path:
 
 
 @dataclass
-class OptionSpec:
+class OptionSpec(Translated):
     """A typed, documented configuration value; it becomes a compile-time constant."""
 
     name: str
@@ -55,6 +56,7 @@ class OptionSpec:
     min: int | None = None
     max: int | None = None
     choices: tuple[str, ...] = ()
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # {"doc": {"en": …, "ja": …}}
 
     def default_text(self) -> str:
         """The default as a recipe would spell it (true, 16, "text")."""
@@ -106,11 +108,12 @@ class OptionSpec:
 
 
 @dataclass
-class FunctionSpec:
+class FunctionSpec(Translated):
     name: str
     returns: str
     params: list[tuple[str, str]]
     doc: str = ""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def prototype(self) -> str:
         args = ", ".join(t if t == "..." else f"{t}{n}" if t.endswith("*") else f"{t} {n}"
@@ -120,21 +123,22 @@ class FunctionSpec:
 
 
 @dataclass
-class Interface:
+class Interface(Translated):
     name: str
-    summary: str = ""
+    summary: str = ""  # English; text("summary", lang) in another language
     description: str = ""
     header: str = ""
     default: str | None = None
     crossing: bool = True
     functions: list[FunctionSpec] = field(default_factory=list)
     path: Path | None = None
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
-class Component:
+class Component(Translated):
     name: str
-    summary: str = ""
+    summary: str = ""  # English; text("summary", lang) in another language
     description: str = ""
     layer: str = "lib"
     provides: list[str] = field(default_factory=list)
@@ -145,6 +149,7 @@ class Component:
     entry: str | None = None
     directory: Path | None = None
     origin: str = "built-in"
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # {"summary": {"en": …, "ja": …}}
 
     @property
     def manifest(self) -> Path | None:
@@ -248,19 +253,26 @@ def load_interface(path: Path) -> Interface:
             if not isinstance(p, dict) or set(p) - {"name", "type"} or "type" not in p:
                 raise ft.error("params", f"each parameter of {f.get('name')} needs name and type")
             params.append((p.get("name", ""), p["type"]))
-        functions.append(
-            FunctionSpec(ft.get("name", str), ft.get("returns", str, "void"), params, ft.get("doc", str, ""))
-        )
+        doc = texts_of(ft, "doc")
+        functions.append(FunctionSpec(ft.get("name", str), ft.get("returns", str, "void"), params,
+                                      text_in(doc["doc"], "en"), texts=doc))
+    texts = texts_of(t, "summary", "description")
     return Interface(
         name=name,
-        summary=t.get("summary", str, ""),
-        description=t.get("description", str, ""),
+        summary=text_in(texts["summary"], "en"),
+        description=text_in(texts["description"], "en"),
         header=t.get("header", str, f"{name}.h"),
         default=t.get("default", str, None),
         crossing=t.get("crossing", bool, True),
         functions=functions,
         path=path,
+        texts=texts,
     )
+
+
+def texts_of(t: Table, *keys: str) -> dict[str, dict[str, str]]:
+    """The shown texts `keys` of `t`, each one string (English) or a table per language."""
+    return {key: lang_table(t, key, required=False) for key in keys}
 
 
 def load_option(t: Table, name: str) -> OptionSpec:
@@ -270,14 +282,16 @@ def load_option(t: Table, name: str) -> OptionSpec:
         near = did_you_mean(kind, OPTION_TYPES)
         raise t.error("type", f"unknown option type '{kind}'" + (f" — {near}" if near else ""),
                       hint="valid types: " + ", ".join(OPTION_TYPES))
+    texts = texts_of(t, "doc")
     spec = OptionSpec(
         name=name,
         type=kind,
         default=t.get("default", (str, int, bool)),
-        doc=t.get("doc", str, ""),
+        doc=text_in(texts["doc"], "en"),
         min=t.get("min", int, None),
         max=t.get("max", int, None),
         choices=tuple(t.get_str_list("choices")),
+        texts=texts,
     )
     if kind == "choice" and not spec.choices:
         raise t.error("choices", "a choice option needs a non-empty 'choices' list")
@@ -339,10 +353,11 @@ def load_component(directory: Path, origin: str = "built-in") -> Component:
     for g in generate:
         if not isinstance(g, dict) or "generator" not in g:
             raise t.error("generate", "each [[generate]] entry needs a 'generator'")
+    texts = texts_of(t, "summary", "description")
     return Component(
         name=name,
-        summary=t.get("summary", str, ""),
-        description=t.get("description", str, ""),
+        summary=text_in(texts["summary"], "en"),
+        description=text_in(texts["description"], "en"),
         layer=layer,
         provides=t.get_str_list("provides"),
         requires=t.get_str_list("requires"),
@@ -352,6 +367,7 @@ def load_component(directory: Path, origin: str = "built-in") -> Component:
         entry=t.get("entry", str, None),
         directory=directory,
         origin=origin,
+        texts=texts,
     )
 
 
