@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from workbench.i18n import language
+
 from .common import catalogue_for, print_json, resolution_for
 
 
@@ -17,7 +19,7 @@ def cmd_components(args) -> int:
     print(f"{'COMPONENT':<{w}}  {'LAYER':<8}  {'PROVIDES':<14}  {'LOC':>5}  SUMMARY")
     for c in comps:
         print(f"{c.name:<{w}}  {c.layer:<8}  {','.join(c.provides) or '-':<14}  "
-              f"{c.lines_of_code():>5}  {c.summary}")
+              f"{c.lines_of_code():>5}  {c.text('summary', language())}")
     print(f"\n{len(comps)} components, {len(cat.interfaces)} interfaces "
           f"({', '.join(sorted(cat.interfaces))})")
     return 0
@@ -32,15 +34,15 @@ def cmd_show(args) -> int:
                          "providers": [c.name for c in cat.providers_of(i.name)],
                          "functions": [f.prototype() for f in i.functions]})
             return 0
-        print(f"interface {i.name} — {i.summary}\n")
+        print(f"interface {i.name} — {i.text('summary', language())}\n")
         print(f"header:    kernels/include/{i.header}")
         print(f"providers: {', '.join(c.name for c in cat.providers_of(i.name)) or 'none'}"
               + (f" (default {i.default})" if i.default else ""))
         print("functions:")
         for f in i.functions:
-            print(f"  {f.prototype()}" + (f"   /* {f.doc} */" if f.doc else ""))
+            print(f"  {f.prototype()}" + (f"   /* {f.text('doc', language())} */" if f.doc else ""))
         if i.description:
-            print("\n" + i.description.strip())
+            print("\n" + i.text("description", language()).strip())
         return 0
     c = cat.component(args.name)
     if args.json:
@@ -50,7 +52,7 @@ def cmd_show(args) -> int:
                      "options": {k: vars(o) for k, o in c.options.items()},
                      "directory": str(c.directory), "lines_of_code": c.lines_of_code()})
         return 0
-    print(f"{c.name} — {c.summary}")
+    print(f"{c.name} — {c.text('summary', language())}")
     print(f"layer:    {c.layer}")
     print(f"provides: {', '.join(c.provides) or '-'}")
     print(f"requires: {', '.join(c.requires) or '-'}")
@@ -58,9 +60,9 @@ def cmd_show(args) -> int:
     if c.options:
         print("options:")
         for o in c.options.values():
-            print(f"  {o.name} ({o.valid_text()}, default {o.default_text()}) — {o.doc}")
+            print(f"  {o.name} ({o.valid_text()}, default {o.default_text()}) — {o.text('doc', language())}")
     if c.description:
-        print("\n" + c.description.strip())
+        print("\n" + c.text("description", language()).strip())
     return 0
 
 

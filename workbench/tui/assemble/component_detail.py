@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..i18n import _, reason
+from ..i18n import _, language, reason
 
 
 class ComponentDetail(Static):
@@ -24,7 +24,7 @@ class ComponentDetail(Static):
         t.append(f"  [{comp.layer}]", "dim")
         if comp.origin != "built-in":
             t.append("  " + _("(your workspace)"), "italic cyan")
-        t.append(f"\n{comp.summary}")
+        t.append("\n" + comp.text("summary", language()))
         t.append("\n" + _("provides") + " ", "dim")
         t.append(", ".join(comp.provides) or "—")
         t.append("   " + _("requires") + " ", "dim")

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Select, Static, Switch
 
-from ..i18n import _
+from ..i18n import _, language
 from ..messages import OptionChanged
 from ..widgets.field import FieldInput, leave_field
 
@@ -86,7 +86,7 @@ class OptionsForm(Vertical):
             self.mount(Vertical(Horizontal(label, field, classes="option-row"),
                                 Static("", classes="option-error", id=f"err-{key}",
                                        markup=False), classes="option-block"))
-            doc = spec.doc + "  " + _("({valid}, default {default})").format(
+            doc = spec.text("doc", language()) + "  " + _("({valid}, default {default})").format(
                 valid=spec.valid_text(), default=spec.default_text())
             self.mount(Static(doc, classes="option-doc", markup=False))
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from workbench.core.inspect.graph import LAYER_COLOURS, domain_clusters, node_label
 
-from ..i18n import N_, _, reason
+from ..i18n import N_, _, language, reason
 from ..pane import Pane
 from .graph_view import GraphView
 
@@ -76,7 +76,7 @@ class GraphPane(Pane, Vertical):
         inc = res.included[name]
         t.append(f"{name}", "bold")
         t.append(f" [{comp.layer}]\n", "dim")
-        t.append(f"{comp.summary}\n")
+        t.append(comp.text("summary", language()) + "\n")
         domain = self.domain_of(res, name)
         if domain:
             t.append(_("runs in: {domain}").format(domain=domain) + "\n", "dim")
