@@ -305,7 +305,7 @@ def test_the_catalogue_holds_the_words_the_core_hands_the_screens():
              *(layout.component_reason for layout in layouts.ALL if layout.component_reason),
              *(getattr(resolve, name) for name in dir(resolve) if name.startswith("REASON_"))]
     missing = [w for w in words if w not in catalogue]
-    assert not missing, "add them to CORE_WORDS in workbench/tui/i18n.py:\n" + "\n".join(missing)
+    assert not missing, "mark them with N_() where the core defines them:\n" + "\n".join(missing)
 
 
 # ---------------------------------------------------------------- the app in Japanese

@@ -93,27 +93,3 @@ TEXTUAL_WORDS = (
     N_("Maximize"), N_("Maximize the focused widget"),
     N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
 )
-
-# Words the core hands to the interface (it speaks English and imports no UI): the layouts'
-# titles and notes, why a component is included, the rows and the paper's figures of
-# `workbench baseline`. The screens show them through `_()`; tests/test_i18n.py checks the
-# catalogue still holds the core's words.
-CORE_WORDS = (
-    N_("the application named by the recipe ({recipe})"),
-    N_("provides 'boot': every image needs an entry point"),
-    N_("provides '{interface}', required by {requirer}"),
-    N_("the monolithic layout runs the application in user mode: this component enters it and "
-       "takes its system calls"),
-    N_("the microkernel layout runs every service as a server in its own address space: this "
-       "component carries the messages between them"),
-    N_("Monolithic kernel"), N_("Microkernel"), N_("Library OS (unikernel)"),
-    N_("One privileged kernel holds every service; the application traps into it."),
-    N_("A tiny privileged kernel; services are isolated user-mode servers reached by IPC."),
-    N_("The OS is a set of libraries linked with the application: one address space, no "
-       "boundary inside, so a system call is a function call."),
-    N_("image files"), N_("least guest memory"), N_("boot to first answer"),
-    N_("QEMU peak RSS"), N_("answers, 16 in flight"), N_("idle CPU"),
-    N_("184 KB (449 KB before dead-code elimination) vs a 450 MB BIND VM"),
-    N_("a fraction of Linux's"), N_("tens of ms vs hundreds of ms"),
-    N_("on par with or above BIND and NSD"),
-)

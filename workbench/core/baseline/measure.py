@@ -34,6 +34,7 @@ from workbench.core.model.resolve import Resolution
 from workbench.core.run.appliance import Appliance
 from workbench.core.run.measure import MeasureCancelled, _Steps  # noqa: F401 (re-exported)
 from workbench.core.run.qemu import boot_image_sync
+from workbench.i18n import N_
 
 SYSTEMS = ("unikernel", "linux")
 KEYS = ("image_bytes", "memory_mib", "ready_ms", "rss_mib", "throughput_per_s", "idle_cpu_pct")
@@ -44,23 +45,23 @@ IN_FLIGHT = 16
 MEMORY_SEARCH = {"unikernel": (1, 128, 1), "linux": (16, 512, 8)}
 
 # How each measure is shown: key, label, unit, what a ratio above 1 means.
-ROWS = (
-    ("image_bytes", "image files", "B", "smaller"),
-    ("memory_mib", "least guest memory", "MiB", "less memory"),
-    ("ready_ms", "boot to first answer", "ms", "sooner"),
-    ("rss_mib", "QEMU peak RSS", "MiB", "less host memory"),
-    ("throughput_per_s", "answers, 16 in flight", "/s", "more answers"),
-    ("idle_cpu_pct", "idle CPU", "% of a core", "less CPU when idle"),
+ROWS = (  # the words are shown through _()
+    ("image_bytes", N_("image files"), "B", N_("smaller")),
+    ("memory_mib", N_("least guest memory"), "MiB", N_("less memory")),
+    ("ready_ms", N_("boot to first answer"), "ms", N_("sooner")),
+    ("rss_mib", N_("QEMU peak RSS"), "MiB", N_("less host memory")),
+    ("throughput_per_s", N_("answers, 16 in flight"), "/s", N_("more answers")),
+    ("idle_cpu_pct", N_("idle CPU"), "% of a core", N_("less CPU when idle")),
 )
 
 # The paper's own figures (Madhavapeddy et al., ASPLOS 2013) for its DNS appliance, as its
 # evaluation states them: unikernel vs Linux.
 PAPER = {
-    "image_bytes": "184 KB (449 KB before dead-code elimination) vs a 450 MB BIND VM",
-    "memory_mib": "a fraction of Linux's",
-    "ready_ms": "tens of ms vs hundreds of ms",
+    "image_bytes": N_("184 KB (449 KB before dead-code elimination) vs a 450 MB BIND VM"),
+    "memory_mib": N_("a fraction of Linux's"),
+    "ready_ms": N_("tens of ms vs hundreds of ms"),
     "rss_mib": "",
-    "throughput_per_s": "on par with or above BIND and NSD",
+    "throughput_per_s": N_("on par with or above BIND and NSD"),
     "idle_cpu_pct": "",
 }
 

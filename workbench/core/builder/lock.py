@@ -22,6 +22,7 @@ from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.paths import kind_of
+from workbench.i18n import _
 
 LOCK_NAME = ".lock"
 
@@ -35,8 +36,9 @@ def private_name(path: Path, suffix: str = ".tmp") -> Path:
 def output_lock(out: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the build lock of the folder `out` for the duration of the block."""
     if out.exists() and not out.is_dir():
-        raise WorkbenchError(f"{out} is {kind_of(out.stat().st_mode)}, not a folder",
-                             file=out, key="--out", hint="name a folder for the build's files")
+        raise WorkbenchError(_("{path} is {kind}, not a folder").format(
+                                 path=out, kind=kind_of(out.stat().st_mode)),
+                             file=out, key="--out", hint=_("name a folder for the build's files"))
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -44,7 +46,8 @@ def output_lock(out: Path, on_wait: Callable[[str], None] | None = None) -> Iter
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait:
-                on_wait(f"another build is writing {out}; waiting for it to finish")
+                on_wait(_("another build is writing {path}; waiting for it to finish").format(
+                    path=out))
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:

@@ -14,6 +14,7 @@ from workbench.core.inspect.image import ImageInfo, human_bytes
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 from workbench.core.run.machines import get_machine
+from workbench.i18n import _
 
 
 def check_fits_memory(res: Resolution, image: Path, info: ImageInfo) -> None:
@@ -28,11 +29,12 @@ def check_fits_memory(res: Resolution, image: Path, info: ImageInfo) -> None:
     sizes = {name: sum(kinds.values()) for name, kinds in info.components.items()}
     biggest = sorted(sizes, key=sizes.get, reverse=True)[:3]
     raise WorkbenchError(
-        f"the image needs {human_bytes(end)} of memory (it ends at address {end:#x}), but "
-        f"machine '{machine.name}' has {human_bytes(ram)}",
+        _("the image needs {size} of memory (it ends at address {end}), but machine '{machine}' "
+          "has {ram}").format(size=human_bytes(end), end=f"{end:#x}", machine=machine.name,
+                              ram=human_bytes(ram)),
         file=res.recipe.path, key=f"options.{biggest[0]}" if biggest else None,
-        details=[f"{name}: {human_bytes(sizes[name])} (code, data, buffers, heap and stacks)"
-                 for name in biggest],
+        details=[_("{name}: {size} (code, data, buffers, heap and stacks)").format(
+                     name=name, size=human_bytes(sizes[name])) for name in biggest],
         hint=_hint(res, biggest[0]) if biggest else None)
 
 
@@ -41,10 +43,10 @@ def _hint(res: Resolution, name: str) -> str:
     its whole-number options."""
     comp = next((c for c in res.components if c.name == name), None)
     if comp is None:
-        return "make buffers, the heap or the stacks smaller"
+        return _("make buffers, the heap or the stacks smaller")
     chosen = res.recipe.options.get(name, {})
     values = res.options.get(name, {})
     ints = [f"{k} = {values.get(k, spec.default)}" for k, spec in sorted(comp.options.items())
             if spec.type == "int" and (k in chosen or not chosen)]
-    return (f"make {name}'s memory smaller in [options.{name}]"
+    return (_("make {name}'s memory smaller in [options.{name}]").format(name=name)
             + (f": {', '.join(ints)}" if ints else ""))

@@ -31,6 +31,7 @@ from workbench.core.model.catalogue import Catalogue, Component, kernels_dir, lo
 from workbench.core.model.files import write_if_changed
 from workbench.core.model.recipe import Recipe, find_recipe, load_recipe
 from workbench.core.model.resolve import Resolution, resolve
+from workbench.i18n import _
 
 BuildEvent = Callable[[str, dict], None]  # (kind, data): "plan", "compile", "cached", "link", "done"
 
@@ -278,7 +279,7 @@ def compile_objects(plans: list[ObjectPlan], tc: Toolchain, emit: BuildEvent,
             for e in errors[1:]:
                 first.diagnostics += e.diagnostics
                 first.details += e.details
-            first.message = f"{len(errors)} files failed to compile"
+            first.message = _("{count} files failed to compile").format(count=len(errors))
         raise errors[0]
     return counts, warnings
 

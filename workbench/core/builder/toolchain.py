@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from workbench.core.model.errors import ToolMissing, WorkbenchError
+from workbench.i18n import _
 
 TOOLCHAINS = ("zig", "gcc")
 
@@ -108,8 +109,8 @@ class Toolchain:
         out = (proc.stdout + proc.stderr).strip()
         if proc.returncode != 0:
             diags = parse_diagnostics(out)
-            raise BuildError(f"compiling {source.name} failed", file=source, diagnostics=diags,
-                             output=out)
+            raise BuildError(_("compiling {file} failed").format(file=source.name), file=source,
+                             diagnostics=diags, output=out)
         return out
 
     def link(self, objects: list[Path], script: Path, out: Path) -> str:
@@ -117,7 +118,7 @@ class Toolchain:
         proc = subprocess.run(cmd, capture_output=True, text=True)
         text = (proc.stdout + proc.stderr).strip()
         if proc.returncode != 0:
-            raise BuildError("linking failed", file=script, output=text,
+            raise BuildError(_("linking failed"), file=script, output=text,
                              hint="\n".join(text.splitlines()[:12]))
         return text
 
@@ -142,13 +143,13 @@ def _zig_binary() -> Path | None:
 
 def get_toolchain(name: str = "zig") -> Toolchain:
     if name not in TOOLCHAINS:
-        raise WorkbenchError(f"unknown toolchain '{name}'", key="--toolchain",
-                             hint="valid toolchains: " + ", ".join(TOOLCHAINS))
+        raise WorkbenchError(_("unknown toolchain '{name}'").format(name=name), key="--toolchain",
+                             hint=_("valid toolchains: {names}").format(names=", ".join(TOOLCHAINS)))
     if name == "zig":
         zig = _zig_binary()
         if zig is None:
-            raise ToolMissing("the zig toolchain is not installed",
-                              hint="pip install ziglang   (or use --toolchain gcc)")
+            raise ToolMissing(_("the zig toolchain is not installed"),
+                              hint=_("pip install ziglang   (or use --toolchain gcc)"))
         return Toolchain(
             "zig",
             cc=[str(zig), "cc", "-target", "x86_64-freestanding-none"],
@@ -158,7 +159,8 @@ def get_toolchain(name: str = "zig") -> Toolchain:
         )
     gcc, ld = shutil.which("gcc"), shutil.which("ld")
     if not gcc or not ld:
-        raise ToolMissing("gcc and GNU ld are not installed",
-                          hint="Debian/Ubuntu: sudo apt-get install gcc binutils   (or use --toolchain zig)")
+        raise ToolMissing(_("gcc and GNU ld are not installed"),
+                          hint=_("Debian/Ubuntu: sudo apt-get install gcc binutils   (or use "
+                                 "--toolchain zig)"))
     return Toolchain("gcc", cc=[gcc, "-m64"], ld=[ld, "-m", "elf_x86_64"],
                      cflags=[*COMMON_CFLAGS, "-fno-omit-frame-pointer"], ldflags=COMMON_LDFLAGS)

@@ -11,6 +11,7 @@ from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.paths import check_output_file, write_output
 from workbench.core.model.resolve import ROOT, Resolution
 from workbench.core.model.tools import find_dot
+from workbench.i18n import _
 
 FORMATS = ("dot", "svg", "png")
 
@@ -67,18 +68,19 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
 
 def domain_clusters(res: Resolution) -> list[tuple[str, list[str]]]:
     """(title, components) of each protection domain in the recipe's own layout."""
-    return [(f"{d.name} (ring {d.ring})", list(d.components))
+    return [(_("{domain} (ring {ring})").format(domain=d.name, ring=d.ring), list(d.components))
             for d in model_layout(res, res.recipe.layout).domains if d.components]
 
 
 def export(res: Resolution, fmt: str, out: Path, highlight: str | None = None) -> Path:
     if fmt not in FORMATS:
-        raise WorkbenchError(f"unknown graph format '{fmt}'", key="--format",
-                             hint="valid formats: " + ", ".join(FORMATS))
+        raise WorkbenchError(_("unknown graph format '{name}'").format(name=fmt), key="--format",
+                             hint=_("valid formats: {names}").format(names=", ".join(FORMATS)))
     if highlight is not None and highlight not in res.included:
-        raise WorkbenchError(f"'{highlight}' is not a component of this recipe", key="--why",
+        raise WorkbenchError(_("'{name}' is not a component of this recipe").format(
+                                 name=highlight), key="--why",
                              hint=did_you_mean(highlight, res.included)
-                             or "components: " + valid_list(res.included))
+                             or _("components: {names}").format(names=valid_list(res.included)))
     out = check_output_file(Path(out), key="--output")
     source = to_dot(res, highlight, domains=True)
     if fmt == "dot":

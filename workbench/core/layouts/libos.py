@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.builder.linkscript import linker_script
 from workbench.core.layouts.base import Domain, Layout, LayoutBuild, ObjectGroup
+from workbench.i18n import N_, _
 
 if TYPE_CHECKING:
     from workbench.core.model.catalogue import Component
@@ -32,15 +33,15 @@ class LibosBuild(LayoutBuild):
 
 class Libos(Layout):
     name = "libos"
-    title = "Library OS (unikernel)"
-    short_title = "library OS"
-    note = ("The OS is a set of libraries linked with the application: one address space, "
-            "no boundary inside, so a system call is a function call.")
+    title = N_("Library OS (unikernel)")
+    short_title = N_("library OS")
+    note = N_("The OS is a set of libraries linked with the application: one address space, "
+              "no boundary inside, so a system call is a function call.")
     crossing = "call"
-    crossing_words = "a plain call"
+    crossing_words = N_("a plain call")
 
     def place(self, res: Resolution) -> list[Domain]:
-        return [Domain("unikernel image", "image", True, [c.name for c in res.components])]
+        return [Domain(_("unikernel image"), "image", True, [c.name for c in res.components])]
 
     def prepare(self, res: Resolution, out: Path, include: Path) -> LibosBuild:
         return LibosBuild(list(res.components))

@@ -63,6 +63,7 @@ from workbench.core.layouts.common import (
 from workbench.core.model.catalogue import Component, FunctionSpec, Interface
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
+from workbench.i18n import N_, _
 
 if TYPE_CHECKING:
     from workbench.core.builder.objects import ObjectPlan
@@ -522,28 +523,29 @@ def microkernel_linker_script(kernel: list[Component], domains: list[tuple[str, 
 
 class Microkernel(Layout):
     name = "microkernel"
-    title = "Microkernel"
-    short_title = "microkernel"
-    note = ("A tiny privileged kernel; services are isolated user-mode servers "
-            "reached by IPC.")
+    title = N_("Microkernel")
+    short_title = N_("microkernel")
+    note = N_("A tiny privileged kernel; services are isolated user-mode servers "
+              "reached by IPC.")
     crossing = "ipc"
-    crossing_words = "a message to a server and back"
+    crossing_words = N_("a message to a server and back")
     component = MK_COMPONENT
-    component_reason = ("the microkernel layout runs every service as a server in its own "
-                        "address space: this component carries the messages between them")
+    component_reason = N_("the microkernel layout runs every service as a server in its own "
+                          "address space: this component carries the messages between them")
 
     def place(self, res: Resolution) -> list[Domain]:
         """The kernel (the boot and cpu layers), a server per other component, the process."""
         app = res.recipe.application
         libs = libraries(res)
-        kernel = Domain("microkernel", "kernel", True,
+        kernel = Domain(_("microkernel"), "kernel", True,
                         [c.name for c in res.components if c.layer in KERNEL_LAYERS
                          and c.name != app and c.name not in libs])
         domains = [kernel]
         for c in res.components:
             if c.name != app and c.name not in libs and c.name not in kernel.components:
-                domains.append(Domain(f"{c.name} server", "server", False, [c.name]))
-        domains.append(Domain(f"{app} process", "application", False, [app]))
+                domains.append(Domain(_("{name} server").format(name=c.name), "server", False,
+                                      [c.name]))
+        domains.append(Domain(_("{name} process").format(name=app), "application", False, [app]))
         link_libraries(res, domains, libs)
         return domains
 

@@ -66,6 +66,7 @@ from workbench.core.layouts.common import (
 from workbench.core.model.catalogue import Component, FunctionSpec, Interface
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import write_if_changed
+from workbench.i18n import N_, _
 
 if TYPE_CHECKING:
     from workbench.core.builder.objects import ObjectPlan
@@ -375,22 +376,23 @@ def monolithic_linker_script(kernel: list[Component], user: list[str], entry: st
 
 class Monolithic(Layout):
     name = "monolithic"
-    title = "Monolithic kernel"
-    short_title = "monolithic"
-    note = "One privileged kernel holds every service; the application traps into it."
+    title = N_("Monolithic kernel")
+    short_title = N_("monolithic")
+    note = N_("One privileged kernel holds every service; the application traps into it.")
     crossing = "trap"
-    crossing_words = "a system call"
+    crossing_words = N_("a system call")
     component = GLUE_COMPONENT
-    component_reason = ("the monolithic layout runs the application in user mode: "
-                        "this component enters it and takes its system calls")
+    component_reason = N_("the monolithic layout runs the application in user mode: "
+                          "this component enters it and takes its system calls")
 
     def place(self, res: Resolution) -> list[Domain]:
         """The kernel (everything but the application and the libraries), then the process."""
         app = res.recipe.application
         libs = libraries(res)
-        kernel = Domain("kernel", "kernel", True, [c.name for c in res.components
-                                                   if c.name != app and c.name not in libs])
-        domains = [kernel, Domain(f"{app} process", "application", False, [app])]
+        kernel = Domain(_("kernel"), "kernel", True, [c.name for c in res.components
+                                                      if c.name != app and c.name not in libs])
+        domains = [kernel, Domain(_("{name} process").format(name=app), "application", False,
+                                  [app])]
         link_libraries(res, domains, libs)
         return domains
 

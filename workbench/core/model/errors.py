@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.i18n import _
+
 
 @dataclass
 class WorkbenchError(Exception):
@@ -42,7 +44,7 @@ class WorkbenchError(Exception):
         for d in self.details:
             text += f"\n  {d}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  " + _("hint: {hint}").format(hint=self.hint)
         return text
 
     def to_dict(self) -> dict:
@@ -64,7 +66,7 @@ def did_you_mean(word: str, choices, what: str = "") -> str | None:
     """'did you mean alloc-freelist?' for a misspelt name, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]}?"
+        return _("did you mean {name}?").format(name=close[0])
     return None
 
 
@@ -72,5 +74,5 @@ def valid_list(choices, limit: int = 12) -> str:
     items = sorted(choices)
     shown = ", ".join(items[:limit])
     if len(items) > limit:
-        shown += f", … ({len(items)} in all)"
+        shown += ", … " + _("({count} in all)").format(count=len(items))
     return shown

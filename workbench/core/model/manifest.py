@@ -13,21 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.i18n import N_, _
 
 _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def read_toml(path: Path, what: str) -> tuple[dict, str]:
-    """Parse a TOML file; return (data, text). A missing or malformed file is a WorkbenchError."""
+    """Parse a TOML file; return (data, text). A missing or malformed file is a WorkbenchError.
+    `what` names the file for the learner (marked with `N_()` where it is written)."""
     path = Path(path)
+    what = _(what)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise WorkbenchError(f"{what} not found", file=path) from None
+        raise WorkbenchError(_("{what} not found").format(what=what), file=path) from None
     except IsADirectoryError:
-        raise WorkbenchError(f"{what} is a folder, expected a .toml file", file=path) from None
+        raise WorkbenchError(_("{what} is a folder, expected a .toml file").format(what=what),
+                             file=path) from None
     except UnicodeDecodeError as e:
-        raise WorkbenchError(f"{what} is not UTF-8 text ({e.reason})", file=path) from None
+        raise WorkbenchError(_("{what} is not UTF-8 text ({reason})").format(
+            what=what, reason=e.reason), file=path) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
@@ -38,10 +43,10 @@ def read_toml(path: Path, what: str) -> tuple[dict, str]:
             line = int(m.group(1))
             msg = _TOML_LINE.sub("", msg).strip()
         raise WorkbenchError(
-            f"malformed TOML: {msg}",
+            _("malformed TOML: {error}").format(error=msg),
             file=path,
             line=line,
-            hint="see https://toml.io for the syntax; strings need quotes, tables [like.this]",
+            hint=_("see https://toml.io for the syntax; strings need quotes, tables [like.this]"),
         ) from None
 
 
@@ -138,14 +143,16 @@ class Table:
                 near = did_you_mean(key, allowed)
                 raise self.error(
                     key,
-                    f"unknown key '{key}'",
-                    hint=(near + " " if near else "") + f"valid keys: {valid_list(allowed)}",
+                    _("unknown key '{key}'").format(key=key),
+                    hint=(near + " " if near else "")
+                    + _("valid keys: {keys}").format(keys=valid_list(allowed)),
                 )
 
     def get(self, key: str, kind: type | tuple, default: Any = ..., what: str = "") -> Any:
         if key not in self.data:
             if default is ...:
-                raise self.error(None, f"missing key '{key}'" + (f" ({what})" if what else ""))
+                raise self.error(None, _("missing key '{key}' ({what})").format(key=key, what=_(what))
+                                 if what else _("missing key '{key}'").format(key=key))
             return default
         value = self.data[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -154,15 +161,17 @@ class Table:
         else:
             ok = isinstance(value, kinds)
         if not ok:
-            names = " or ".join(_type_word(k) for k in kinds)
-            raise self.error(key, f"'{key}' must be {names}, not {_type_word(type(value))} {value!r}")
+            names = _(" or ").join(_type_word(k) for k in kinds)
+            raise self.error(key, _("'{key}' must be {kinds}, not {kind} {value}").format(
+                key=key, kinds=names, kind=_type_word(type(value)), value=repr(value)))
         return value
 
     def get_str_list(self, key: str) -> list[str]:
         value = self.get(key, list, [])
         for item in value:
             if not isinstance(item, str):
-                raise self.error(key, f"'{key}' must be a list of strings, found {item!r}")
+                raise self.error(key, _("'{key}' must be a list of strings, found {item}").format(
+                    key=key, item=repr(item)))
         return list(value)
 
     def sub(self, key: str) -> Table:
@@ -171,14 +180,15 @@ class Table:
 
 
 def _type_word(t: type) -> str:
-    return {
-        str: "a string",
-        int: "an integer",
-        bool: "true or false",
-        float: "a number",
-        list: "a list",
-        dict: "a table",
-    }.get(t, t.__name__)
+    word = {
+        str: N_("a string"),
+        int: N_("an integer"),
+        bool: N_("true or false"),
+        float: N_("a number"),
+        list: N_("a list"),
+        dict: N_("a table"),
+    }.get(t)
+    return _(word) if word else t.__name__
 
 
 def toml_value(v: Any) -> str:

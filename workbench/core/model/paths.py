@@ -15,25 +15,26 @@ import stat
 from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import N_, _
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-SAFE_NAME_RULE = ("one file name: 1–64 letters, digits, '.', '_' or '-', starting with a letter "
-                  "or digit (no '/', no spaces)")
+SAFE_NAME_RULE = N_("one file name: 1–64 letters, digits, '.', '_' or '-', starting with a "
+                    "letter or digit (no '/', no spaces)")  # shown through _()
 
 
 def kind_of(mode: int) -> str:
     """What a file is, in words: 'a regular file', 'a folder', 'a FIFO (named pipe)', …"""
     if stat.S_ISREG(mode):
-        return "a regular file"
+        return _("a regular file")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -43,7 +44,8 @@ def is_inside(path: Path, root: Path) -> bool:
 
 def figure(n: int) -> str:
     """A size in a message, exact and readable: '1,073,741,824 bytes (1024.0 MiB)'."""
-    return f"{n:,} bytes" + (f" ({n / (1 << 20):.1f} MiB)" if n >= 1 << 20 else "")
+    return _("{count} bytes").format(count=f"{n:,}") + (
+        f" ({n / (1 << 20):.1f} MiB)" if n >= 1 << 20 else "")
 
 
 def read_regular(path: Path, limit: int, what: str, key: str | None = None,
@@ -53,24 +55,28 @@ def read_regular(path: Path, limit: int, what: str, key: str | None = None,
     A FIFO, a device (`/dev/zero`) or a folder is refused without reading from it; so is a
     file over the limit, before it is read (`why` says where the limit comes from)."""
     where = dict(file=file if file is not None else path, key=key, line=line)
-    what = what if file is None else f"{what} {path}"  # the path is named once
+    what = _(what) if file is None else f"{_(what)} {path}"  # the path is named once
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
-        raise WorkbenchError(f"the {what} cannot be read: {e.strerror}", **where) from None
+        raise WorkbenchError(_("the {what} cannot be read: {error}").format(
+            what=what, error=e.strerror), **where) from None
     st = os.fstat(fd)  # before fdopen, which refuses a folder with its own exception
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise WorkbenchError(f"the {what} is {kind_of(st.st_mode)}, not a regular file",
-                             hint=f"name a regular file of at most {figure(limit)}", **where)
+        raise WorkbenchError(_("the {what} is {kind}, not a regular file").format(
+                                 what=what, kind=kind_of(st.st_mode)),
+                             hint=_("name a regular file of at most {size}").format(
+                                 size=figure(limit)), **where)
     with os.fdopen(fd, "rb") as f:
         if st.st_size > limit:
-            raise WorkbenchError(f"the {what} is {figure(st.st_size)}; the limit is "
-                                 f"{figure(limit)}", hint=why, **where)
+            raise WorkbenchError(_("the {what} is {size}; the limit is {limit}").format(
+                                     what=what, size=figure(st.st_size), limit=figure(limit)),
+                                 hint=why, **where)
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise WorkbenchError(f"the {what} grew past the limit of {figure(limit)} "
-                             "while it was read", **where)
+        raise WorkbenchError(_("the {what} grew past the limit of {limit} while it was "
+                               "read").format(what=what, limit=figure(limit)), **where)
     return data
 
 
@@ -82,13 +88,16 @@ def check_output_file(path: Path, key: str | None = None) -> Path:
     except FileNotFoundError:
         return path
     except OSError as e:
-        raise WorkbenchError(f"cannot write {path}: {e.strerror}", file=path, key=key) from None
+        raise WorkbenchError(_("cannot write {path}: {error}").format(path=path, error=e.strerror),
+                             file=path, key=key) from None
     if stat.S_ISDIR(mode):
-        raise WorkbenchError(f"{path} is a folder; name a file to write",
-                             file=path, key=key, hint=f"for example {path / 'graph.svg'}")
+        raise WorkbenchError(_("{path} is a folder; name a file to write").format(path=path),
+                             file=path, key=key,
+                             hint=_("for example {path}").format(path=path / "graph.svg"))
     if not stat.S_ISREG(mode):
-        raise WorkbenchError(f"{path} is {kind_of(mode)}, not a regular file; "
-                             "name a regular file to write", file=path, key=key)
+        raise WorkbenchError(_("{path} is {kind}, not a regular file; name a regular file to "
+                               "write").format(path=path, kind=kind_of(mode)),
+                             file=path, key=key)
     return path
 
 
@@ -99,5 +108,6 @@ def write_output(path: Path, data: str | bytes, key: str | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode() if isinstance(data, str) else data)
     except OSError as e:
-        raise WorkbenchError(f"cannot write {path}: {e.strerror}", file=path, key=key) from None
+        raise WorkbenchError(_("cannot write {path}: {error}").format(path=path, error=e.strerror),
+                             file=path, key=key) from None
     return path

@@ -13,6 +13,7 @@ from workbench.core.model.errors import WorkbenchError, did_you_mean
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.manifest import Table, find_line, read_toml, toml_value
 from workbench.core.model.paths import SAFE_NAME, SAFE_NAME_RULE
+from workbench.i18n import N_, _
 
 LAYOUTS = layouts.names()  # the layout registry's, the default first
 MACHINE_NAMES = ("microvm", "pc")
@@ -67,38 +68,44 @@ def load_recipe(path: str | Path) -> Recipe:
     path = Path(path)
     if path.suffix != ".toml" and not path.exists() and Path(f"{path}.toml").exists():
         path = Path(f"{path}.toml")
-    data, text = read_toml(path, "recipe")
+    data, text = read_toml(path, N_("recipe"))
     t = Table(data, path, text)
     t.check_keys({"name", "summary", "application", "layout", "machine", "providers", "options"})
     layout = t.get("layout", str, DEFAULT_LAYOUT)
     if layout not in LAYOUTS:
         near = did_you_mean(layout, LAYOUTS)
-        raise t.error("layout", f"unknown layout '{layout}'" + (f" — {near}" if near else ""),
-                      hint="valid layouts: " + ", ".join(LAYOUTS))
+        raise t.error("layout", _("unknown layout '{name}'").format(name=layout)
+                      + (f" — {near}" if near else ""),
+                      hint=_("valid layouts: {names}").format(names=", ".join(LAYOUTS)))
     machine = t.get("machine", str, "microvm")
     if machine not in MACHINE_NAMES:
         near = did_you_mean(machine, MACHINE_NAMES)
-        raise t.error("machine", f"unknown machine '{machine}'" + (f" — {near}" if near else ""),
-                      hint="valid machines: " + ", ".join(MACHINE_NAMES))
+        raise t.error("machine", _("unknown machine '{name}'").format(name=machine)
+                      + (f" — {near}" if near else ""),
+                      hint=_("valid machines: {names}").format(names=", ".join(MACHINE_NAMES)))
     providers = t.sub("providers")
     for k, v in providers.data.items():
         if not isinstance(v, str):
-            raise providers.error(k, f"the provider of '{k}' must be one component name (a string), "
-                                     f"not {v!r}", hint=f'choose one, e.g. {k} = "name"')
+            raise providers.error(
+                k, _("the provider of '{interface}' must be one component name (a string), "
+                     "not {value}").format(interface=k, value=repr(v)),
+                hint=_('choose one, e.g. {interface} = "name"').format(interface=k))
     options = t.sub("options")
     opts: dict[str, dict[str, Any]] = {}
     for comp, values in options.data.items():
         if not isinstance(values, dict):
-            raise options.error(comp, f"options for '{comp}' must be a table [options.{comp}]")
+            raise options.error(comp, _("options for '{component}' must be a table "
+                                        "[options.{component}]").format(component=comp))
         opts[comp] = dict(values)
     name = t.get("name", str, path.stem)
     if not SAFE_NAME.fullmatch(name):
-        raise t.error("name", f"{name!r} cannot be a recipe name: it names the image file",
-                      hint=f"a recipe name is {SAFE_NAME_RULE}")
+        raise t.error("name", _("{name} cannot be a recipe name: it names the image "
+                                "file").format(name=repr(name)),
+                      hint=_("a recipe name is {rule}").format(rule=_(SAFE_NAME_RULE)))
     return Recipe(
         name=name,
         summary=t.get("summary", str, ""),
-        application=t.get("application", str, what="the application component, e.g. \"hello\""),
+        application=t.get("application", str, what=N_("the application component, e.g. \"hello\"")),
         layout=layout,
         machine=machine,
         providers=dict(providers.data),
@@ -132,7 +139,7 @@ def find_recipe(name_or_path: str | Path) -> Path:
     names = sorted(q.stem for q in recipes_dir().glob("*.toml"))
     near = did_you_mean(str(name_or_path), names)
     raise WorkbenchError(
-        f"no recipe file '{name_or_path}' and no built-in recipe of that name"
-        + (f" — {near}" if near else ""),
-        hint="built-in recipes: " + ", ".join(names),
+        _("no recipe file '{name}' and no built-in recipe of that name").format(
+            name=name_or_path) + (f" — {near}" if near else ""),
+        hint=_("built-in recipes: {names}").format(names=", ".join(names)),
     )

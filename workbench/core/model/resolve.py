@@ -19,14 +19,15 @@ from workbench.core import layouts
 from workbench.core.model.catalogue import LAYERS, Catalogue, Component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.recipe import Recipe
+from workbench.i18n import N_, _
 
 ROOT = "image"
 BOOT_INTERFACE = "boot"
 # Why a component is in the image, as sentences with blanks: the reason reads in English, and
 # a view may translate the sentence and fill in the same blanks (Inclusion.template, .values).
-REASON_APPLICATION = "the application named by the recipe ({recipe})"
-REASON_BOOT = "provides 'boot': every image needs an entry point"
-REASON_REQUIRED = "provides '{interface}', required by {requirer}"
+REASON_APPLICATION = N_("the application named by the recipe ({recipe})")
+REASON_BOOT = N_("provides 'boot': every image needs an entry point")
+REASON_REQUIRED = N_("provides '{interface}', required by {requirer}")
 
 @dataclass
 class Inclusion:
@@ -57,11 +58,12 @@ class Resolution:
     def explain(self, name: str) -> str:
         if name not in self.included:
             near = did_you_mean(name, self.included)
-            raise WorkbenchError(f"'{name}' is not part of this resolution"
+            raise WorkbenchError(_("'{name}' is not part of this resolution").format(name=name)
                                  + (f" — {near}" if near else ""),
-                                 hint="included: " + ", ".join(self.names))
+                                 hint=_("included: {names}").format(names=", ".join(self.names)))
         inc = self.included[name]
-        return f"{name}: {inc.reason}\n  chain: {' → '.join(inc.chain)}"
+        reason = _(inc.template).format(**inc.values) if inc.template else inc.reason
+        return f"{name}: {reason}\n  " + _("chain: {chain}").format(chain=" → ".join(inc.chain))
 
     def why_path(self, name: str) -> list[str]:
         return list(self.included[name].chain)
@@ -107,36 +109,43 @@ def choose_provider(iface: str, recipe: Recipe, cat: Catalogue, needed_by: str) 
         if comp is None:
             near = did_you_mean(chosen, [c.name for c in candidates] or cat.components)
             raise recipe.error(
-                f"unknown component '{chosen}' chosen for interface '{iface}'"
-                + (f" — {near}" if near else ""),
-                "providers", iface,
-                hint="providers of " + iface + ": " + (valid_list(c.name for c in candidates) or "none"),
+                _("unknown component '{name}' chosen for interface '{interface}'").format(
+                    name=chosen, interface=iface) + (f" — {near}" if near else ""),
+                "providers", iface, hint=_providers_hint(iface, candidates),
             )
         if iface not in comp.provides:
             raise recipe.error(
-                f"'{chosen}' does not provide interface '{iface}' (it provides: "
-                f"{', '.join(comp.provides) or 'nothing'})",
-                "providers", iface,
-                hint="providers of " + iface + ": " + (valid_list(c.name for c in candidates) or "none"),
+                _("'{name}' does not provide interface '{interface}' (it provides: "
+                  "{provides})").format(name=chosen, interface=iface,
+                                        provides=", ".join(comp.provides) or _("nothing")),
+                "providers", iface, hint=_providers_hint(iface, candidates),
             )
         return comp
     if not candidates:
         raise WorkbenchError(
-            f"no component provides interface '{iface}', which {needed_by} requires",
+            _("no component provides interface '{interface}', which {requirer} requires").format(
+                interface=iface, requirer=needed_by),
             file=recipe.path,
-            hint="add a component that lists it under 'provides', or remove the requirement",
+            hint=_("add a component that lists it under 'provides', or remove the requirement"),
         )
     if interface.default and interface.default in cat.components:
         return cat.components[interface.default]
     if len(candidates) == 1:
         return candidates[0]
     raise recipe.error(
-        f"interface '{iface}' (required by {needed_by}) has {len(candidates)} providers and no "
-        f"default: choose one",
+        _("interface '{interface}' (required by {requirer}) has {count} providers and no "
+          "default: choose one").format(interface=iface, requirer=needed_by,
+                                        count=len(candidates)),
         "providers", None,
-        hint=f'add to the recipe:  [providers]  {iface} = "{candidates[0].name}"  '
-             f"(one of: {valid_list(c.name for c in candidates)})",
+        hint=_('add to the recipe:  [providers]  {interface} = "{name}"  (one of: {names})').format(
+            interface=iface, name=candidates[0].name,
+            names=valid_list(c.name for c in candidates)),
     )
+
+
+def _providers_hint(iface: str, candidates: list[Component]) -> str:
+    return _("providers of {interface}: {names}").format(
+        interface=iface, names=valid_list(c.name for c in candidates) or _("none"))
 
 
 def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
@@ -159,7 +168,8 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
     include(app, None, ROOT, REASON_APPLICATION, recipe=str(recipe.path or recipe.name))
     graph.add_edge(ROOT, app.name, interface="application")
     if BOOT_INTERFACE in cat.interfaces:
-        boot = choose_provider(BOOT_INTERFACE, recipe, cat, "every image (it needs an entry point)")
+        boot = choose_provider(BOOT_INTERFACE, recipe, cat,
+                               _("every image (it needs an entry point)"))
         providers[BOOT_INTERFACE] = boot.name
         include(boot, BOOT_INTERFACE, ROOT, REASON_BOOT)
         graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
@@ -193,7 +203,8 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
     warnings = []
     for iface, comp in recipe.providers.items():
         if iface not in providers:
-            warnings.append(f"[providers] {iface} = \"{comp}\" is not used: nothing requires '{iface}'")
+            warnings.append(_("[providers] {interface} = \"{name}\" is not used: nothing "
+                              "requires '{interface}'").format(interface=iface, name=comp))
     components = sorted((cat.components[n] for n in included), key=lambda c: (_layer_rank(c), c.name))
     return Resolution(recipe, cat, components, included, providers, options, graph, warnings)
 
@@ -204,23 +215,29 @@ def _application(recipe: Recipe, cat: Catalogue) -> Component:
     if app is None:
         near = did_you_mean(recipe.application, [c.name for c in cat.applications()] or cat.components)
         raise recipe.error(
-            f"unknown application '{recipe.application}'" + (f" — {near}" if near else ""),
-            None, "application",
-            hint="applications: " + valid_list(c.name for c in cat.applications()),
+            _("unknown application '{name}'").format(name=recipe.application)
+            + (f" — {near}" if near else ""),
+            None, "application", hint=_applications_hint(cat),
         )
     if not app.is_app:
         raise recipe.error(
-            f"'{app.name}' is a {app.layer} component, not an application",
-            None, "application",
-            hint="applications: " + valid_list(c.name for c in cat.applications()),
+            _("'{name}' is a {layer} component, not an application").format(
+                name=app.name, layer=app.layer),
+            None, "application", hint=_applications_hint(cat),
         )
     for iface in recipe.providers:
         if iface not in cat.interfaces:
             near = did_you_mean(iface, cat.interfaces)
-            raise recipe.error(f"unknown interface '{iface}'" + (f" — {near}" if near else ""),
-                               "providers", iface,
-                               hint="interfaces: " + valid_list(cat.interfaces, 40))
+            raise recipe.error(_("unknown interface '{interface}'").format(interface=iface)
+                               + (f" — {near}" if near else ""), "providers", iface,
+                               hint=_("interfaces: {names}").format(
+                                   names=valid_list(cat.interfaces, 40)))
     return app
+
+
+def _applications_hint(cat: Catalogue) -> str:
+    return _("applications: {names}").format(
+        names=valid_list(c.name for c in cat.applications()))
 
 
 def _check_one_provider_each(recipe: Recipe, cat: Catalogue, included: dict) -> None:
@@ -230,10 +247,11 @@ def _check_one_provider_each(recipe: Recipe, cat: Catalogue, included: dict) -> 
         linked = sorted(n for n in included if iface in cat.components[n].provides)
         if len(linked) > 1 and iface != "app":
             raise recipe.error(
-                f"two providers of interface '{iface}' would be linked: {', '.join(linked)}; "
-                "only one is allowed",
+                _("two providers of interface '{interface}' would be linked: {names}; only one "
+                  "is allowed").format(interface=iface, names=", ".join(linked)),
                 "providers", iface,
-                hint=f'choose the one you want:  [providers]  {iface} = "{linked[0]}"',
+                hint=_('choose the one you want:  [providers]  {interface} = "{name}"').format(
+                    interface=iface, name=linked[0]),
             )
 
 
@@ -246,10 +264,10 @@ def _check_no_cycle(recipe: Recipe, graph: nx.DiGraph) -> None:
     if cycle:
         path = " → ".join([cycle[0][0], *(v for _, v in cycle)])
         raise WorkbenchError(
-            f"dependency cycle: {path}",
+            _("dependency cycle: {path}").format(path=path),
             file=recipe.path,
-            hint="components may not require each other in a circle; move the shared part into "
-                 "its own component behind an interface",
+            hint=_("components may not require each other in a circle; move the shared part "
+                   "into its own component behind an interface"),
         )
 
 
@@ -258,22 +276,25 @@ def _check_options(recipe: Recipe, cat: Catalogue, included: dict) -> dict[str, 
         comp = cat.components.get(comp_name)
         if comp is None:
             near = did_you_mean(comp_name, cat.components)
-            raise recipe.error(f"options for unknown component '{comp_name}'"
+            raise recipe.error(_("options for unknown component '{name}'").format(name=comp_name)
                                + (f" — {near}" if near else ""), "options", comp_name,
-                               hint="components in this build: " + ", ".join(sorted(included)))
+                               hint=_("components in this build: {names}").format(
+                                   names=", ".join(sorted(included))))
         for key, value in values.items():
             spec = comp.options.get(key)
             if spec is None:
                 near = did_you_mean(key, comp.options)
                 raise recipe.error(
-                    f"unknown option '{key}' for component '{comp_name}'"
-                    + (f" — {near}" if near else ""),
+                    _("unknown option '{option}' for component '{name}'").format(
+                        option=key, name=comp_name) + (f" — {near}" if near else ""),
                     f"options.{comp_name}", key,
-                    hint=f"options of {comp_name}: " + (valid_list(comp.options) or "none"),
+                    hint=_("options of {name}: {options}").format(
+                        name=comp_name, options=valid_list(comp.options) or _("none")),
                 )
             problem = spec.problem(value)
             if problem:
-                raise recipe.error(f"option '{key}' of {comp_name}: {problem}",
+                raise recipe.error(_("option '{option}' of {name}: {problem}").format(
+                                       option=key, name=comp_name, problem=problem),
                                    f"options.{comp_name}", key,
                                    hint=spec.doc or None)
     result: dict[str, dict[str, Any]] = {}

@@ -49,6 +49,7 @@ from workbench.core.run.hostsockets import widen
 from workbench.core.run.passt import Passt, choose_net
 from workbench.core.run.status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from workbench.core.run.telemetry import LineSplitter, Record, parse_record
+from workbench.i18n import _
 
 EXCEPTION_NAMES = {
     0: "divide error", 1: "debug", 2: "non-maskable interrupt", 3: "breakpoint",
@@ -94,19 +95,21 @@ def parse_forward(text: str, option: str = "--forward") -> Forward:
     m = _FORWARD.match(text.strip().lower())
     problem = None
     if not m:
-        problem = f"{text!r} is not a port forward"
+        problem = _("{text} is not a port forward").format(text=repr(text))
     else:
         proto, host, guest = m.group(1) or "tcp", int(m.group(2)), int(m.group(3))
         for port in (host, guest):
             if not 1 <= port <= 65535:
-                problem = f"port {port} in {text!r} is outside 1-65535"
+                problem = _("port {port} in {text} is outside 1-65535").format(
+                    port=port, text=repr(text))
         if problem is None:
             return Forward(proto, host, guest)
     raise WorkbenchError(
         problem,
         key=option,
-        details=["valid form: [tcp|udp:]HOST_PORT:GUEST_PORT, e.g. udp:5353:53 or tcp:8080:80",
-                 "the host side is always bound to 127.0.0.1"],
+        details=[_("valid form: [tcp|udp:]HOST_PORT:GUEST_PORT, e.g. udp:5353:53 or "
+                   "tcp:8080:80"),
+                 _("the host side is always bound to 127.0.0.1")],
     )
 
 
@@ -335,8 +338,8 @@ class QemuRun:
         self._started = True
         qemu = find_qemu()
         if not self.image.is_file():
-            raise WorkbenchError("image not found", file=self.image,
-                                 hint="build it first: workbench build RECIPE")
+            raise WorkbenchError(_("image not found"), file=self.image,
+                                 hint=_("build it first: workbench build RECIPE"))
         try:
             await self._spawn(qemu)
         except BaseException as exc:
@@ -371,13 +374,14 @@ class QemuRun:
     async def hmp(self, command: str) -> str:
         """A human monitor command (`info registers`, `info mtree -f`, ...) and its output."""
         if self._qmp is None or not self.running:
-            raise WorkbenchError("the run has ended; there is no monitor to ask",
+            raise WorkbenchError(_("the run has ended; there is no monitor to ask"),
                                  key="monitor")
         try:
             out = await self._qmp.execute("human-monitor-command",
                                           {"command-line": command})
         except QMPError as exc:
-            raise WorkbenchError(f"monitor command {command!r} failed: {exc}",
+            raise WorkbenchError(_("monitor command {command} failed: {error}").format(
+                                     command=repr(command), error=exc),
                                  key="monitor") from None
         return str(out)
 
@@ -505,7 +509,8 @@ class QemuRun:
                 preexec_fn=_death_signal_preexec(),
             )
         except OSError as exc:
-            raise WorkbenchError(f"could not start QEMU: {exc}", file=qemu) from None
+            raise WorkbenchError(_("could not start QEMU: {error}").format(error=exc),
+                                 file=qemu) from None
         _LIVE_PGIDS.add(self._proc.pid)
         self._emit(RunEvent("started", self.elapsed_ms(), " ".join(self.command)))
         self._tasks.append(asyncio.create_task(self._read_stderr()))
@@ -683,7 +688,8 @@ class QemuRun:
                 if self._end_reason is None:
                     self._end_reason = "timeout"
                 self._emit(RunEvent("status", self.elapsed_ms(),
-                                    f"watchdog: no exit after {self.timeout:g} s"))
+                                    _("watchdog: no exit after {seconds} s").format(
+                                        seconds=f"{self.timeout:g}")))
                 self._kill()
                 return
             try:
@@ -763,9 +769,10 @@ class QemuRun:
             if stderr:  # QEMU's own reason, not what its early exit did to the monitor
                 error = stderr.splitlines()[-1]
             elif error is None and self._shutdown_reason:
-                error = f"QEMU shut down ({self._shutdown_reason}) without an exit code"
+                error = _("QEMU shut down ({reason}) without an exit code").format(
+                    reason=self._shutdown_reason)
             elif error is None:
-                error = f"QEMU exited with code {exit_code}"
+                error = _("QEMU exited with code {code}").format(code=exit_code)
         return RunResult(
             status=status,
             exit_code=exit_code,

@@ -35,6 +35,7 @@ from workbench.core.model.files import write_if_changed
 from workbench.core.model.manifest import Table, read_toml
 from workbench.core.model.paths import figure, is_inside, read_regular
 from workbench.core.run.machines import MICROVM
+from workbench.i18n import N_
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -106,7 +107,7 @@ def _read_site_file(p: Path, folder: Path) -> bytes:
         raise WorkbenchError(f"a link to {os.path.realpath(p)}, outside the site folder",
                              file=p, hint="the site serves only regular files inside its "
                                           "folder: copy the file in instead of linking to it")
-    return read_regular(p, SITE_LIMIT, "site file", why=SITE_LIMIT_WHY)
+    return read_regular(p, SITE_LIMIT, N_("site file"), why=SITE_LIMIT_WHY)
 
 
 def _check_total(total: int, where: Path) -> None:

@@ -34,6 +34,7 @@ import idna
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.paths import read_regular
+from workbench.i18n import N_
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 CLASSES = ("IN", "CH", "HS", "CS")
@@ -601,7 +602,7 @@ def load_zone(path: str | Path, origin: str | None = None) -> Zone:
     if not path.exists():
         raise WorkbenchError("zone file not found", file=path)
     try:  # a regular file only (never /dev/zero or a FIFO), its size checked before reading
-        text = read_regular(path, ZONE_FILE_LIMIT, "zone file").decode("utf-8-sig")
+        text = read_regular(path, ZONE_FILE_LIMIT, N_("zone file")).decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise WorkbenchError(f"zone file is not UTF-8 text ({e.reason})", file=path) from None
     return parse_zone(text, path, origin)
