@@ -210,7 +210,10 @@ def test_manifest_source_outside_its_folder(tmp_path, source, message):
                                                      f'sources = ["hello.c", "{source}"]'))
     r = run_abuse(tmp_path, "--workspace", "ws", "build", "hello", "--out", "out", timeout=60)
     assert r.returncode == 2, r.text
-    assert f"error: ws/hello/component.toml:6 [sources]: {message} ws/hello" in r.stderr, r.stderr
+    line = next(no for no, text in enumerate(manifest.read_text().splitlines(), 1)
+                if text.startswith("sources ="))
+    assert f"error: ws/hello/component.toml:{line} [sources]: {message} ws/hello" in r.stderr, \
+        r.stderr
     assert "hint: sources are files inside the component's own folder" in r.stderr
 
 

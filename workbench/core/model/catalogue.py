@@ -18,6 +18,7 @@ from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml, toml_value
 from workbench.core.model.paths import figure, is_inside
 from workbench.core.model.texts import Translated, lang_table, text_in
+from workbench.i18n import N_, _
 
 LAYERS = ("boot", "cpu", "platform", "driver", "memory", "time", "lib", "net", "app")
 OPTION_TYPES = ("int", "bool", "string", "choice", "path", "ipv4")
@@ -25,6 +26,12 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 IPV4 = re.compile(r"(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}")
 SOURCE_LIMIT = 4 << 20  # bytes in one source file: a component is read in one sitting
 SOURCE_SUFFIXES = (".c", ".S", ".s")
+VALID_WORDS = {  # what a valid value of an option type is, where one phrase says it
+    "bool": N_("true or false"),
+    "path": N_("a path (relative to the recipe file)"),
+    "ipv4": N_('an IPv4 address: four numbers from 0 to 255, e.g. "10.0.2.15"'),
+    "string": N_("a string"),
+}
 
 
 def shipped_dir(name: str) -> Path:
@@ -63,47 +70,50 @@ class OptionSpec(Translated):
         return toml_value(self.default)
 
     def valid_text(self) -> str:
+        """What a valid value is, in the workbench's language ("an integer from 4 to 64")."""
         if self.type == "int":
-            lo = "" if self.min is None else str(self.min)
-            hi = "" if self.max is None else str(self.max)
-            return f"an integer{f' from {lo} to {hi}' if lo or hi else ''}"
-        if self.type == "bool":
-            return "true or false"
+            if self.min is not None and self.max is not None:
+                return _("an integer from {low} to {high}").format(low=self.min, high=self.max)
+            if self.min is not None:
+                return _("an integer of at least {low}").format(low=self.min)
+            if self.max is not None:
+                return _("an integer of at most {high}").format(high=self.max)
+            return _("an integer")
         if self.type == "choice":
-            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
-        if self.type == "path":
-            return "a path (relative to the recipe file)"
-        if self.type == "ipv4":
-            return 'an IPv4 address: four numbers from 0 to 255, e.g. "10.0.2.15"'
-        return "a string"
+            return _("one of {choices}").format(choices=", ".join(f'"{c}"' for c in self.choices))
+        return _(VALID_WORDS.get(self.type, VALID_WORDS["string"]))
 
     def problem(self, value: Any) -> str | None:
         """What is wrong with `value` for this option, or None when it is valid."""
+        expected = self.valid_text()
         if self.type == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                return f"expected {self.valid_text()}, got {value!r}"
+                return _("expected {valid}, got {value}").format(valid=expected, value=repr(value))
             if self.min is not None and value < self.min:
-                return f"{value} is below the minimum {self.min}; expected {self.valid_text()}"
+                return _("{value} is below the minimum {low}; expected {valid}").format(
+                    value=value, low=self.min, valid=expected)
             if self.max is not None and value > self.max:
-                return f"{value} is above the maximum {self.max}; expected {self.valid_text()}"
+                return _("{value} is above the maximum {high}; expected {valid}").format(
+                    value=value, high=self.max, valid=expected)
         elif self.type == "bool":
             if not isinstance(value, bool):
-                return f"expected true or false, got {value!r}"
+                return _("expected {valid}, got {value}").format(valid=expected, value=repr(value))
         elif self.type == "choice":
             if value not in self.choices:
                 near = did_you_mean(str(value), self.choices)
-                return f"{value!r} is not a valid choice; expected {self.valid_text()}" + (
-                    f" ({near})" if near else ""
-                )
+                return _("{value} is not a valid choice; expected {valid}").format(
+                    value=repr(value), valid=expected) + (f" ({near})" if near else "")
         elif self.type == "ipv4":
             if not isinstance(value, str) or not IPV4.fullmatch(value) or \
                     any(int(part) > 255 for part in value.split(".")):
-                return f"{value!r} is not an IPv4 address; expected {self.valid_text()}"
+                return _("{value} is not an IPv4 address; expected {valid}").format(
+                    value=repr(value), valid=expected)
         elif self.type in ("string", "path"):
             if not isinstance(value, str):
-                return f"expected a string, got {value!r}"
+                return _("expected {valid}, got {value}").format(valid=_(VALID_WORDS["string"]),
+                                                                 value=repr(value))
             if '"' in value or "\\" in value or "\n" in value:
-                return "quotes, backslashes and newlines are not allowed in option strings"
+                return _("quotes, backslashes and newlines are not allowed in option strings")
         return None
 
 

@@ -34,7 +34,7 @@ def lang_table(t: Table, key: str, required: bool = True) -> dict[str, str]:
         if lang not in LANGUAGES:
             raise _lang_error(t, key, lang, _("unknown language '{lang}' in '{key}'").format(
                 lang=lang, key=key), hint=_("languages: {languages}").format(
-                languages=", ".join(LANGUAGES)) + f' ({forms})')
+                languages=", ".join(LANGUAGES)) + f' — {key}.en = "..."  {key}.ja = "..."')
         if not isinstance(text, str):
             raise _lang_error(t, key, lang, _("'{key}' must be a string, not {value}").format(
                 key=f"{key}.{lang}", value=repr(text)), hint=forms)
