@@ -108,25 +108,21 @@ def test_an_interface_and_its_functions_take_both_forms(tmp_path):
 
 # ---------------------------------------------------------------- mistakes
 
-def test_an_unknown_language_names_its_file_key_line_and_the_languages(tmp_path):
-    text = PER_LANGUAGE.replace('summary.ja = "あいさつする"', 'summary.fr = "Dire bonjour"')
+@pytest.mark.parametrize("good, bad, message", [
+    ('summary.ja = "あいさつする"', 'summary.fr = "Dire bonjour"',
+     "[summary.fr]: unknown language 'fr' in 'summary'\n"
+     '  hint: languages: en, ja — summary.en = "..."  summary.ja = "..."'),
+    ('doc.ja = "あいさつの回数。"', "doc.ja = 3",
+     "[options.times.doc.ja]: 'doc.ja' must be a string, not 3\n"
+     '  hint: doc = "..."  or  doc.en = "..."  doc.ja = "..."'),
+])
+def test_a_bad_text_per_language_names_its_file_key_line_and_what_is_valid(tmp_path, good, bad,
+                                                                            message):
+    text = PER_LANGUAGE.replace(good, bad)
     with pytest.raises(WorkbenchError) as e:
         component(tmp_path, text)
     path = tmp_path / "greet" / "component.toml"
-    assert str(e.value) == (
-        f"{path}:{line_of(text, 'summary.fr')} [summary.fr]: unknown language 'fr' in 'summary'\n"
-        '  hint: languages: en, ja — summary.en = "..."  summary.ja = "..."')
-
-
-def test_an_option_doc_that_is_not_text_names_its_own_line(tmp_path):
-    text = PER_LANGUAGE.replace('doc.ja = "あいさつの回数。"', "doc.ja = 3")
-    with pytest.raises(WorkbenchError) as e:
-        component(tmp_path, text)
-    path = tmp_path / "greet" / "component.toml"
-    assert str(e.value) == (
-        f"{path}:{line_of(text, 'doc.ja = 3')} [options.times.doc.ja]: 'doc.ja' must be a "
-        "string, not 3\n"
-        '  hint: doc = "..."  or  doc.en = "..."  doc.ja = "..."')
+    assert str(e.value) == f"{path}:{line_of(text, bad)} {message}"
 
 
 def test_a_summary_that_is_neither_text_nor_a_table_says_what_is_valid(tmp_path):
