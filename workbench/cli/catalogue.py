@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.i18n import language
+from workbench.i18n import _, language
 
 from .common import catalogue_for, print_json, resolution_for
 
@@ -20,8 +20,9 @@ def cmd_components(args) -> int:
     for c in comps:
         print(f"{c.name:<{w}}  {c.layer:<8}  {','.join(c.provides) or '-':<14}  "
               f"{c.lines_of_code():>5}  {c.text('summary', language())}")
-    print(f"\n{len(comps)} components, {len(cat.interfaces)} interfaces "
-          f"({', '.join(sorted(cat.interfaces))})")
+    print("\n" + _("{components} components, {interfaces} interfaces ({names})").format(
+        components=len(comps), interfaces=len(cat.interfaces),
+        names=", ".join(sorted(cat.interfaces))))
     return 0
 
 
@@ -34,11 +35,13 @@ def cmd_show(args) -> int:
                          "providers": [c.name for c in cat.providers_of(i.name)],
                          "functions": [f.prototype() for f in i.functions]})
             return 0
-        print(f"interface {i.name} — {i.text('summary', language())}\n")
-        print(f"header:    kernels/include/{i.header}")
-        print(f"providers: {', '.join(c.name for c in cat.providers_of(i.name)) or 'none'}"
-              + (f" (default {i.default})" if i.default else ""))
-        print("functions:")
+        print(_("interface {name} — {summary}").format(
+            name=i.name, summary=i.text("summary", language())) + "\n")
+        print(_("header:    {path}").format(path=f"kernels/include/{i.header}"))
+        print(_("providers: {names}").format(
+            names=", ".join(c.name for c in cat.providers_of(i.name)) or _("none"))
+              + (" " + _("(default {name})").format(name=i.default) if i.default else ""))
+        print(_("functions:"))
         for f in i.functions:
             print(f"  {f.prototype()}" + (f"   /* {f.text('doc', language())} */" if f.doc else ""))
         if i.description:
@@ -53,14 +56,17 @@ def cmd_show(args) -> int:
                      "directory": str(c.directory), "lines_of_code": c.lines_of_code()})
         return 0
     print(f"{c.name} — {c.text('summary', language())}")
-    print(f"layer:    {c.layer}")
-    print(f"provides: {', '.join(c.provides) or '-'}")
-    print(f"requires: {', '.join(c.requires) or '-'}")
-    print(f"sources:  {', '.join(c.sources)}  ({c.lines_of_code()} lines)  in {c.directory}")
+    print(_("layer:    {layer}").format(layer=c.layer))
+    print(_("provides: {names}").format(names=", ".join(c.provides) or "-"))
+    print(_("requires: {names}").format(names=", ".join(c.requires) or "-"))
+    print(_("sources:  {files}  ({lines} lines)  in {folder}").format(
+        files=", ".join(c.sources), lines=c.lines_of_code(), folder=c.directory))
     if c.options:
-        print("options:")
+        print(_("options:"))
         for o in c.options.values():
-            print(f"  {o.name} ({o.valid_text()}, default {o.default_text()}) — {o.text('doc', language())}")
+            print("  " + _("{name} ({valid}, default {default}) — {doc}").format(
+                name=o.name, valid=o.valid_text(), default=o.default_text(),
+                doc=o.text("doc", language())))
     if c.description:
         print("\n" + c.text("description", language()).strip())
     return 0
@@ -71,32 +77,36 @@ def cmd_resolve(args) -> int:
     if args.json:
         print_json(res.to_dict())
         return 0
-    print(f"recipe {res.recipe.name}: application {res.recipe.application}, layout "
-          f"{res.recipe.layout}, machine {res.recipe.machine}")
-    print(f"{len(res.components)} components, {res.lines_of_code()} lines of C and assembly\n")
+    print(_("recipe {recipe}: application {application}, layout {layout}, machine "
+            "{machine}").format(recipe=res.recipe.name, application=res.recipe.application,
+                                layout=res.recipe.layout, machine=res.recipe.machine))
+    print(_("{count} components, {lines} lines of C and assembly").format(
+        count=len(res.components), lines=res.lines_of_code()) + "\n")
     for c in res.components:
         inc = res.included[c.name]
         line = f"  {c.name:<20} [{c.layer}]"
         if args.explain:
-            line += f"  {inc.reason}\n  {'':<20}  chain: {' → '.join(inc.chain)}"
+            line += f"  {inc.said()}\n  {'':<20}  " + _("chain: {chain}").format(
+                chain=" → ".join(inc.chain))
         print(line)
     for w in res.warnings:
-        print(f"warning: {w}")
+        print(_("warning: {warning}").format(warning=w))
     return 0
 
 
 def add_commands(sub) -> None:
-    s = sub.add_parser("components", help="list the component catalogue")
+    s = sub.add_parser("components", help=_("list the component catalogue"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_components)
 
-    s = sub.add_parser("show", help="describe one component or interface")
+    s = sub.add_parser("show", help=_("describe one component or interface"))
     s.add_argument("name")
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_show)
 
-    s = sub.add_parser("resolve", help="resolve a recipe: which components, and why")
-    s.add_argument("recipe", help="a recipe file, or the name of a built-in recipe")
-    s.add_argument("--explain", action="store_true", help="say why each component is included")
+    s = sub.add_parser("resolve", help=_("resolve a recipe: which components, and why"))
+    s.add_argument("recipe", help=_("a recipe file, or the name of a built-in recipe"))
+    s.add_argument("--explain", action="store_true",
+                   help=_("say why each component is included"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_resolve)

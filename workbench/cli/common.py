@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from workbench.i18n import _
+
 EXIT_USER_ERROR = 2
 
 
@@ -36,6 +38,15 @@ def print_json(data) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
+def pad(text: str, width: int, align: str = "<") -> str:
+    """`text` padded to `width` terminal cells (a Japanese character takes two), aligned
+    left ("<") or right (">"): an f-string's width counts characters."""
+    from rich.cells import cell_len
+
+    room = " " * max(0, width - cell_len(text))
+    return text + room if align == "<" else room + text
+
+
 def kib(n: int) -> str:
     from workbench.core.inspect.image import human_bytes  # pyelftools: +21 ms on every command
 
@@ -55,7 +66,7 @@ def build_image(args, res=None):
         elif not getattr(args, "json", False) and kind == "link":
             print(f"  LD  {data['image']}", file=sys.stderr)
         elif kind == "wait":
-            print(f"  {data['message']}", file=sys.stderr)
+            print(f"  {data['message']}", file=sys.stderr)  # made in the language: core/builder
 
     return build(res, out, args.toolchain, on_event=progress)
 
@@ -68,7 +79,7 @@ def note_learner_build(args, result) -> None:
     ws = getattr(args, "workspace", None)
     problem = record_build(Path(ws) if ws else None, result)
     if problem:
-        print(f"note: {problem}", file=sys.stderr)
+        print(_("note: {note}").format(note=problem), file=sys.stderr)
 
 
 def note_learner_run(args, recipe, run) -> None:
@@ -78,4 +89,4 @@ def note_learner_run(args, recipe, run) -> None:
     ws = getattr(args, "workspace", None)
     problem = record_run(Path(ws) if ws else None, recipe, run)
     if problem:
-        print(f"note: {problem}", file=sys.stderr)
+        print(_("note: {note}").format(note=problem), file=sys.stderr)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from workbench.core import layouts
 from workbench.core.layouts.model import model_layouts
+from workbench.i18n import N_, _
 
-from .common import print_json, resolution_for
+from .common import pad, print_json, resolution_for
 
 
 def cmd_compare(args) -> int:
@@ -33,38 +34,41 @@ def cmd_compare(args) -> int:
         print_json(data)
         return 0
     columns = [layout.name for layout in layouts.ALL]
-    titles = {layout.name: layout.short_title for layout in layouts.ALL}
-    print(f"recipe {res.recipe.name}: the same components in every layout "
-          f"(toolchain {comp.toolchain})\n")
-    print(f"{'':<24}" + "".join(f"{titles[n]:>18}" for n in columns))
-    print("modelled (from the resolution)")
+    titles = {layout.name: _(layout.short_title) for layout in layouts.ALL}
+    print(_("recipe {recipe}: the same components in every layout (toolchain {toolchain})").format(
+        recipe=res.recipe.name, toolchain=comp.toolchain) + "\n")
+    print(" " * 24 + "".join(pad(titles[n], 18, ">") for n in columns))
+    print(_("modelled (from the resolution)"))
     for label, values in [*_modelled_rows(models), (None, {}), *_measured_rows(comp, columns)]:
         if label is None:
-            print("measured (built and booted in QEMU)")
+            print(_("measured (built and booted in QEMU)"))
             continue
-        print(f"  {label:<22}" + "".join(f"{values.get(n, ''):>18}" for n in columns))
+        print("  " + pad(_(label), 22) + "".join(pad(values.get(n, ""), 18, ">") for n in columns))
     print()
+    from workbench.core.learn.textrender import has_wide, wrap_text  # Japanese: by phrases
+
     for note in _notes(comp, columns, titles):
-        print(textwrap.fill(note, 80, subsequent_indent="  ", break_on_hyphens=False))
+        print("\n".join(wrap_text(note, 80, "", "  ")) if has_wide(note) else
+              textwrap.fill(note, 80, subsequent_indent="  ", break_on_hyphens=False))
     return 0
 
 
 def _modelled_rows(models) -> list[tuple[str, dict[str, str]]]:
     return [
-        ("protection domains", {m.layout: str(len(m.domains)) for m in models}),
-        ("privileged components", {m.layout: str(len(m.tcb_components)) for m in models}),
-        ("traps on a request", {m.layout: str(m.counts["trap"]) for m in models}),
-        ("IPC on a request", {m.layout: str(m.counts["ipc"]) for m in models}),
-        ("TCB lines of code", {m.layout: f"{m.tcb_lines:,}" for m in models}),
+        (N_("protection domains"), {m.layout: str(len(m.domains)) for m in models}),
+        (N_("privileged components"), {m.layout: str(len(m.tcb_components)) for m in models}),
+        (N_("traps on a request"), {m.layout: str(m.counts["trap"]) for m in models}),
+        (N_("IPC on a request"), {m.layout: str(m.counts["ipc"]) for m in models}),
+        (N_("TCB lines of code"), {m.layout: f"{m.tcb_lines:,}" for m in models}),
     ]
 
 
 def _status(m) -> str:
     if m.boot_error:
-        return "did not boot"
+        return _("did not boot")
     if m.status == "stopped" and m.ready_ms is not None:
-        return "ready, stopped"  # an appliance serves until it is stopped
-    return m.status or "—"
+        return _("ready, stopped")  # an appliance serves until it is stopped
+    return _(m.status) if m.status else "—"
 
 
 def _measured_rows(comp, columns: list[str]) -> list[tuple[str, dict[str, str]]]:
@@ -79,7 +83,7 @@ def _measured_rows(comp, columns: list[str]) -> list[tuple[str, dict[str, str]]]
 
     def buildable(name: str) -> str:
         m = comp.layouts.get(name)
-        return "yes" if m is not None and m.buildable else "no"
+        return _("yes") if m is not None and m.buildable else _("no")
 
     def cycles(name: str) -> str:
         value = comp.crossing.cycles_per_call(name) if comp.crossing else None
@@ -89,15 +93,15 @@ def _measured_rows(comp, columns: list[str]) -> list[tuple[str, dict[str, str]]]
         return f"{m.ready_ms:.1f} ms" if m.ready_ms is not None else None
 
     measured = [
-        ("run status", _status),
-        ("image (loadable)", lambda m: human_bytes(m.loadable_bytes)),
-        ("privileged bytes", lambda m: human_bytes(m.privileged_bytes)),
-        ("user-mode bytes", lambda m: human_bytes(m.user_bytes)),
-        ("boot to ready", ready),
+        (N_("run status"), _status),
+        (N_("image (loadable)"), lambda m: human_bytes(m.loadable_bytes)),
+        (N_("privileged bytes"), lambda m: human_bytes(m.privileged_bytes)),
+        (N_("user-mode bytes"), lambda m: human_bytes(m.user_bytes)),
+        (N_("boot to ready"), ready),
     ]
-    return [("buildable", {n: buildable(n) for n in columns}),
+    return [(N_("buildable"), {n: buildable(n) for n in columns}),
             *((label, {n: cell(n, fn) for n in columns}) for label, fn in measured),
-            ("cycles per crossing", {n: cycles(n) for n in columns})]
+            (N_("cycles per crossing"), {n: cycles(n) for n in columns})]
 
 
 def _notes(comp, columns: list[str], titles: dict[str, str]) -> list[str]:
@@ -105,26 +109,29 @@ def _notes(comp, columns: list[str], titles: dict[str, str]) -> list[str]:
     for n in columns:
         m = comp.layouts.get(n)
         if m is not None and not m.buildable:
-            notes.append(f"{titles[n]}: not buildable: {m.reason}")
+            notes.append(_("{layout}: not buildable: {reason}").format(layout=titles[n],
+                                                                        reason=m.reason))
         elif m is not None and m.boot_error:
-            notes.append(f"{titles[n]}: did not boot: {m.boot_error}")
+            notes.append(_("{layout}: did not boot: {error}").format(layout=titles[n],
+                                                                      error=m.boot_error))
     cost = comp.crossing
     if cost is not None and cost.ratio:
-        notes.append(f"cycles per crossing: one call of clock_tsc_hz() in crossing-bench, built "
-                     f"in each layout (TSC cycles, median of "
-                     f"{len(cost.samples[layouts.DEFAULT.name])} rounds): {cost.summary()}")
+        notes.append(_("cycles per crossing: one call of clock_tsc_hz() in crossing-bench, built "
+                       "in each layout (TSC cycles, median of {rounds} rounds): {summary}").format(
+            rounds=len(cost.samples[layouts.DEFAULT.name]), summary=cost.summary()))
     elif comp.crossing_error:
-        notes.append(f"cycles per crossing not measured: {comp.crossing_error}")
-    notes.append("privileged bytes: code and initialised data the image loads into ring 0")
+        notes.append(_("cycles per crossing not measured: {error}").format(
+            error=comp.crossing_error))
+    notes.append(_("privileged bytes: code and initialised data the image loads into ring 0"))
     return notes
 
 
 def add_commands(sub) -> None:
-    s = sub.add_parser("compare", help="build and boot a recipe in every buildable layout; "
-                                       "compare sizes, ready time and the cost of a crossing")
+    s = sub.add_parser("compare", help=_("build and boot a recipe in every buildable layout; "
+                                         "compare sizes, ready time and the cost of a crossing"))
     s.add_argument("recipe")
-    s.add_argument("--out", help="output folder (default build/<recipe>-layouts)")
-    s.add_argument("--toolchain", default="zig", help="zig (default) or gcc")
-    s.add_argument("--timeout", type=float, default=30.0, help="watchdog per boot, seconds")
+    s.add_argument("--out", help=_("output folder (default build/<recipe>-layouts)"))
+    s.add_argument("--toolchain", default="zig", help=_("zig (default) or gcc"))
+    s.add_argument("--timeout", type=float, default=30.0, help=_("watchdog per boot, seconds"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_compare)

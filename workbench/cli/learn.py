@@ -24,22 +24,23 @@ from workbench.core.learn.material import default_workspace, lessons_dir
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
+from workbench.i18n import N_, _, in_language
 
-from .common import print_json
+from .common import pad, print_json
 
 
 def _lesson_lang(args, progress) -> str:
     lang = getattr(args, "lang", None)
     if lang and lang not in LANGUAGES:
-        raise WorkbenchError(f"unknown language '{lang}'", key="--lang",
-                             hint="valid: " + ", ".join(LANGUAGES))
+        raise WorkbenchError(_("unknown language '{lang}'").format(lang=lang), key="--lang",
+                             hint=_("valid: {names}").format(names=", ".join(LANGUAGES)))
     return lang or current_language(progress)
 
 
 def _progress():
     p = Progress.load()
     if p.notice:
-        print(f"warning: {p.notice}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=p.notice), file=sys.stderr)
     return p
 
 
@@ -61,10 +62,11 @@ def cmd_lessons(args) -> int:
         print_json(rows)
         return 0
     w = max((len(r["name"]) for r in rows), default=4)
-    print(("作業フォルダ: " if lang == "ja" else "your workspace: ") + str(_workspace(args)))
+    say = in_language(lang)  # the lessons' language, which --lang may choose
+    print(say(N_("your workspace: {path}")).format(path=_workspace(args)))
     for r in rows:
-        mark = "done" if r["done"] == r["steps"] else f"{r['done']}/{r['steps']}"
-        print(f"{r['name']:<{w}}  {mark:>5}  {r['title']}")
+        mark = say(N_("done")) if r["done"] == r["steps"] else f"{r['done']}/{r['steps']}"
+        print(f"{r['name']:<{w}}  {pad(mark, 5, '>')}  {r['title']}")
     return 0
 
 
@@ -101,18 +103,19 @@ def cmd_lesson_check(args) -> int:
     if step is None:
         print(result.message)
         return 0
+    say = in_language(lang)
     word = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[result.status]
     print(f"{word}  {step.title_in(lang)}  ({step.id})")
     print(f"      {result.message}")
     for d in result.details:
         print(f"      {d}")
     if result.status == "fail" and step.hint_in(lang):
-        print(("      ヒント: " if lang == "ja" else "      hint: ") + step.hint_in(lang))
+        print("      " + say(N_("hint: {hint}")).format(hint=step.hint_in(lang)))
     if result.status != "fail":
         if nxt is None:
-            print("このレッスンは完了です。" if lang == "ja" else "This lesson is complete.")
+            print(say(N_("This lesson is complete.")))
         else:
-            print(("次: " if lang == "ja" else "next: ") + nxt.title_in(lang)
+            print(say(N_("next: {step}")).format(step=nxt.title_in(lang))
                   + (f"  [{nxt.screen}]" if nxt.screen else ""))
     return 0 if result.status != "fail" else 1
 
@@ -120,11 +123,12 @@ def cmd_lesson_check(args) -> int:
 def cmd_lesson_lang(args) -> int:
     progress = _progress()
     if args.language not in LANGUAGES:
-        raise WorkbenchError(f"unknown language '{args.language}'", key="language",
-                             hint="valid: " + ", ".join(LANGUAGES))
+        raise WorkbenchError(_("unknown language '{lang}'").format(lang=args.language),
+                             key="language",
+                             hint=_("valid: {names}").format(names=", ".join(LANGUAGES)))
     progress.lang = args.language
     progress.save()
-    print(f"lesson language: {args.language}")
+    print(in_language(args.language)(N_("lesson language: {lang}")).format(lang=args.language))
     return 0
 
 
@@ -133,7 +137,7 @@ def cmd_lesson_reset(args) -> int:
     les = find_lesson(args.name)
     progress.reset_lesson(les.name)
     progress.save()
-    print(f"progress of {les.name} cleared")
+    print(_("progress of {lesson} cleared").format(lesson=les.name))
     return 0
 
 
@@ -146,7 +150,7 @@ def cmd_lesson_hash(args) -> int:
         try:
             load_lesson(folder).step(args.step)
         except WorkbenchError as e:
-            print(f"note: {e}", file=sys.stderr)
+            print(_("note: {note}").format(note=e), file=sys.stderr)
     print(answer_hash(name, args.step, args.answer))
     return 0
 
@@ -179,14 +183,16 @@ def cmd_exercise_start(args) -> int:
     folder, copied = start_exercise(ex, _workspace(args))
     unsaved = _remember_workspace(_progress(), ex.name, _workspace(args))
     if unsaved:
-        print(f"warning: {unsaved}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=unsaved), file=sys.stderr)
     if not copied:
-        print(f"{folder} already exists: your work there was left untouched")
+        print(_("{folder} already exists: your work there was left untouched").format(
+            folder=folder))
     else:
-        print(f"copied the starter of '{ex.name}' to {folder}")
-    print("edit: " + ", ".join(str(folder / f) for f in ex.files))
+        print(_("copied the starter of '{exercise}' to {folder}").format(exercise=ex.name,
+                                                                          folder=folder))
+    print(_("edit: {files}").format(files=", ".join(str(folder / f) for f in ex.files)))
     where = f" --workspace {args.workspace}" if getattr(args, "workspace", None) else ""
-    print(f"then: workbench grade {ex.name}{where}")
+    print(_("then: {command}").format(command=f"workbench grade {ex.name}{where}"))
     return 0
 
 
@@ -218,8 +224,9 @@ def _remember_workspace(progress, exercise: str, workspace: Path) -> str | None:
 def _grade_format(args) -> str:
     fmt = "json" if args.json else (args.format or "text")
     if args.json and args.format not in (None, "json"):
-        raise WorkbenchError(f"--json and --format {args.format} ask for two formats",
-                             key="--format", hint="give one of them")
+        raise WorkbenchError(_("--json and --format {format} ask for two formats").format(
+                                 format=args.format),
+                             key="--format", hint=_("give one of them"))
     return fmt
 
 
@@ -227,8 +234,9 @@ def cmd_grade(args) -> int:
     if args.all:
         return cmd_grade_all(args)
     if not args.name:
-        raise WorkbenchError("which exercise?", key="NAME",
-                             hint="workbench grade NAME, or workbench grade --all SUBMISSIONS_DIR")
+        raise WorkbenchError(_("which exercise?"), key="NAME",
+                             hint=_("workbench grade NAME, or workbench grade --all "
+                                    "SUBMISSIONS_DIR"))
     # imported here: see cmd_exercise_list
     from workbench.core.learn.grading import find_exercise, format_report, grade
 
@@ -244,9 +252,11 @@ def cmd_grade(args) -> int:
                        toolchain=args.toolchain, lang=lang, on_progress=say,
                        reference=args.reference)
     except FileNotFoundError as e:
-        raise WorkbenchError(f"{e.filename} disappeared while it was being graded",
-                             file=e.filename, hint="the workspace changed during grading; "
-                             "grade again once your editor has finished saving") from None
+        raise WorkbenchError(_("{path} disappeared while it was being graded").format(
+                                 path=e.filename),
+                             file=e.filename, hint=_("the workspace changed during grading; "
+                                                     "grade again once your editor has "
+                                                     "finished saving")) from None
     unsaved = None
     if report.graded == "workspace" and _own_workspace(args, progress, ex.name):
         progress.record_grade(ex.name, report.score, report.total)
@@ -262,7 +272,8 @@ def cmd_grade(args) -> int:
     else:
         print(format_report(report))
     if unsaved:
-        print(f"warning: the score was not recorded: {unsaved}", file=sys.stderr)
+        print(_("warning: the score was not recorded: {reason}").format(reason=unsaved),
+              file=sys.stderr)
     return 0 if report.full_marks else 1
 
 
@@ -281,15 +292,16 @@ def cmd_grade_all(args) -> int:
 
     fmt = _grade_format(args)
     if fmt == "gradescope" or args.reference or getattr(args, "workspace", None):
-        raise WorkbenchError("--all grades learners' workspaces only", key="--all",
-                             hint="leave out --format gradescope, --reference and --workspace")
+        raise WorkbenchError(_("--all grades learners' workspaces only"), key="--all",
+                             hint=_("leave out --format gradescope, --reference and --workspace"))
     if args.jobs < 1:
-        raise WorkbenchError(f"--jobs {args.jobs}: must be at least 1", key="--jobs")
+        raise WorkbenchError(_("--jobs {jobs}: must be at least 1").format(jobs=args.jobs),
+                             key="--jobs")
     lang = _lesson_lang(args, Progress.load())  # read only: nothing is recorded for others
     names = [args.name] if args.name else [e.name for e in list_exercises()]
 
     def done(i: int, count: int, g) -> None:
-        what = f"{g.score}/{g.total}" if g.graded != "nothing" else "no submission"
+        what = f"{g.score}/{g.total}" if g.graded != "nothing" else _("no submission")
         why = f"  {g.error}" if g.error else ""
         print(f"[{i:>{len(str(count))}}/{count}] {g.learner}  {g.exercise}  {what}  "
               f"({g.seconds:.1f} s){why}", file=sys.stderr, flush=True)
@@ -308,69 +320,69 @@ def cmd_grade_all(args) -> int:
 
 
 def add_commands(sub) -> None:
-    s = sub.add_parser("lessons", help="list the lessons and your progress")
-    s.add_argument("--lang", help="en or ja (default: WB_LANG, your setting, or the locale)")
+    s = sub.add_parser("lessons", help=_("list the lessons and your progress"))
+    s.add_argument("--lang", help=_("en or ja (default: WB_LANG, your setting, or the locale)"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_lessons)
 
-    s = sub.add_parser("lesson", help="read a lesson and check its steps")
+    s = sub.add_parser("lesson", help=_("read a lesson and check its steps"))
     lsub = s.add_subparsers(dest="lesson_command", metavar="ACTION", required=True)
-    t = lsub.add_parser("show", help="print a lesson at 80 columns with its steps")
-    t.add_argument("name", help="folder name, slug or number, e.g. 02 or hello-unikernel")
+    t = lsub.add_parser("show", help=_("print a lesson at 80 columns with its steps"))
+    t.add_argument("name", help=_("folder name, slug or number, e.g. 02 or hello-unikernel"))
     t.add_argument("--lang")
     t.add_argument("--width", type=int, default=80)
     t.add_argument("--json", action="store_true")
     t.set_defaults(fn=cmd_lesson_show)
-    t = lsub.add_parser("check", help="check the current step; a hint follows a failure")
+    t = lsub.add_parser("check", help=_("check the current step; a hint follows a failure"))
     t.add_argument("name")
-    t.add_argument("--step", help="check this step instead of the current one")
-    t.add_argument("--answer", help="your answer to a quiz step")
+    t.add_argument("--step", help=_("check this step instead of the current one"))
+    t.add_argument("--answer", help=_("your answer to a quiz step"))
     t.add_argument("--workspace", default=argparse.SUPPRESS,
-                   help="folder with your recipes and components "
-                        "(default: WB_WORKSPACE, else the workspace in your data folder)")
+                   help=_("folder with your recipes and components "
+                          "(default: WB_WORKSPACE, else the workspace in your data folder)"))
     t.add_argument("--toolchain", default="zig")
     t.add_argument("--lang")
     t.add_argument("--json", action="store_true")
     t.set_defaults(fn=cmd_lesson_check)
-    t = lsub.add_parser("lang", help="choose the language of lessons (en or ja)")
+    t = lsub.add_parser("lang", help=_("choose the language of lessons (en or ja)"))
     t.add_argument("language")
     t.set_defaults(fn=cmd_lesson_lang)
-    t = lsub.add_parser("reset", help="forget the progress of one lesson")
+    t = lsub.add_parser("reset", help=_("forget the progress of one lesson"))
     t.add_argument("name")
     t.set_defaults(fn=cmd_lesson_reset)
-    t = lsub.add_parser("hash", help="the stored form of a quiz answer (for lesson authors)")
+    t = lsub.add_parser("hash", help=_("the stored form of a quiz answer (for lesson authors)"))
     t.add_argument("name")
     t.add_argument("step")
     t.add_argument("answer")
     t.set_defaults(fn=cmd_lesson_hash)
 
-    s = sub.add_parser("exercise", help="list and start graded exercises")
+    s = sub.add_parser("exercise", help=_("list and start graded exercises"))
     esub = s.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
-    t = esub.add_parser("list", help="one exercise a line, its name first")
+    t = esub.add_parser("list", help=_("one exercise a line, its name first"))
     t.add_argument("--lang")
     t.add_argument("--json", action="store_true")
     t.set_defaults(fn=cmd_exercise_list)
-    t = esub.add_parser("start", help="copy an exercise's starter into your workspace")
+    t = esub.add_parser("start", help=_("copy an exercise's starter into your workspace"))
     t.add_argument("name")
     t.add_argument("--workspace", default=argparse.SUPPRESS,
-                   help="default: the workspace folder in your workbench data folder")
+                   help=_("default: the workspace folder in your workbench data folder"))
     t.set_defaults(fn=cmd_exercise_start)
 
-    s = sub.add_parser("grade", help="build and boot the tests of an exercise; score it")
-    s.add_argument("name", nargs="?", help="the exercise (with --all: default every exercise)")
+    s = sub.add_parser("grade", help=_("build and boot the tests of an exercise; score it"))
+    s.add_argument("name", nargs="?", help=_("the exercise (with --all: default every exercise)"))
     s.add_argument("--workspace", default=argparse.SUPPRESS,
-                   help="where your copy is (no copy there: no submission, score 0)")
+                   help=_("where your copy is (no copy there: no submission, score 0)"))
     s.add_argument("--reference", action="store_true",
-                   help="grade the built-in component instead of a copy (tests an exercise)")
+                   help=_("grade the built-in component instead of a copy (tests an exercise)"))
     s.add_argument("--all", metavar="SUBMISSIONS_DIR",
-                   help="grade every learner's workspace in this folder (one sub-folder each); "
-                        "a CSV summary, one row per learner, one column per exercise")
-    s.add_argument("--jobs", type=int, default=1, help="with --all: gradings at once")
+                   help=_("grade every learner's workspace in this folder (one sub-folder "
+                          "each); a CSV summary, one row per learner, one column per exercise"))
+    s.add_argument("--jobs", type=int, default=1, help=_("with --all: gradings at once"))
     s.add_argument("--format", choices=("text", "json", "gradescope"),
-                   help="gradescope: Gradescope's results.json")
-    s.add_argument("--out", help="folder for transcripts and grade.json; with --format "
-                                 "gradescope or --all: the file for results.json or the CSV")
+                   help=_("gradescope: Gradescope's results.json"))
+    s.add_argument("--out", help=_("folder for transcripts and grade.json; with --format "
+                                   "gradescope or --all: the file for results.json or the CSV"))
     s.add_argument("--toolchain", default="zig")
     s.add_argument("--lang")
-    s.add_argument("--json", action="store_true", help="the report as JSON, e.g. for an LMS")
+    s.add_argument("--json", action="store_true", help=_("the report as JSON, e.g. for an LMS"))
     s.set_defaults(fn=cmd_grade)

@@ -77,9 +77,7 @@ def _translate_bindings() -> None:
 
 def reason(inclusion) -> str:
     """Why a component is in the image (the core's `Inclusion`), in the interface's language."""
-    if not inclusion.template:
-        return inclusion.reason
-    return _(inclusion.template).format(**inclusion.values)
+    return inclusion.said()
 
 
 # Textual's own words that the workbench shows: its palette's prompt and system commands.

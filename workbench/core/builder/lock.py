@@ -37,7 +37,7 @@ def output_lock(out: Path, on_wait: Callable[[str], None] | None = None) -> Iter
     """Hold the build lock of the folder `out` for the duration of the block."""
     if out.exists() and not out.is_dir():
         raise WorkbenchError(_("{path} is {kind}, not a folder").format(
-                                 path=out, kind=kind_of(out.stat().st_mode)),
+                                 path=out, kind=_(kind_of(out.stat().st_mode))),
                              file=out, key="--out", hint=_("name a folder for the build's files"))
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)

@@ -115,7 +115,7 @@ def layout(res: Resolution) -> tuple[list[NodeBox], list[EdgeLine], tuple[float,
     import graphviz
 
     data = json.loads(graphviz.Source(to_dot(res, edge_labels=False)).pipe(format="json").decode())
-    _, _, width, height = (float(v) for v in data["bb"].split(","))
+    _x, _y, width, height = (float(v) for v in data["bb"].split(","))
     names = {}
     nodes = []
     for obj in data.get("objects", []):

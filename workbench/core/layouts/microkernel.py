@@ -499,7 +499,7 @@ def microkernel_linker_script(kernel: list[Component], domains: list[tuple[str, 
     phdrs = ["  text   PT_LOAD FLAGS(5);   /* kernel r-x */",
              "  rodata PT_LOAD FLAGS(4);   /* kernel r-- */",
              "  data   PT_LOAD FLAGS(6);   /* kernel rw- */"]
-    for tag, _ in domains:
+    for tag, _members in domains:
         phdrs += [f"  {tag}_t PT_LOAD FLAGS(5);", f"  {tag}_r PT_LOAD FLAGS(4);",
                   f"  {tag}_d PT_LOAD FLAGS(6);"]
     out = script_header(" (layout microkernel)", [*phdrs, "  note   PT_NOTE;"], entry)

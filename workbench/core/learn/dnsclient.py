@@ -19,6 +19,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.rrset
 
+from workbench.i18n import _
+
 _PLACEHOLDER = "q.invalid."  # 11 bytes on the wire; wire_name replaces it
 
 
@@ -93,13 +95,13 @@ def exchange(wire: bytes, port: int, timeout: float, tries: int = 2) -> bytes | 
     """Send a query to 127.0.0.1:port; the reply with the same ID, or None. UDP may lose a
     datagram, so ask again like a resolver does."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        for _ in range(tries):
+        for _attempt in range(tries):
             sock.sendto(wire, ("127.0.0.1", port))
             deadline = time.monotonic() + timeout
             while (left := deadline - time.monotonic()) > 0:
                 sock.settimeout(left)
                 try:
-                    data, _ = sock.recvfrom(65535)
+                    data, _sender = sock.recvfrom(65535)
                 except OSError:  # timed out (or the port went away)
                     break
                 if data[:2] == wire[:2]:
@@ -113,27 +115,31 @@ def ask(queries: list[DnsQuery], port: int, timeout: float,
     problems: list[str] = []
     log: list[str] = []
     for i, q in enumerate(queries, 1):
-        what = f"query {i} ({q.describe()})"
+        what = _("query {number} ({query})").format(number=i, query=q.describe())
         log.append(f";; {what}, expecting {q.rcode.upper()}")
         reply = exchange(query_wire(q, (first_id + i) & 0xFFFF), port, timeout)
         if reply is None:
-            problems.append(f"{what}: no answer (the server dropped it, or stopped answering)")
+            problems.append(_("{query}: no answer (the server dropped it, or stopped "
+                              "answering)").format(query=what))
             log.append(";; no answer\n")
             continue
         try:
             msg = dns.message.from_wire(reply)
         except dns.exception.DNSException as e:
-            got = dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 4 else "nothing readable"
-            problems.append(f"{what}: answered {got} (expected {q.rcode.upper()}) in a message "
-                            f"that is not valid DNS: {e}")
+            got = dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 4 else _("nothing readable")
+            problems.append(_("{query}: answered {got} (expected {rcode}) in a message that is "
+                              "not valid DNS: {error}").format(query=what, got=got,
+                                                               rcode=q.rcode.upper(), error=e))
             log.append(f";; unreadable answer ({e}): {reply.hex()}\n")
             continue
         text = msg.to_text()
         log.append(text + "\n")
         got = dns.rcode.to_text(msg.rcode())
         if got != q.rcode.upper():
-            problems.append(f"{what}: answered {got}, expected {q.rcode.upper()}")
+            problems.append(_("{query}: answered {got}, expected {rcode}").format(
+                query=what, got=got, rcode=q.rcode.upper()))
         for rx in q.response:
             if not re.search(rx, text, re.M):
-                problems.append(f"{what}: no line of the answer matches {rx!r}")
+                problems.append(_("{query}: no line of the answer matches {pattern}").format(
+                    query=what, pattern=repr(rx)))
     return problems, "\n".join(log)

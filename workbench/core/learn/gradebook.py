@@ -24,6 +24,7 @@ from typing import Callable
 
 from workbench.core.learn.grading import GradeReport, find_exercise, format_report, grade
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import _
 
 TRANSCRIPT_CHARS = 4000  # of a failed check's transcript shown in Gradescope (its tail)
 
@@ -37,7 +38,7 @@ def _check_output(problems: list[str], transcript: Path | None, description: str
         if len(text) > TRANSCRIPT_CHARS:
             text = text[:TRANSCRIPT_CHARS] + "\n…"
         return "\n".join(lines) + text
-    return "\n".join(lines + [f"problem: {p}" for p in problems]).strip()
+    return "\n".join(lines + [_("problem: {problem}").format(problem=p) for p in problems]).strip()
 
 
 def gradescope_results(report: GradeReport, elapsed_s: float | None = None) -> dict:
@@ -80,12 +81,13 @@ def learner_workspaces(submissions: Path) -> list[Path]:
     """The learners' workspaces: every visible sub-folder of `submissions`, sorted by name."""
     submissions = Path(submissions)
     if not submissions.is_dir():
-        raise WorkbenchError(f"{submissions} is not a folder", file=submissions,
-                             hint="a folder with one workspace folder per learner")
+        raise WorkbenchError(_("{path} is not a folder").format(path=submissions), file=submissions,
+                             hint=_("a folder with one workspace folder per learner"))
     found = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not found:
-        raise WorkbenchError(f"{submissions} holds no learner's folder", file=submissions,
-                             hint="one workspace folder per learner, e.g. submissions/alice/")
+        raise WorkbenchError(_("{path} holds no learner's folder").format(path=submissions),
+                             file=submissions,
+                             hint=_("one workspace folder per learner, e.g. submissions/alice/"))
     return found
 
 

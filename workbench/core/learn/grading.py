@@ -57,6 +57,7 @@ from workbench.core.model.resolve import resolve
 from workbench.core.model.texts import lang_table
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
+from workbench.i18n import N_, _
 
 CLIENTS = ("dns",)
 DIFFICULTY = range(1, 6)  # 1 (easy) .. 5 (hard): the stars of `exercise list` and the TUI
@@ -143,7 +144,7 @@ def _difficulty(t: Table) -> int:
 def load_exercise(directory: Path) -> Exercise:
     directory = Path(directory)
     path = directory / "exercise.toml"
-    data, text = read_toml(path, "exercise description")
+    data, text = read_toml(path, N_("exercise description"))
     t = Table(data, path, text)
     t.check_keys({"title", "summary", "component", "difficulty", "files", "runs", "checks"})
     component = t.get("component", str)
@@ -215,7 +216,7 @@ def _wire_checks(ct: Table, run: TestRun) -> list[str]:
     for w in wire:
         if w not in WIRE_CHECKS:
             raise ct.error("wire", f"unknown wire check {w!r}", hint="valid: " + ", ".join(WIRE_CHECKS))
-    if wire and not any(proto == "udp" for proto, _ in run.forwards):
+    if wire and not any(proto == "udp" for proto, _port in run.forwards):
         raise ct.error("wire", f"wire checks need a run that forwards a UDP port; '{run.name}' "
                        "forwards none", hint='add forwards = ["udp:53"] to the run')
     return wire
@@ -225,7 +226,7 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
     if check.client not in CLIENTS:
         raise ct.error("client", f"unknown client {check.client!r} in check '{check.name}'",
                        hint="valid: " + ", ".join(CLIENTS))
-    if not any(proto == "udp" for proto, _ in run.forwards):
+    if not any(proto == "udp" for proto, _port in run.forwards):
         raise ct.error("client", f"check '{check.name}' needs a client, but run '{run.name}' "
                        "forwards no UDP port", hint='add forwards = ["udp:53"] to the run')
     raw = ct.get("queries", list)
@@ -277,8 +278,8 @@ def find_exercise(name: str, root: Path | None = None) -> Exercise:
         return load_exercise(d)
     names = sorted(p.name for p in root.iterdir() if (p / "exercise.toml").is_file()) if root.is_dir() else []
     near = did_you_mean(name, names)
-    raise WorkbenchError(f"no exercise '{name}'" + (f" — {near}" if near else ""),
-                         hint="exercises: " + (valid_list(names) or "none"))
+    raise WorkbenchError(_("no exercise '{name}'").format(name=name) + (f" — {near}" if near else ""),
+                         hint=_("exercises: {names}").format(names=valid_list(names) or _("none")))
 
 
 # --------------------------------------------------------------------------- starting
@@ -332,11 +333,13 @@ def _serve_and_ask(run: TestRun, image: Path, checks: list[GradeCheck], timeout:
         for n, check in enumerate(c for c in checks if c.client):
             answers[check.name] = ask(check.queries, port, 1.5 * timeout_scale(), n * 256)
     except WorkbenchError:  # never became ready: that is the learner's result
-        trouble = f"the appliance did not become ready within {timeout:g} s"
+        trouble = _("the appliance did not become ready within {seconds} s").format(
+            seconds=f"{timeout:g}")
     finally:
         result = app.stop()
     if result is None:
-        trouble = f"the appliance did not run: {app.error or 'QEMU did not start'}"
+        trouble = _("the appliance did not run: {error}").format(
+            error=app.error or _("QEMU did not start"))
     return result, answers, trouble
 
 
@@ -397,12 +400,12 @@ def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, 
     """The built-in catalogue, the learner's copy of the one component (none: the reference),
     and the test apps."""
     cat = load_catalogue()
-    graded, source = "reference", cat.component(ex.component).directory
+    graded, source = N_("reference"), cat.component(ex.component).directory  # N_: shown
     if workspace is not None:
         # its folder is named after the component, and load_component holds it to that name
         comp = load_component(Path(workspace) / ex.component, origin="workspace")
         cat.components[comp.name] = comp
-        graded, source = "workspace", comp.directory
+        graded, source = N_("workspace"), comp.directory
     if ex.tests.is_dir():
         for d in sorted(ex.tests.iterdir()):
             if (d / "component.toml").is_file():
@@ -413,14 +416,15 @@ def grading_catalogue(ex: Exercise, workspace: Path | None) -> tuple[Catalogue, 
 
 
 # What a run's final status means, for a learner reading why a check failed.
-STATUS_WORDS = {
-    "success": "finished and reported success",
-    "failure": "finished but reported a failure",
-    "panic": "stopped on a CPU exception (a panic)",
-    "triple-fault": "reset the CPU (an exception while handling an exception)",
-    "timeout": "never finished: the watchdog stopped it",
-    "stopped": "was stopped",
+STATUS_WORDS = {  # shown through _(), by `_ended`
+    "success": N_("finished and reported success"),
+    "failure": N_("finished but reported a failure"),
+    "panic": N_("stopped on a CPU exception (a panic)"),
+    "triple-fault": N_("reset the CPU (an exception while handling an exception)"),
+    "timeout": N_("never finished: the watchdog stopped it"),
+    "stopped": N_("was stopped"),
 }
+ENDED = N_("ended")  # any other status
 _CHECK_RECORD = re.compile(r"^\^check name=(\S+) result=pass\$$")
 CLOSEST_SHARE = 0.6  # how much of the expected text a line must hold to be shown instead
 CLOSEST_CHARS = 120  # of that line
@@ -440,9 +444,9 @@ def _kernel_said(name: str, console: str) -> str:
     """What the test kernel printed about its check `name` ("[FAIL] aligned <detail>", or
     "[FAIL] decimal: <detail>")."""
     for line in console.splitlines():
-        head, _, detail = line.partition(f"] {name}")
+        head, found, detail = line.partition(f"] {name}")
         detail = detail.removeprefix(":").strip()
-        if "FAIL" in head and _ and detail:
+        if "FAIL" in head and found and detail:
             return detail
     return ""
 
@@ -490,30 +494,43 @@ def _describe_mismatch(m: Mismatch, run=None) -> str:
     status = getattr(run, "status", "")
     console = getattr(run, "console", "").replace("\r\n", "\n")
     if m.kind == "status":
-        return (f"expected the test kernel to end with '{m.expected}'; it "
-                f"{STATUS_WORDS.get(m.actual, 'ended')} (status '{m.actual}')")
+        return _("expected the test kernel to end with '{expected}'; it {ended} (status "
+                 "'{status}')").format(expected=m.expected, ended=_ended(m.actual),
+                                       status=m.actual)
     if m.kind in ("console", "not_console"):
         lines = [ln for ln in console.splitlines() if ln.strip()]
         if m.kind == "not_console":
-            return f"the console showed '{_line_of(m.expected, run)}', which a correct version never prints"
+            return _("the console showed '{line}', which a correct version never prints").format(
+                line=_line_of(m.expected, run))
         near = _closest(m.expected, lines)
         final = _shown(lines[-1]) if lines else ""
-        last = (f"its last line was '{final}'" if lines and near in ("", final)
-                else f"the closest line it showed was '{near}'" if near else "it stayed empty")
-        return f"expected the console to show '{readable(m.expected)}'; {last}"
+        last = (_("its last line was '{line}'").format(line=final)
+                if lines and near in ("", final)
+                else _("the closest line it showed was '{line}'").format(line=near) if near
+                else _("it stayed empty"))
+        return _("expected the console to show '{expected}'; {last}").format(
+            expected=readable(m.expected), last=last)
     check = _CHECK_RECORD.match(m.expected)
     records = [r.raw for r in getattr(run, "telemetry", [])]
     if check is None:
         near = _closest(m.expected, records)
-        said = f"it reported '{near}' instead" if near else "it never did"
-        return (f"expected the test kernel to report '{readable(m.expected)}'; {said} "
-                f"(the run {STATUS_WORDS.get(status, 'ended')})")
+        said = (_("it reported '{record}' instead").format(record=near) if near
+                else _("it never did"))
+        return _("expected the test kernel to report '{expected}'; {said} (the run "
+                 "{ended})").format(expected=readable(m.expected), said=said,
+                                    ended=_ended(status))
     name = check.group(1)
     if f"check name={name} result=fail" in records:
         said = _kernel_said(name, console)
-        return f"the test kernel's check '{name}' failed" + (f": {said}" if said else "")
-    return (f"the test kernel never reported its check '{name}': the run "
-            f"{STATUS_WORDS.get(status, 'ended')}")
+        return _("the test kernel's check '{name}' failed").format(name=name) + (
+            f": {said}" if said else "")
+    return _("the test kernel never reported its check '{name}': the run {ended}").format(
+        name=name, ended=_ended(status))
+
+
+def _ended(status: str) -> str:
+    """How a run ended, in words: "finished and reported success", …"""
+    return _(STATUS_WORDS.get(status, ENDED))
 
 
 def _slug(text: str) -> str:
@@ -539,8 +556,8 @@ def grade(ex: Exercise, workspace: Path | None = None, out_dir: Path | None = No
     The learner's copy in `workspace` is graded; with none there the grade is 0 and the report
     says where it looked. `reference=True` grades the built-in component instead."""
     if workspace is None and not reference:
-        raise WorkbenchError(f"grading {ex.name}: no workspace given",
-                             hint="name the workspace, or ask for the built-in reference")
+        raise WorkbenchError(_("grading {name}: no workspace given").format(name=ex.name),
+                             hint=_("name the workspace, or ask for the built-in reference"))
     out_dir = _fresh_out_dir(ex, workspace, out_dir)
     submission = None
     if not reference:
@@ -593,7 +610,7 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
     from workbench.core.builder.pipeline import build
     from workbench.core.run.qemu import boot_image_sync
 
-    say(f"build {run.name}")
+    say(_("build {run}").format(run=run.name))
     try:
         res = resolve(run_recipe(ex, run), cat)
         built = build(res, out_dir / "build" / run.name, toolchain)
@@ -601,7 +618,7 @@ def _build_and_boot(ex: Exercise, run: TestRun, cat: Catalogue, out_dir: Path, t
         tests.build_errors[run.name] = e.to_dict()
         tests.results[run.name] = e
         return
-    say(f"boot  {run.name}")
+    say(_("boot  {run}").format(run=run.name))
     if run.forwards:
         checks = [c for c in ex.checks if c.run == run.name]
         pcap = _dump_file(out_dir, run, checks)
@@ -664,7 +681,7 @@ def _score(ex: Exercise, check: GradeCheck, tests: _TestRuns, out_dir: Path,
     if not passed:
         transcript = out_dir / f"{_slug(check.name)}.transcript.txt"
         header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
-        header += "".join(f"problem: {p}\n" for p in problems)
+        header += "".join(_("problem: {problem}").format(problem=p) + "\n" for p in problems)
         atomic_write_text(transcript, header + "\n" + transcript_text)
     desc = check.description.get(lang) or check.description.get("en", "")
     return CheckOutcome(check.name, check.points, check.points if passed else 0,
@@ -676,10 +693,12 @@ def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str
     r = tests.results.get(check.run)
     problems: list[str] = []
     if isinstance(r, BuildError):
-        problems.append(f"the test kernel '{check.run}' did not build: {r.message} (see above)")
+        problems.append(_("the test kernel '{run}' did not build: {error} (see above)").format(
+            run=check.run, error=r.message))
         return problems, r.output
     if r is None:
-        problems.append(tests.troubles.get(check.run, f"the test kernel '{check.run}' did not run"))
+        problems.append(tests.troubles.get(check.run) or _(
+            "the test kernel '{run}' did not run").format(run=check.run))
         return problems, ""
     if check.client and check.run in tests.troubles:
         problems.append(tests.troubles[check.run])
@@ -700,7 +719,8 @@ def _check_problems(check: GradeCheck, tests: _TestRuns) -> tuple[list[str], str
 
 def format_report(report: GradeReport) -> str:
     """The text a learner reads: one line per check, the compiler's words on a build error."""
-    lines = [f"grading {report.exercise} ({report.graded}: {report.source})"]
+    lines = [_("grading {exercise} ({graded}: {source})").format(
+        exercise=report.exercise, graded=_(report.graded), source=report.source)]
     if report.submission is not None and not report.submission.found:
         lines.append(report.submission.message())
     shown: set[str] = set()
@@ -709,7 +729,8 @@ def format_report(report: GradeReport) -> str:
         if key in shown:
             continue
         shown.add(key)
-        lines.append(f"\nbuild of test kernel '{run}' failed: {err['error']}")
+        lines.append("\n" + _("build of test kernel '{run}' failed: {error}").format(
+            run=run, error=err["error"]))
         for d in err.get("diagnostics", []):
             if d["severity"] == "note":
                 continue
@@ -727,7 +748,7 @@ def format_report(report: GradeReport) -> str:
             for p in c.problems[:3]:
                 lines.append(f"          {p}")
             if c.transcript:
-                lines.append(f"          transcript: {c.transcript}")
-    lines.append(f"\nscore: {report.score}/{report.total}"
-                 + ("  — full marks" if report.full_marks else ""))
+                lines.append("          " + _("transcript: {path}").format(path=c.transcript))
+    lines.append("\n" + _("score: {score}/{total}").format(score=report.score, total=report.total)
+                 + ("  — " + _("full marks") if report.full_marks else ""))
     return "\n".join(lines)

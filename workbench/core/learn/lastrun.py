@@ -24,6 +24,7 @@ from typing import Any
 
 from workbench.core.learn.material import default_workspace
 from workbench.core.model.files import atomic_write_text
+from workbench.i18n import _
 
 FILE_NAME = ".workbench-last.json"
 CONSOLE_LIMIT = 64 * 1024  # the console's last characters kept: enough for any lesson's check
@@ -87,7 +88,7 @@ def _update(workspace: Path | None, key: str, entry: dict) -> str | None:
     try:
         atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     except OSError as e:
-        return f"could not record it in {path}: {e.strerror}"
+        return _("could not record it in {path}: {error}").format(path=path, error=e.strerror)
     return None
 
 

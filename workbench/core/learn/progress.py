@@ -244,9 +244,13 @@ def _shape_problem(data: Any) -> str | None:
 
 
 def _saved_language() -> str | None:
-    """The language saved in the progress file, read without loading (or repairing) the record."""
+    """The language saved in the progress file, read without loading (or repairing) the record;
+    a FIFO or a device there is not read (it could block the start of every command)."""
+    path = progress_path()
+    if _file_kind(path) != "a regular file":
+        return None
     try:
-        data = json.loads(progress_path().read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data.get("lang") if isinstance(data, dict) else None

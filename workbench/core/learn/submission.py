@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.i18n import _
+
 SCAN_LIMIT = 5000  # entries looked at while searching for the nearest file
 
 
@@ -25,13 +27,12 @@ class Submission:
 
     def message(self) -> str:
         if self.found:
-            return f"graded {self.looked_for}"
-        text = f"no submission found at {self.looked_for}"
+            return _("graded {path}").format(path=self.looked_for)
         if self.nearest is not None:
-            text += f"; nearest file found: {self.nearest}"
-        else:
-            text += "; nothing of this exercise is in the workspace"
-        return text
+            return _("no submission found at {path}; nearest file found: {nearest}").format(
+                path=self.looked_for, nearest=self.nearest)
+        return _("no submission found at {path}; nothing of this exercise is in the "
+                 "workspace").format(path=self.looked_for)
 
     def to_dict(self) -> dict:
         return {"found": self.found, "looked_for": str(self.looked_for),

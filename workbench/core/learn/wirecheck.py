@@ -13,6 +13,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from workbench.i18n import _
+
 CHECKS = ("udp-checksums",)
 PCAP_MAGIC = {b"\xd4\xc3\xb2\xa1": "<", b"\xa1\xb2\xc3\xd4": ">"}
 
@@ -87,9 +89,11 @@ def udp_checksum_problems(pcap: Path, port: int) -> tuple[list[str], str]:
         lines.append(f"udp {len(udp)} bytes to port {to}: checksum 0x{field:04x} "
                      f"(right: 0x{want:04x}) {verdict}")
         if field != want and len(problems) < 3:
-            what = "no checksum (0)" if field == 0 else f"checksum 0x{field:04x}"
-            problems.append(f"a {len(udp)}-byte datagram to port {to} left with {what}; "
-                            f"the right one is 0x{want:04x}")
+            what = (_("no checksum (0)") if field == 0
+                    else _("checksum {value}").format(value=f"0x{field:04x}"))
+            problems.append(_("a {size}-byte datagram to port {port} left with {what}; the right "
+                              "one is {right}").format(size=len(udp), port=to, what=what,
+                                                       right=f"0x{want:04x}"))
     if not sent:
-        problems.append(f"the appliance sent no UDP datagram from port {port}")
+        problems.append(_("the appliance sent no UDP datagram from port {port}").format(port=port))
     return problems, "\n".join(lines)

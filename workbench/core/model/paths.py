@@ -23,18 +23,19 @@ SAFE_NAME_RULE = N_("one file name: 1–64 letters, digits, '.', '_' or '-', sta
 
 
 def kind_of(mode: int) -> str:
-    """What a file is, in words: 'a regular file', 'a folder', 'a FIFO (named pipe)', …"""
+    """What a file is, in words: 'a regular file', 'a folder', 'a FIFO (named pipe)', …
+    (English, which callers compare; shown through _())."""
     if stat.S_ISREG(mode):
-        return _("a regular file")
+        return N_("a regular file")
     if stat.S_ISDIR(mode):
-        return _("a folder")
+        return N_("a folder")
     if stat.S_ISFIFO(mode):
-        return _("a FIFO (named pipe)")
+        return N_("a FIFO (named pipe)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return _("a device")
+        return N_("a device")
     if stat.S_ISSOCK(mode):
-        return _("a socket")
-    return _("not a regular file")
+        return N_("a socket")
+    return N_("not a regular file")
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -65,7 +66,7 @@ def read_regular(path: Path, limit: int, what: str, key: str | None = None,
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise WorkbenchError(_("the {what} is {kind}, not a regular file").format(
-                                 what=what, kind=kind_of(st.st_mode)),
+                                 what=what, kind=_(kind_of(st.st_mode))),
                              hint=_("name a regular file of at most {size}").format(
                                  size=figure(limit)), **where)
     with os.fdopen(fd, "rb") as f:
@@ -96,7 +97,7 @@ def check_output_file(path: Path, key: str | None = None) -> Path:
                              hint=_("for example {path}").format(path=path / "graph.svg"))
     if not stat.S_ISREG(mode):
         raise WorkbenchError(_("{path} is {kind}, not a regular file; name a regular file to "
-                               "write").format(path=path, kind=kind_of(mode)),
+                               "write").format(path=path, kind=_(kind_of(mode))),
                              file=path, key=key)
     return path
 

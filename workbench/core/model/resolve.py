@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from workbench.core import layouts
 from workbench.core.model.catalogue import LAYERS, Catalogue, Component
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.recipe import Recipe
 from workbench.i18n import N_, _
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ROOT = "image"
 BOOT_INTERFACE = "boot"
@@ -39,6 +41,10 @@ class Inclusion:
     template: str = ""
     values: dict[str, str] = field(default_factory=dict)
 
+    def said(self) -> str:
+        """The reason in the workbench's language (`reason` is English, for JSON)."""
+        return _(self.template).format(**self.values) if self.template else self.reason
+
 
 @dataclass
 class Resolution:
@@ -48,8 +54,23 @@ class Resolution:
     included: dict[str, Inclusion]
     providers: dict[str, str]  # interface -> component
     options: dict[str, dict[str, Any]]  # component -> option -> value (defaults filled in)
-    graph: nx.DiGraph  # component -> component, edge attribute "interface"
+    edges: list[tuple[str, str, str]]  # (requirer, provider, interface), in the order found
     warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The resolution as a graph: component -> component, edge attribute "interface".
+
+        Made when first asked for (drawing it, laying out protection domains): networkx takes
+        longer to import than the whole resolution, and the Assemble screen needs neither.
+        """
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from([ROOT, *self.included])
+        for requirer, provider, iface in self.edges:
+            graph.add_edge(requirer, provider, interface=iface)
+        return graph
 
     @property
     def names(self) -> list[str]:
@@ -62,8 +83,7 @@ class Resolution:
                                  + (f" — {near}" if near else ""),
                                  hint=_("included: {names}").format(names=", ".join(self.names)))
         inc = self.included[name]
-        reason = _(inc.template).format(**inc.values) if inc.template else inc.reason
-        return f"{name}: {reason}\n  " + _("chain: {chain}").format(chain=" → ".join(inc.chain))
+        return f"{name}: {inc.said()}\n  " + _("chain: {chain}").format(chain=" → ".join(inc.chain))
 
     def why_path(self, name: str) -> list[str]:
         return list(self.included[name].chain)
@@ -152,8 +172,7 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
     app = _application(recipe, cat)
     included: dict[str, Inclusion] = {}
     providers: dict[str, str] = {}
-    graph = nx.DiGraph()
-    graph.add_node(ROOT)
+    edges: list[tuple[str, str, str]] = []
     queue: deque[str] = deque()
 
     def include(comp: Component, iface: str | None, by: str, template: str, **values) -> None:
@@ -162,17 +181,16 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
         chain = [*included[by].chain, comp.name] if by in included else [ROOT, comp.name]
         included[comp.name] = Inclusion(comp.name, iface, by, chain,
                                         template.format(**values), template, values)
-        graph.add_node(comp.name)
         queue.append(comp.name)
 
     include(app, None, ROOT, REASON_APPLICATION, recipe=str(recipe.path or recipe.name))
-    graph.add_edge(ROOT, app.name, interface="application")
+    edges.append((ROOT, app.name, "application"))
     if BOOT_INTERFACE in cat.interfaces:
         boot = choose_provider(BOOT_INTERFACE, recipe, cat,
                                _("every image (it needs an entry point)"))
         providers[BOOT_INTERFACE] = boot.name
         include(boot, BOOT_INTERFACE, ROOT, REASON_BOOT)
-        graph.add_edge(ROOT, boot.name, interface=BOOT_INTERFACE)
+        edges.append((ROOT, boot.name, BOOT_INTERFACE))
 
     # A layout may add a component around the application: the code that makes its boundary.
     # No recipe names it; the layout is the reason it is there.
@@ -180,7 +198,7 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
     if layout.component:
         comp = cat.component(layout.component, file=recipe.path, key="layout")
         include(comp, None, ROOT, layout.component_reason)
-        graph.add_edge(ROOT, comp.name, interface=f"layout {recipe.layout}")
+        edges.append((ROOT, comp.name, f"layout {recipe.layout}"))
 
     while queue:
         name = queue.popleft()
@@ -194,11 +212,11 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
             else:
                 provider = choose_provider(iface, recipe, cat, name)
                 providers[iface] = provider.name
-            graph.add_edge(name, provider.name, interface=iface)
+            edges.append((name, provider.name, iface))
             include(provider, iface, name, REASON_REQUIRED, interface=iface, requirer=name)
 
     _check_one_provider_each(recipe, cat, included)
-    _check_no_cycle(recipe, graph)
+    _check_no_cycle(recipe, included, edges)
     options = _check_options(recipe, cat, included)
     warnings = []
     for iface, comp in recipe.providers.items():
@@ -206,7 +224,7 @@ def resolve(recipe: Recipe, cat: Catalogue) -> Resolution:
             warnings.append(_("[providers] {interface} = \"{name}\" is not used: nothing "
                               "requires '{interface}'").format(interface=iface, name=comp))
     components = sorted((cat.components[n] for n in included), key=lambda c: (_layer_rank(c), c.name))
-    return Resolution(recipe, cat, components, included, providers, options, graph, warnings)
+    return Resolution(recipe, cat, components, included, providers, options, edges, warnings)
 
 
 def _application(recipe: Recipe, cat: Catalogue) -> Component:
@@ -255,14 +273,38 @@ def _check_one_provider_each(recipe: Recipe, cat: Catalogue, included: dict) -> 
             )
 
 
-def _check_no_cycle(recipe: Recipe, graph: nx.DiGraph) -> None:
-    comp_graph = graph.subgraph(n for n in graph if n != ROOT)
-    try:
-        cycle = nx.find_cycle(comp_graph)
-    except nx.NetworkXNoCycle:
-        cycle = None
+def _find_cycle(nodes, edges: list[tuple[str, str, str]]) -> list[str] | None:
+    """The first circle of requirements a depth-first walk meets, as a path that ends where it
+    began (a → b → a); None if there is none."""
+    succ: dict[str, list[str]] = {}
+    for requirer, provider, _iface in edges:
+        succ.setdefault(requirer, []).append(provider)
+    done: set[str] = set()
+    for start in nodes:
+        path, on_path = [start], {start}
+        stack = [iter(succ.get(start, ()))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:  # every way on from here walked: no circle through it
+                node = path.pop()
+                on_path.discard(node)
+                done.add(node)
+                stack.pop()
+                continue
+            if nxt in on_path:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(succ.get(nxt, ())))
+    return None
+
+
+def _check_no_cycle(recipe: Recipe, included: dict, edges: list[tuple[str, str, str]]) -> None:
+    cycle = _find_cycle([n for n in included if n != ROOT],
+                        [e for e in edges if ROOT not in (e[0], e[1])])
     if cycle:
-        path = " → ".join([cycle[0][0], *(v for _, v in cycle)])
+        path = " → ".join(cycle)
         raise WorkbenchError(
             _("dependency cycle: {path}").format(path=path),
             file=recipe.path,

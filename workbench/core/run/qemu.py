@@ -44,8 +44,8 @@ from qemu.qmp.events import EventListener
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.tools import find_qemu
-from workbench.core.run.machines import get_machine
 from workbench.core.run.hostsockets import widen
+from workbench.core.run.machines import get_machine
 from workbench.core.run.passt import Passt, choose_net
 from workbench.core.run.status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from workbench.core.run.telemetry import LineSplitter, Record, parse_record
@@ -519,7 +519,7 @@ class QemuRun:
         # use), there is nobody to accept and the run ends as an error.
         accept = asyncio.create_task(self._qmp.accept())
         exited = asyncio.create_task(self._proc.wait())
-        done, _ = await asyncio.wait({accept, exited}, timeout=10.0,
+        done, _pending = await asyncio.wait({accept, exited}, timeout=10.0,
                                      return_when=asyncio.FIRST_COMPLETED)
         if accept in done and accept.exception() is None:
             exited.cancel()
