@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -21,45 +23,44 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from workbench.core.inspect.graph import export, layout
-from workbench.core.inspect.image import inspect_image
 from workbench.core.layouts.model import LAYOUT_ORDER, LAYOUT_TITLES
-from workbench.core.learn.grading import list_exercises
 from workbench.core.learn.progress import current_language
 from workbench.core.model.errors import ToolMissing, WorkbenchError
 
 from .assemble.pane import AssemblePane
 from .commands import WorkbenchCommands
-from .compare.pane import ComparePane
-from .dialogs.help import HelpScreen
 from .dialogs.path_dialog import PathDialog
-from .graph.graph_view import GraphView
-from .graph.grid import build_grid
-from .graph.pane import GraphPane
-from .i18n import N_, _, use_language
-from .lessons.exercises_panel import ExercisesPanel
-from .lessons.lessons_panel import LessonsPanel
-from .lessons.pane import LessonsPane
-from .memory.pane import MemoryPane
+from .i18n import N_, _, language, use_language
 from .messages import ComponentSelected, LayoutChosen, OptionChanged, ProviderChosen
 from .pane import Pane
-from .run.pane import RunPane
 from .session import Session
 from .widgets.field import FieldEditing, FieldHint, FieldInput
 from .widgets.footer import FittedFooter
 from .widgets.screen_tabs import ScreenTabs
 from .widgets.totals_bar import TotalsBar
 
-# (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane".
-SCREENS: list[tuple[str, str, str, type[Pane]]] = [
+if TYPE_CHECKING:
+    from .graph.graph_view import GraphView
+    from .lessons.pane import LessonsPane
+    from .run.pane import RunPane
+
+# (id, title, what it is for, its pane): the tabs in order; the pane's id is "<id>-pane". The
+# panes of screens not on view at start-up are named, not imported: they and what they need
+# (networkx's drawing, the ELF reader, the grader, the Linux baseline, Markdown) are imported
+# when the screen is first built, so the learner's first frame does not wait for them.
+SCREENS: list[tuple[str, str, str, str]] = [
     ("assemble", N_("Assemble"), N_("Choose providers and options; see what is included and why"),
-     AssemblePane),
-    ("graph", N_("Graph"), N_("The dependency graph of the image"), GraphPane),
-    ("memory", N_("Memory"), N_("Where every byte of the built image lives"), MemoryPane),
+     "workbench.tui.assemble.pane:AssemblePane"),
+    ("graph", N_("Graph"), N_("The dependency graph of the image"),
+     "workbench.tui.graph.pane:GraphPane"),
+    ("memory", N_("Memory"), N_("Where every byte of the built image lives"),
+     "workbench.tui.memory.pane:MemoryPane"),
     ("compare", N_("Compare"), N_("The recipe as monolithic kernel, microkernel and library OS"),
-     ComparePane),
-    ("run", N_("Run"), N_("Build, boot in QEMU, watch the console"), RunPane),
-    ("lessons", N_("Lessons"), N_("Guided lessons and graded exercises"), LessonsPane),
+     "workbench.tui.compare.pane:ComparePane"),
+    ("run", N_("Run"), N_("Build, boot in QEMU, watch the console"),
+     "workbench.tui.run.pane:RunPane"),
+    ("lessons", N_("Lessons"), N_("Guided lessons and graded exercises"),
+     "workbench.tui.lessons.pane:LessonsPane"),
 ]
 RUN_TIMEOUT_S = 30.0
 FIRST_SCREEN = "assemble"  # the screen on view at start-up, the only one built then
@@ -144,7 +145,9 @@ class WorkbenchApp(App):
         elif self.session.recipe is None and self.session.error is not None:
             self.notify(str(self.session.error), title=_("Cannot open the recipe"),
                         severity="error", timeout=20)
-        self.call_after_refresh(self._focus_pane, FIRST_SCREEN)
+        # Focused now, not after the first refresh: the footer lists the focused widget's keys,
+        # and every refresh waited for was one more frame painted without them.
+        self._focus_pane(FIRST_SCREEN)
         if self.prebuild_after is not None:
             self.set_timer(self.prebuild_after, self.build_other_screens)
 
@@ -168,8 +171,7 @@ class WorkbenchApp(App):
     # shown or needed (a Lessons screen alone costs more than Textual's whole first frame).
 
     def _new_pane(self, sid: str) -> Pane:
-        cls = next(pane for s, *_rest, pane in SCREENS if s == sid)
-        self._panes[sid] = pane = cls.for_session(self.session, id=f"{sid}-pane")
+        self._panes[sid] = pane = pane_class(sid).for_session(self.session, id=f"{sid}-pane")
         return pane
 
     def pane(self, sid: str) -> Pane | None:
@@ -226,11 +228,11 @@ class WorkbenchApp(App):
 
     @property
     def run_pane(self) -> RunPane:
-        return self.main.query_one(RunPane)
+        return self.main.query_one(pane_class("run"))
 
     @property
     def lessons_pane(self) -> LessonsPane:
-        return self.main.query_one(LessonsPane)
+        return self.main.query_one(pane_class("lessons"))
 
     def refresh_views(self) -> None:
         if not self.screen_stack or not self.main.query(TotalsBar):
@@ -284,7 +286,7 @@ class WorkbenchApp(App):
                 view.selected != name:
             view.selected = name
 
-    def on_graph_view_node_selected(self, event: GraphView.NodeSelected) -> None:
+    def on_graph_view_node_selected(self, event) -> None:  # GraphView.NodeSelected
         if self.main.query_one("#tabs", TabbedContent).active != "graph":
             return  # the graph drawn in the background: the choice on Assemble stays
         if event.name and self.session.catalogue and event.name in self.session.catalogue.components:
@@ -295,6 +297,8 @@ class WorkbenchApp(App):
     @property
     def graph_view(self) -> GraphView | None:
         """The graph on the Graph screen; None until that screen is built."""
+        from .graph.graph_view import GraphView
+
         pane = self.pane("graph")
         return pane.query_one(GraphView) if pane is not None else None
 
@@ -314,10 +318,14 @@ class WorkbenchApp(App):
 
     @work(thread=True, exclusive=True, group="graph")
     def _layout_graph(self, res) -> None:
+        from workbench.core.inspect.graph import layout
+
+        from .graph.grid import build_grid
+
         try:
             nodes, edges, _size = layout(res)
         except ToolMissing as e:
-            self.call_from_thread(self.main.query_one(GraphPane).set_message,
+            self.call_from_thread(self.main.query_one(pane_class("graph")).set_message,
                                   _("Graphviz is needed to draw the graph: {e}").format(e=e))
             return
         labels = {"image": f"◆ {res.recipe.name}"}
@@ -329,9 +337,9 @@ class WorkbenchApp(App):
     def _show_graph(self, res, grid, layers, chains) -> None:
         if res is not self.session.resolution:
             return
-        view = self.main.query_one(GraphView)
+        view = self.graph_view
         view.set_graph(grid, res.graph, layers, chains)
-        pane = self.main.query_one(GraphPane)
+        pane = self.pane("graph")
         pane.set_message(_("{components} components, {edges} requirements · arrows/Tab/click "
                            "select · w why · e export").format(
             components=len(res.components), edges=res.graph.number_of_edges()))
@@ -353,6 +361,8 @@ class WorkbenchApp(App):
                          done)
 
     def export_graph(self, path: str) -> Path | None:
+        from workbench.core.inspect.graph import export
+
         s = self.session
         out = Path(path).expanduser()
         fmt = out.suffix.lstrip(".") or "svg"
@@ -398,6 +408,13 @@ class WorkbenchApp(App):
             pane.focus_default()
 
     def action_help(self) -> None:
+        from .dialogs.help import HelpScreen
+        from .graph.graph_view import GraphView
+        from .lessons.exercises_panel import ExercisesPanel
+        from .lessons.lessons_panel import LessonsPanel
+
+        AssemblePane, GraphPane, MemoryPane, ComparePane, RunPane, LessonsPane = (
+            pane_class(sid) for sid, *_rest in SCREENS)
         sections = [(_("Everywhere"), [b for b in self.BINDINGS if isinstance(b, Binding)])]
         for title, cls in ((_("Assemble"), AssemblePane), (_("Graph"), GraphPane),
                            (_("Graph view"), GraphView), (_("Memory"), MemoryPane),
@@ -412,8 +429,7 @@ class WorkbenchApp(App):
 
     # ------------------------------------------------------------------ lessons and exercises
 
-    @on(LessonsPanel.OpenScreen)
-    def _lesson_open_screen(self, event: LessonsPanel.OpenScreen) -> None:
+    def on_lessons_panel_open_screen(self, event) -> None:  # LessonsPanel.OpenScreen
         self.open_for_lesson(event.screen, event.focus)
 
     def open_for_lesson(self, screen: str, focus: str | None) -> None:
@@ -549,6 +565,8 @@ class WorkbenchApp(App):
             self.post_message(BuildStep(kind, dict(data)))
 
         def do_build():
+            from workbench.core.inspect.image import inspect_image
+
             result = build(res, s.build_dir(), s.toolchain, on_event=on_event)
             return result, inspect_image(result.image, machine=res.recipe.machine)
 
@@ -674,6 +692,13 @@ class WorkbenchApp(App):
         self._quitting = True  # no more screens built in the background
         for mounting in self._mounting:
             await mounting
+        # A pane counts as mounted before its own widgets have run their on_mount (the Lessons
+        # screen's tabs choose their first tab then, and fail if the app has been torn down).
+        deadline = asyncio.get_running_loop().time() + 3
+        while any(not w.is_mounted for pane in self._panes.values() if pane.is_attached
+                  for w in pane.walk_children(with_self=True)) and \
+                asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
         await super()._shutdown()
 
     async def on_unmount(self) -> None:
@@ -698,6 +723,8 @@ class WorkbenchApp(App):
         out: list[tuple[str, str, object]] = []
         lessons = self.pane("lessons")
         # the same list the Exercises panel shows, read here while that screen is not built
+        if lessons is None:
+            from workbench.core.learn.grading import list_exercises
         exercises = lessons.exercises.exercises if lessons is not None else list_exercises()
         for ex in exercises if self.screen_stack else []:
             out += [
@@ -738,7 +765,7 @@ class WorkbenchApp(App):
              self.action_export_graph),
             (_("Toggle why-path"), _("Highlight the chain that pulls the selected component in"),
              lambda: (self.action_show_screen("graph"), self.with_pane(
-                 "graph", lambda pane: pane.query_one(GraphView).action_toggle_why()))),
+                 "graph", lambda _pane: self.graph_view.action_toggle_why()))),
             (_("Pin build for comparison"), _("Keep this build's memory map as map A"),
              partial(self._on_screen, "memory", "pin")),
             (_("Measure layouts"), _("Build and boot the recipe in all three layouts; sizes, "
@@ -787,7 +814,7 @@ class WorkbenchApp(App):
         if s.catalogue is not None:
             for name in sorted(s.catalogue.components):
                 out.append((_("Show component {name}").format(name=name),
-                            s.catalogue.components[name].summary,
+                            s.catalogue.components[name].text("summary", language()),
                             lambda name=name: (self.action_show_screen("assemble"),
                                                self.select_component(name))))
             if s.resolution is not None:
@@ -797,6 +824,12 @@ class WorkbenchApp(App):
                                 lambda name=name: (self.action_show_screen("graph"),
                                                    self.select_component(name))))
         return out
+
+
+def pane_class(sid: str) -> type[Pane]:
+    """The pane class of screen `sid`, imported the first time it is asked for."""
+    module, name = next(where for s, *_rest, where in SCREENS if s == sid).split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def run_app(recipe: str | None = None, workspace: Path | None = None) -> int:

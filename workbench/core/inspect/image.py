@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from elftools.common.exceptions import ELFError
-from elftools.elf.constants import P_FLAGS, SH_FLAGS
-from elftools.elf.elffile import ELFFile
+from typing import TYPE_CHECKING
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.run.machines import Machine, get_machine
+
+if TYPE_CHECKING:
+    from elftools.elf.elffile import ELFFile
 
 # output-section kind -> region kind
 REGION_KINDS = {
@@ -179,6 +179,8 @@ def inspect_image(path: str | Path, machine: str | None = None) -> ImageInfo:
                              hint="build one first: workbench build RECIPE")
     if not path.is_file():
         raise WorkbenchError("not a file (expected a kernel ELF image)", file=path)
+    from elftools.common.exceptions import ELFError  # pyelftools: imported when an image is read
+
     warnings: list[str] = []
     report = _read_report(path, warnings)
 
@@ -220,6 +222,9 @@ def inspect_image(path: str | Path, machine: str | None = None) -> ImageInfo:
 
 
 def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
+    from elftools.elf.constants import P_FLAGS, SH_FLAGS
+    from elftools.elf.elffile import ELFFile
+
     elf = ELFFile(f)
     loads = [seg for seg in elf.iter_segments() if seg["p_type"] == "PT_LOAD"]
     segments = [

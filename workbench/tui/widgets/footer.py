@@ -77,7 +77,9 @@ class FittedFooter(Footer):
     def _schedule_refit(self) -> None:
         if not self._refit_pending:
             self._refit_pending = True
-            self.call_after_refresh(self._refit)
+            # The first row at once (the first frames would show an empty footer); later ones
+            # once the refresh under way is done, so that a burst of changes rebuilds it once.
+            (self.call_later if self._shown is None else self.call_after_refresh)(self._refit)
 
     async def _refit(self) -> None:
         self._refit_pending = False
@@ -85,7 +87,8 @@ class FittedFooter(Footer):
             await self.recompose()
 
     def compose(self):
-        self._shown = self._signature() if self.is_attached else None
+        ready = self.is_attached and getattr(self, "_bindings_ready", False)
+        self._shown = self._signature() if ready else None  # None: no keys shown yet
         self.left_out = self._leave_out() if self.is_attached else set()
         for widget in super().compose():
             if getattr(widget, "action", None) in self.left_out:
