@@ -48,8 +48,28 @@ ARGPARSE_WORDS = (
 
 
 def _speak_argparse() -> None:
+    """argparse in the workbench's language, its help wrapped by terminal cells and between
+    Japanese phrases (it wraps at spaces, counting characters)."""
     argparse._ = _
     argparse.ngettext = ngettext
+    plain = argparse.HelpFormatter
+
+    def split_lines(self, text, width, _plain=plain._split_lines):
+        from workbench.core.learn.textrender import has_wide, wrap_text
+
+        if not has_wide(text):
+            return _plain(self, text, width)
+        return wrap_text(" ".join(text.split()), width)
+
+    def fill_text(self, text, width, indent, _plain=plain._fill_text):
+        from workbench.core.learn.textrender import has_wide, wrap_text
+
+        if not has_wide(text):
+            return _plain(self, text, width, indent)
+        return "\n".join(wrap_text(" ".join(text.split()), width, indent, indent))
+
+    if not getattr(plain, "_wb_wide", False):
+        plain._split_lines, plain._fill_text, plain._wb_wide = split_lines, fill_text, True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,7 +33,7 @@ from workbench.core.learn.progress import current_language
 from workbench.core.model.catalogue import shipped_dir
 from workbench.core.model.paths import is_inside
 
-from .i18n import _, use_language
+from .i18n import _, language, use_language
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WEB = Path(__file__).parent / "web"  # the page (textual-serve's, adapted)
@@ -149,7 +149,9 @@ class SessionServer(Server):
         return {"font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": ws, "favicon_url": prefix + "favicon.svg",
                 "config": {"static": {"url": prefix + "static/"}},
-                "application": {"name": self.title}}
+                "application": {"name": self.title}, "lang": language(),
+                "words": {"start": _("Start"), "restart": _("Restart"),
+                          "ended": _("Session ended.")}}
 
     async def handle_favicon(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(ICON, headers={"Content-Type": "image/svg+xml"})

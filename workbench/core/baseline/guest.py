@@ -29,6 +29,7 @@ from workbench.core.builder.generators.zonefile import parse_zone
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
 from workbench.core.run.qemu import Forward, RunEvent, RunResult, boot_image_sync
+from workbench.i18n import _
 
 # quiet: the console at 115200 baud under emulation costs boot time; panic=-1: a panic ends the
 # machine (-no-reboot) instead of hanging. Under emulation the guest's TSC ticks at the host's
@@ -91,7 +92,8 @@ def prepare_guest(res: Resolution, kernel: str | None = None, initrd: str | None
     if own_kernel is None:
         fetched = fetch_kernel(on_progress)
     if own_initrd is None and on_progress:
-        on_progress(f"building the initramfs for {res.recipe.application}")
+        on_progress(_("building the initramfs for {application}").format(
+            application=res.recipe.application))
     return LinuxGuest(
         kernel=own_kernel or fetched.vmlinuz,
         initrd=own_initrd or build_initramfs(res, fetched),

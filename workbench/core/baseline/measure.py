@@ -34,7 +34,7 @@ from workbench.core.model.resolve import Resolution
 from workbench.core.run.appliance import Appliance
 from workbench.core.run.measure import MeasureCancelled, _Steps  # noqa: F401 (re-exported)
 from workbench.core.run.qemu import boot_image_sync
-from workbench.i18n import N_
+from workbench.i18n import N_, _
 
 SYSTEMS = ("unikernel", "linux")
 KEYS = ("image_bytes", "memory_mib", "ready_ms", "rss_mib", "throughput_per_s", "idle_cpu_pct")
@@ -157,7 +157,8 @@ def peak_rss_mib(pid: int) -> float:
 def _load_tool(name: str, package: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise WorkbenchError(f"{name} is not installed: the baseline measures throughput with it",
+        raise WorkbenchError(_("{name} is not installed: the baseline measures throughput with "
+                               "it").format(name=name),
                              key="baseline", hint=f"sudo apt-get install {package}")
     return found
 
@@ -272,7 +273,7 @@ def measure_baseline(res: Resolution, unikernel: Path, guest: LinuxGuest, runs: 
                      on_progress=None, cancelled=None) -> Baseline:
     """Both systems, `runs` times each, interleaved; then the memory search for each."""
     if runs < 1:
-        raise WorkbenchError("the baseline needs at least one run", key="--runs")
+        raise WorkbenchError(_("the baseline needs at least one run"), key="--runs")
     targets = {"unikernel": Target("unikernel", Path(unikernel), res.recipe.machine,
                                    Path(unikernel).stat().st_size),
                "linux": Target.linux(guest)}
@@ -283,17 +284,20 @@ def measure_baseline(res: Resolution, unikernel: Path, guest: LinuxGuest, runs: 
                       res.recipe.machine)
     for i in range(runs):
         for name, target in targets.items():
-            step(f"{name}: boot, idle and load ({i + 1}/{runs})")
+            step(_("{system}: boot, idle and load ({run}/{runs})").format(
+                system=name, run=i + 1, runs=runs))
             figures = session(res, target, target.memory_mb, timeout)
             if figures is None:
-                raise WorkbenchError(f"the {name} guest of {res.recipe.name} did not answer "
-                                     f"within {timeout:g} s", key="baseline",
-                                     hint="try a longer --timeout (a busy host slows emulation)")
+                raise WorkbenchError(_("the {system} guest of {recipe} did not answer within "
+                                       "{seconds} s").format(system=name, recipe=res.recipe.name,
+                                                             seconds=f"{timeout:g}"),
+                                     key="baseline",
+                                     hint=_("try a longer --timeout (a busy host slows emulation)"))
             for key, value in figures.items():
                 result.systems[name].samples[key].append(value)
     if memory_search:
         for name, target in targets.items():
-            step(f"{name}: searching the least guest memory")
+            step(_("{system}: searching the least guest memory").format(system=name))
             ready_s = (result.systems[name].median("ready_ms") or 1000.0) / 1000.0
             result.systems[name].memory_mib = least_memory(
                 res, target, min(timeout, max(10.0, 4 * ready_s)))
@@ -317,9 +321,9 @@ def measure_recipe(res: Resolution, out: Path | None = None, toolchain: str = "z
             on_progress(what, 0, 1)
 
     if runs < 1:  # said before anything is fetched or built
-        raise WorkbenchError("the baseline needs at least one run", key="--runs")
+        raise WorkbenchError(_("the baseline needs at least one run"), key="--runs")
     guest = prepare_guest(res, kernel, initrd, on_progress=say)
-    say(f"building {res.recipe.name}")
+    say(_("building {recipe}").format(recipe=res.recipe.name))
     built = build(res, out, toolchain)
     return measure_baseline(res, built.image, guest, runs=runs, timeout=timeout,
                             memory_search=memory_search, on_progress=on_progress,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.model.catalogue import FunctionSpec, Interface
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import _
 
 if TYPE_CHECKING:
     from workbench.core.builder.objects import ObjectPlan
@@ -45,18 +46,19 @@ def is_pointer(t: str) -> bool:
 def register_problem(t: str) -> str | None:
     """Why a value of C type `t` cannot travel in one 64-bit register, or None."""
     if t == "...":
-        return "it is variadic (its arguments cannot be counted, so they cannot be put in " \
-               "registers by a generated stub)"
+        return _("it is variadic (its arguments cannot be counted, so they cannot be put in "
+                 "registers by a generated stub)")
     if t.strip() == "va_list":
-        return "it takes a va_list (a pointer into the caller's stack frame, meaningless " \
-               "once copied to another domain)"
+        return _("it takes a va_list (a pointer into the caller's stack frame, meaningless "
+                 "once copied to another domain)")
     if is_pointer(t) or base_type(t) in _INTEGERS:
         return None
     if "(*" in t or base_type(t).endswith("_fn"):
-        return f"type '{t}' is a function to call back: one protection domain would have to " \
-               "run code of another on its behalf (an upcall), which the generated glue " \
-               "does not do"
-    return f"type '{t}' does not fit in a register (only integers and pointers cross)"
+        return _("type '{type}' is a function to call back: one protection domain would have to "
+                 "run code of another on its behalf (an upcall), which the generated glue does "
+                 "not do").format(type=t)
+    return _("type '{type}' does not fit in a register (only integers and pointers "
+             "cross)").format(type=t)
 
 
 def to_register(name: str, t: str) -> str:
@@ -208,7 +210,8 @@ def check_references(mine: list[ObjectPlan], others: list[ObjectPlan], domain: s
     """Every symbol an object of a ring-3 domain needs must be defined in that domain.
 
     A user-mode call straight into another domain's code would page-fault at run time (those
-    pages are not mapped for it); say so at build time instead, naming the culprit.
+    pages are not mapped for it); say so at build time instead, naming the culprit. `hint` and
+    `elsewhere` are marked with N_() where they are written.
     """
     defined: set[str] = set()
     needs: dict[str, list[str]] = {}
@@ -225,8 +228,10 @@ def check_references(mine: list[ObjectPlan], others: list[ObjectPlan], domain: s
         defined_elsewhere |= object_symbols(p.obj)[0]
     details = []
     for name, who in sorted(missing.items()):
-        where = elsewhere if name in defined_elsewhere else "defined nowhere"
-        details.append(f"{name} ({where}) used by {', '.join(sorted(set(who)))}")
+        where = _(elsewhere) if name in defined_elsewhere else _("defined nowhere")
+        details.append(_("{symbol} ({where}) used by {users}").format(
+            symbol=name, where=where, users=", ".join(sorted(set(who)))))
     raise WorkbenchError(
-        f"{domain} refers to symbols it does not contain: " + ", ".join(sorted(missing)),
-        details=details, hint=hint)
+        _("{domain} refers to symbols it does not contain: {symbols}").format(
+            domain=domain, symbols=", ".join(sorted(missing))),
+        details=details, hint=_(hint))

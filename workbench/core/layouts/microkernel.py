@@ -151,8 +151,8 @@ class MicrokernelPlan(LayoutBuild):
     def check_references(self, groups: list[list[ObjectPlan]]) -> None:
         for d, mine in zip(self.domains, groups[1:]):
             others = [p for g in groups if g is not mine for p in g]
-            check_references(mine, others, f"domain '{d.tag}'", MICROKERNEL_REFERENCE_HINT,
-                             "defined in another domain")
+            check_references(mine, others, _("domain '{name}'").format(name=d.tag),
+                             MICROKERNEL_REFERENCE_HINT, N_("defined in another domain"))
 
     def check_extent(self, image: Path) -> None:
         """Each domain must lie in one 2 MiB page: addrspace-x86 maps one per tree."""
@@ -164,26 +164,27 @@ class MicrokernelPlan(LayoutBuild):
                 continue
             if lo // HUGE_PAGE != (hi - 1) // HUGE_PAGE:
                 raise WorkbenchError(
-                    f"domain '{d.tag}' spans {lo:#x}..{hi:#x}, across a 2 MiB boundary that "
-                    "addrspace-x86 cannot map with small pages", file=image,
-                    hint="make the stacks smaller (stack_kib of microkernel-x86)")
+                    _("domain '{name}' spans {low}..{high}, across a 2 MiB boundary that "
+                      "addrspace-x86 cannot map with small pages").format(
+                        name=d.tag, low=f"{lo:#x}", high=f"{hi:#x}"), file=image,
+                    hint=_("make the stacks smaller (stack_kib of microkernel-x86)"))
 
 
 def _refuse(iface: Interface, fn: FunctionSpec, why: str) -> WorkbenchError:
     return WorkbenchError(
-        f"function {fn.name} of interface '{iface.name}' cannot be a message between address "
-        f"spaces: {why}",
+        _("function {function} of interface '{interface}' cannot be a message between address "
+          "spaces: {why}").format(function=fn.name, interface=iface.name, why=why),
         file=iface.path, key="functions",
-        hint="in the microkernel layout only integers, const buffers followed by their length "
-             "(size_t) and const strings cross, copied by the kernel; the library OS and the "
-             "monolithic layouts build this recipe")
+        hint=_("in the microkernel layout only integers, const buffers followed by their "
+               "length (size_t) and const strings cross, copied by the kernel; the library OS "
+               "and the monolithic layouts build this recipe"))
 
 
 def argument_kinds(iface: Interface, fn: FunctionSpec) -> tuple[list[int], list[int]]:
     """How each parameter of `fn` travels: (kinds, len_of). Raises when it cannot."""
     if len(fn.params) > MAX_ARGS:
-        raise _refuse(iface, fn, f"it has {len(fn.params)} parameters; a message carries "
-                                 f"{MAX_ARGS} registers")
+        raise _refuse(iface, fn, _("it has {count} parameters; a message carries {most} "
+                                   "registers").format(count=len(fn.params), most=MAX_ARGS))
     kinds, len_of = [], []
     params = list(fn.params)
     for i, (name, t) in enumerate(params):
@@ -196,8 +197,9 @@ def argument_kinds(iface: Interface, fn: FunctionSpec) -> tuple[list[int], list[
             continue
         pointee = t.strip()[:-1].strip()
         if not pointee.startswith("const ") or pointee.count("*"):
-            raise _refuse(iface, fn, f"'{name}' ({t}) is memory the server would write to, "
-                                     "which lives in another address space")
+            raise _refuse(iface, fn, _("'{name}' ({type}) is memory the server would write to, "
+                                       "which lives in another address space").format(
+                                         name=name, type=t))
         base = base_type(pointee)
         nxt = params[i + 1] if i + 1 < len(params) else None
         if base in _BYTES and nxt and not is_pointer(nxt[1]) and base_type(nxt[1]) in _SIZES:
@@ -207,16 +209,16 @@ def argument_kinds(iface: Interface, fn: FunctionSpec) -> tuple[list[int], list[
             kinds.append(ARG_STRING)
             len_of.append(0)
         else:
-            raise _refuse(iface, fn, f"'{name}' ({t}) points to data of unknown length, so "
-                                     "the kernel cannot copy it")
+            raise _refuse(iface, fn, _("'{name}' ({type}) points to data of unknown length, so "
+                                       "the kernel cannot copy it").format(name=name, type=t))
     ret = fn.returns.strip()
     if ret != "void":
         if is_pointer(ret):
-            raise _refuse(iface, fn, "it returns a pointer into the server's memory, which "
-                                     "the caller cannot see")
+            raise _refuse(iface, fn, _("it returns a pointer into the server's memory, which "
+                                       "the caller cannot see"))
         problem = register_problem(ret)
         if problem:
-            raise _refuse(iface, fn, "its result: " + problem)
+            raise _refuse(iface, fn, _("its result: {problem}").format(problem=problem))
     return kinds, len_of
 
 
@@ -260,11 +262,12 @@ def _crossings(res: Resolution, kernel: list[Component], domains: list[MkDomain]
                     continue
                 if home.get(provider) == "kernel":
                     raise WorkbenchError(
-                        f"{c.name} (in domain {tag}) requires '{iface}', which {provider} "
-                        "provides inside the microkernel itself",
+                        _("{name} (in domain {domain}) requires '{interface}', which {provider} "
+                          "provides inside the microkernel itself").format(
+                            name=c.name, domain=tag, interface=iface, provider=provider),
                         file=c.manifest, key="requires",
-                        hint="this layout forwards requests only to servers; the library OS "
-                             "and the monolithic layouts build this recipe")
+                        hint=_("this layout forwards requests only to servers; the library OS "
+                               "and the monolithic layouts build this recipe"))
                 if iface not in wanted.setdefault(tag, []):
                     wanted[tag].append(iface)
                 if iface not in called:
@@ -439,12 +442,14 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
     """Split the resolution into the microkernel's domains and write the generated glue."""
     cat = res.catalogue
     if MK_COMPONENT not in cat.components:
-        raise WorkbenchError(f"the microkernel layout needs the component '{MK_COMPONENT}', "
-                             "which the catalogue lacks", file=res.recipe.path, key="layout")
+        raise WorkbenchError(_("the {layout} layout needs the component '{name}', which the "
+                               "catalogue lacks").format(layout="microkernel", name=MK_COMPONENT),
+                             file=res.recipe.path, key="layout")
     glue = cat.components[MK_COMPONENT]
     kernel, domains, app = _domains(res)
     if glue not in kernel:
-        raise WorkbenchError(f"the resolution of a microkernel recipe lacks '{MK_COMPONENT}'",
+        raise WorkbenchError(_("the resolution of a {layout} recipe lacks '{name}'").format(
+                                 layout="microkernel", name=MK_COMPONENT),
                              file=res.recipe.path, key="layout")
     # what cannot cross at all is the first thing to say: more domains would not help it
     calls, wanted = plan_calls(res, kernel, domains)
@@ -452,9 +457,11 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
     trees = int(res.options.get("addrspace-x86", {}).get("trees", 8))
     if len(domains) > min(limit, trees):
         raise WorkbenchError(
-            f"this recipe needs {len(domains)} domains (servers and the application); the "
-            f"image allows {min(limit, trees)}", file=res.recipe.path, key="options",
-            hint="raise the options max_domains of microkernel-x86 and trees of addrspace-x86")
+            _("this recipe needs {count} domains (servers and the application); the image "
+              "allows {most}").format(count=len(domains), most=min(limit, trees)),
+            file=res.recipe.path, key="options",
+            hint=_("raise the options max_domains of microkernel-x86 and trees of "
+                   "addrspace-x86"))
     for d in domains:
         names = ["app_main"] if d.role == "application" else []
         for c in calls:
@@ -468,7 +475,8 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
         d.stubs = out / "glue" / d.tag / "mk_stubs.c"
         clash = sorted(set(d.renamed) & {"user_start", "reply_wait"})
         if clash:
-            raise WorkbenchError(f"interface function names clash with the glue: {', '.join(clash)}")
+            raise WorkbenchError(_("interface function names clash with the glue: {names}").format(
+                names=", ".join(clash)))
         write_if_changed(d.header, rename_header_text(res, d.tag, d.renamed))
         write_if_changed(d.stubs, _stubs_text(res, d, domains.index(d), calls,
                                                wanted.get(d.tag, []), include))
@@ -480,7 +488,7 @@ def prepare_microkernel(res: Resolution, out: Path, include: Path) -> Microkerne
     return MicrokernelPlan(kernel, domains, glue, calls, app, kernel_stubs, tables)
 
 
-MICROKERNEL_REFERENCE_HINT = (
+MICROKERNEL_REFERENCE_HINT = N_(
     "in the microkernel layout a domain reaches the others only through the interfaces its "
     "components require; add the interface to 'requires', or, for a call the compiler "
     "generated itself (memcpy, memset), require 'libc'")

@@ -128,25 +128,26 @@ class MonolithicPlan(LayoutBuild):
 
     def check_references(self, groups: list[list[ObjectPlan]]) -> None:
         kernel, user = groups
-        check_references(user, kernel, "the user domain", MONOLITHIC_REFERENCE_HINT,
-                         "a kernel symbol")
+        check_references(user, kernel, _("the user domain"), MONOLITHIC_REFERENCE_HINT,
+                         N_("a kernel symbol"))
 
     def check_extent(self, image: Path) -> None:
         """The user domain must end where syscall-x86 can still map it with small pages."""
         end = image_symbols(image, ["__user_end"]).get("__user_end")
         if end is not None and end > USER_LIMIT:
             raise WorkbenchError(
-                f"the user domain ends at {end:#x}, beyond the first {USER_LIMIT >> 20} MiB "
-                "that the monolithic layout maps with small pages",
-                file=image, hint="make the heap or the stacks smaller (heap_kib, user_stack_kib)")
+                _("the user domain ends at {end}, beyond the first {mib} MiB that the monolithic "
+                  "layout maps with small pages").format(end=f"{end:#x}", mib=USER_LIMIT >> 20),
+                file=image,
+                hint=_("make the heap or the stacks smaller (heap_kib, user_stack_kib)"))
 
 
 def check_crossable(iface: Interface, fn: FunctionSpec) -> None:
     """Raise a WorkbenchError naming the interface file when `fn` cannot be a system call."""
     problems = []
     if len(fn.params) > MAX_ARGS:
-        problems.append(f"it has {len(fn.params)} parameters; a system call carries at most "
-                        f"{MAX_ARGS} in registers")
+        problems.append(_("it has {count} parameters; a system call carries at most {most} in "
+                          "registers").format(count=len(fn.params), most=MAX_ARGS))
     for _name, t in fn.params:
         p = register_problem(t)
         if p and p not in problems:
@@ -154,15 +155,16 @@ def check_crossable(iface: Interface, fn: FunctionSpec) -> None:
     if fn.returns.strip() != "void":
         p = register_problem(fn.returns)
         if p:
-            problems.append("its result: " + p)
+            problems.append(_("its result: {problem}").format(problem=p))
     if problems:
         raise WorkbenchError(
-            f"function {fn.name} of interface '{iface.name}' cannot cross into the kernel: "
-            + "; ".join(problems),
+            _("function {function} of interface '{interface}' cannot cross into the kernel: "
+              "{problems}").format(function=fn.name, interface=iface.name,
+                                   problems="; ".join(problems)),
             file=iface.path, key="functions",
-            hint="in the monolithic layout every crossing interface the application requires "
-                 "becomes system calls; mark a pure library `crossing = false`, or give the "
-                 "function a fixed list of integer and pointer parameters",
+            hint=_("in the monolithic layout every crossing interface the application requires "
+                   "becomes system calls; mark a pure library `crossing = false`, or give the "
+                   "function a fixed list of integer and pointer parameters"),
         )
 
 
@@ -287,8 +289,9 @@ def prepare_monolithic(res: Resolution, out: Path, include: Path) -> MonolithicP
     """Split the resolution into two domains and write the generated glue into `out`."""
     cat = res.catalogue
     if GLUE_COMPONENT not in cat.components:
-        raise WorkbenchError(f"the monolithic layout needs the component '{GLUE_COMPONENT}', "
-                             "which the catalogue lacks", file=res.recipe.path, key="layout")
+        raise WorkbenchError(_("the {layout} layout needs the component '{name}', which the "
+                               "catalogue lacks").format(layout="monolithic", name=GLUE_COMPONENT),
+                             file=res.recipe.path, key="layout")
     glue = cat.components[GLUE_COMPONENT]
     comps, libs = user_domain(res)
     app = res.recipe.application
@@ -304,11 +307,13 @@ def prepare_monolithic(res: Resolution, out: Path, include: Path) -> MonolithicP
                     renamed.append(fn.name)
     clash = sorted(set(renamed) & {"user_start", "user_stack"})
     if clash:
-        raise WorkbenchError(f"interface function names clash with the glue: {', '.join(clash)}")
+        raise WorkbenchError(_("interface function names clash with the glue: {names}").format(
+            names=", ".join(clash)))
     # The resolution brought the glue component in for this layout, and what it requires.
     kernel = [c for c in res.components if c.name != app and c.name not in comps]
     if glue not in kernel:
-        raise WorkbenchError(f"the resolution of a monolithic recipe lacks '{GLUE_COMPONENT}'",
+        raise WorkbenchError(_("the resolution of a {layout} recipe lacks '{name}'").format(
+                                 layout="monolithic", name=GLUE_COMPONENT),
                              file=res.recipe.path, key="layout")
     user = [cat.components[n] for n in comps] + [cat.components[n] for n in libs]
 
@@ -322,7 +327,7 @@ def prepare_monolithic(res: Resolution, out: Path, include: Path) -> MonolithicP
                           user_owners=[c.name for c in user] + [glue.name])
 
 
-MONOLITHIC_REFERENCE_HINT = (
+MONOLITHIC_REFERENCE_HINT = N_(
     "in the monolithic layout the application reaches the kernel only through the "
     "interfaces it requires (as system calls); add the interface to its 'requires', "
     "or, for a call the compiler generated itself (memcpy, memset), require 'libc'")

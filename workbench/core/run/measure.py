@@ -38,6 +38,7 @@ from workbench.core import layouts
 from workbench.core.inspect.image import human_bytes  # noqa: F401  (re-exported for the CLI)
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe
+from workbench.i18n import _
 
 MEASURED_LAYOUTS = layouts.names()  # built in this order, the default (the baseline) first
 BASELINE = layouts.DEFAULT.name  # crossings are compared with a call in this layout
@@ -236,7 +237,8 @@ def _boot_layout(m: LayoutMeasurement, image: Path, res, timeout: float, boots: 
     ready and first-output times). A boot that fails ends the series."""
     firsts: list[float] = []
     for i in range(boots):
-        step(f"booting {name} as {m.layout}" + (f" ({i + 1}/{boots})" if boots > 1 else ""))
+        step(_("booting {recipe} as {layout}").format(recipe=name, layout=m.layout)
+             + (f" ({i + 1}/{boots})" if boots > 1 else ""))
         try:
             run = boot_for_measure(image, res.recipe.machine, timeout, is_appliance(res))
         except WorkbenchError as e:
@@ -283,7 +285,7 @@ def boot_for_measure(image: Path, machine: str, timeout: float, appliance: bool)
         finally:
             result = app.stop()
         if result is None:
-            raise WorkbenchError(f"{image.name} did not run", file=image)
+            raise WorkbenchError(_("{image} did not run").format(image=image.name), file=image)
         return result
     from workbench.core.run.qemu import boot_image_sync
 
@@ -340,17 +342,19 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
     cost = CrossingCost(calls, runs, toolchain, {k: [] for k in MEASURED_LAYOUTS})
     images = {}
     for layout in MEASURED_LAYOUTS:
-        step(f"building {CROSSING_APP} ({layout})")
+        step(_("building {recipe} ({layout})").format(recipe=CROSSING_APP, layout=layout))
         result = build(resolve(crossing_recipe(layout, calls, rounds), cat),
                        Path(out) / layout, toolchain)
         images[layout] = result.image
         cost.loadable_bytes[layout] = result.loadable_bytes
     for i in range(runs):
         for layout in MEASURED_LAYOUTS:
-            step(f"booting {CROSSING_APP} ({layout}, {i + 1}/{runs})")
+            step(_("booting {recipe} ({layout}, {run}/{runs})").format(
+                recipe=CROSSING_APP, layout=layout, run=i + 1, runs=runs))
             run = boot_image_sync(images[layout], timeout=timeout)
             if run.status != "success":
-                raise WorkbenchError(f"{CROSSING_APP} ({layout}) ended with status {run.status}",
+                raise WorkbenchError(_("{recipe} ({layout}) ended with status {status}").format(
+                                         recipe=CROSSING_APP, layout=layout, status=run.status),
                                      file=images[layout], details=run.console.splitlines()[-8:])
             cost.samples[layout] += crossing_rounds(run)
     return cost
@@ -389,7 +393,7 @@ def measure_layouts(recipe: Recipe, out: Path, catalogue=None, toolchain: str = 
                   on_progress, cancelled)
     comparison = LayoutComparison(recipe.name, toolchain, {})
     for layout in MEASURED_LAYOUTS:
-        step(f"building {recipe.name} as {layout}")
+        step(_("building {recipe} as {layout}").format(recipe=recipe.name, layout=layout))
         try:
             res = resolve(with_layout(recipe, layout), cat)
             result = build(res, out / layout, toolchain)

@@ -49,16 +49,17 @@ from workbench.core.run.machines import get_machine
 from workbench.core.run.passt import Passt, choose_net
 from workbench.core.run.status import EXIT_STATUS, STATUSES  # noqa: F401  (STATUSES: re-exported)
 from workbench.core.run.telemetry import LineSplitter, Record, parse_record
-from workbench.i18n import _
+from workbench.i18n import N_, _
 
-EXCEPTION_NAMES = {
-    0: "divide error", 1: "debug", 2: "non-maskable interrupt", 3: "breakpoint",
-    4: "overflow", 5: "bound range exceeded", 6: "invalid opcode", 7: "device not available",
-    8: "double fault", 9: "coprocessor segment overrun", 10: "invalid TSS",
-    11: "segment not present", 12: "stack-segment fault", 13: "general protection fault",
-    14: "page fault", 16: "x87 floating-point error", 17: "alignment check",
-    18: "machine check", 19: "SIMD floating-point error", 20: "virtualization exception",
-    21: "control protection exception",
+EXCEPTION_NAMES = {  # English in a run's report; shown through _()
+    0: N_("divide error"), 1: N_("debug"), 2: N_("non-maskable interrupt"), 3: N_("breakpoint"),
+    4: N_("overflow"), 5: N_("bound range exceeded"), 6: N_("invalid opcode"),
+    7: N_("device not available"), 8: N_("double fault"), 9: N_("coprocessor segment overrun"),
+    10: N_("invalid TSS"), 11: N_("segment not present"), 12: N_("stack-segment fault"),
+    13: N_("general protection fault"), 14: N_("page fault"),
+    16: N_("x87 floating-point error"), 17: N_("alignment check"), 18: N_("machine check"),
+    19: N_("SIMD floating-point error"), 20: N_("virtualization exception"),
+    21: N_("control protection exception"),
 }
 
 # qemu.qmp logs a warning when QEMU hangs up, which is how every run ends; the run reports
@@ -543,9 +544,9 @@ class QemuRun:
             accept.cancel()
             exited.cancel()
             if accept in done:
-                self._error = f"QMP connection failed: {accept.exception()}"
+                self._error = _("QMP connection failed: {error}").format(error=accept.exception())
             elif not done:
-                self._error = "QEMU did not connect its monitor within 10 s"
+                self._error = _("QEMU did not connect its monitor within 10 s")
             self._kill()
         self._tasks.append(asyncio.create_task(self._supervise()))
 

@@ -164,7 +164,8 @@ class ComparePane(Pane, VerticalScroll):
         out = session.build_root / f"{recipe.name}-layouts"
         self.measuring = True
         self.add_class("-measuring")
-        self._show_progress(f"measuring {recipe.name}: starting", 0, 1)
+        self._show_progress(_("measuring {name}: {what}").format(name=recipe.name,
+                                                                 what=_("starting")), 0, 1)
         self._measure(recipe, session.catalogue, out, session.toolchain, self._state(session))
 
     @work(thread=True, exclusive=True, group="measure", exit_on_error=False)
@@ -181,7 +182,9 @@ class ComparePane(Pane, VerticalScroll):
                 pass
 
         def progress(what: str, done: int, total: int) -> None:
-            tell(self._show_progress, f"measuring {recipe.name}: {what}", done, total)
+            tell(self._show_progress, _("measuring {name}: {what}").format(name=recipe.name,
+                                                                            what=what),
+                 done, total)
 
         try:
             comparison = measure_layouts(recipe, out, catalogue, toolchain,

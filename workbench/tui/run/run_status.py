@@ -63,7 +63,7 @@ class RunStatus(Static):
         if self.panic:
             p = self.panic
             t.append("\n " + _("panic:") + " ", "bold red")
-            t.append(str(p.get("name", "panic")), "bold")
+            t.append(_(str(p.get("name", "panic"))), "bold")
             if p.get("vector") is not None:
                 t.append(" " + _("(vector {vector})").format(vector=p["vector"]))
             for key in ("error", "rip", "cr2"):

@@ -34,7 +34,7 @@ import idna
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.paths import read_regular
-from workbench.i18n import N_
+from workbench.i18n import N_, _, ngettext
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 CLASSES = ("IN", "CH", "HS", "CS")
@@ -49,15 +49,15 @@ BYTE_PER_CHAR = ("latin-1", "replace")
 _TTL_RE = re.compile(r"^(?:\d+|(?:\d+[wdhms])+)$", re.I)
 _TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
-FORMS = {
-    "A": "an IPv4 address, e.g.  www  IN A 192.0.2.10",
-    "AAAA": "an IPv6 address, e.g.  www  IN AAAA 2001:db8::10",
-    "NS": "a name server's name, e.g.  @  IN NS ns1",
-    "CNAME": "the canonical name, e.g.  web  IN CNAME www",
-    "MX": "a preference and a mail server name, e.g.  @  IN MX 10 mail",
-    "TXT": 'one or more strings of at most 255 bytes, e.g.  @  IN TXT "hello world"',
-    "SOA": "mname rname serial refresh retry expire minimum, e.g.  "
-           "@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300",
+FORMS = {  # shown through _()
+    "A": N_("an IPv4 address, e.g.  www  IN A 192.0.2.10"),
+    "AAAA": N_("an IPv6 address, e.g.  www  IN AAAA 2001:db8::10"),
+    "NS": N_("a name server's name, e.g.  @  IN NS ns1"),
+    "CNAME": N_("the canonical name, e.g.  web  IN CNAME www"),
+    "MX": N_("a preference and a mail server name, e.g.  @  IN MX 10 mail"),
+    "TXT": N_('one or more strings of at most 255 bytes, e.g.  @  IN TXT "hello world"'),
+    "SOA": N_("mname rname serial refresh retry expire minimum, e.g.  "
+              "@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300"),
 }
 
 # The address records and what parses their one field (a wrong address names its family).
@@ -161,7 +161,8 @@ def split_labels(name: str) -> list[bytes]:
         if ch == "\\":
             if i + 3 < len(name) and _decimal(name[i + 1:i + 4]):
                 if int(name[i + 1:i + 4]) > 255:
-                    raise ValueError(f"escape \\{name[i + 1:i + 4]} is above 255 (one byte)")
+                    raise ValueError(_("escape {escape} is above 255 (one byte)").format(
+                        escape="\\" + name[i + 1:i + 4]))
                 cur.append(int(name[i + 1:i + 4]))
                 i += 4
                 continue
@@ -169,7 +170,7 @@ def split_labels(name: str) -> list[bytes]:
                 cur += name[i + 1].encode(*BYTE_PER_CHAR)
                 i += 2
                 continue
-            raise ValueError("a name cannot end with a backslash")
+            raise ValueError(_("a name cannot end with a backslash"))
         if ch == ".":
             labels.append(bytes(cur))
             cur = bytearray()
@@ -315,14 +316,16 @@ def decode_string(tok: Token, path: Path | None) -> bytes:
             if _decimal(s[i + 1:i + 4]) and len(s[i + 1:i + 4]) == 3:
                 v = int(s[i + 1:i + 4])
                 if v > 255:
-                    raise WorkbenchError(f"escape \\{s[i + 1:i + 4]} is above 255", file=path,
-                                         line=tok.line, hint="\\DDD is one byte, 000 to 255")
+                    raise WorkbenchError(_("escape {escape} is above 255").format(
+                                             escape="\\" + s[i + 1:i + 4]), file=path,
+                                         line=tok.line, hint=_("\\DDD is one byte, 000 to 255"))
                 out.append(v)
                 i += 4
             elif s[i + 1].isdigit():
-                raise WorkbenchError(f"escape \\{s[i + 1:i + 4]} is not \\DDD", file=path,
-                                     line=tok.line, hint="\\DDD is one byte: exactly three "
-                                                         "ASCII digits, 000 to 255")
+                raise WorkbenchError(_("escape {escape} is not \\DDD").format(
+                                         escape="\\" + s[i + 1:i + 4]), file=path,
+                                     line=tok.line, hint=_("\\DDD is one byte: exactly three "
+                                                           "ASCII digits, 000 to 255"))
             else:
                 out += s[i + 1].encode()  # UTF-8
                 i += 2
@@ -349,32 +352,35 @@ class _Parser:
     def ttl(self, tok: Token) -> int:
         text = tok.text.lower()
         if not _TTL_RE.match(text):
-            raise self.err(f"'{tok.text}' is not a TTL", tok.line,
-                           "a TTL is seconds (3600) or with units w d h m s (1h30m)")
+            raise self.err(_("'{text}' is not a TTL").format(text=tok.text), tok.line,
+                           _("a TTL is seconds (3600) or with units w d h m s (1h30m)"))
         if text.isdigit():
             value = int(text)
         else:
             value = sum(int(num) * _TTL_UNITS[unit] for num, unit in re.findall(r"(\d+)([wdhms])", text))
         if value > MAX_TTL:
-            raise self.err(f"TTL {value} is too large", tok.line, f"the largest TTL is {MAX_TTL}")
+            raise self.err(_("TTL {value} is too large").format(value=value), tok.line,
+                           _("the largest TTL is {most}").format(most=MAX_TTL))
         return value
 
-    def name(self, tok: Token, what: str = "name") -> str:
+    def name(self, tok: Token, what: str = "") -> str:
+        """`what` says which name it is, in the workbench's language ("owner name")."""
+        what = what or _("name")
         text = tok.text
         if tok.quoted:
-            raise self.err(f"{what} {text!r} must not be quoted", tok.line,
-                           "write names without quotes: www.example.org.")
+            raise self.err(_("{what} {text} must not be quoted").format(what=what, text=repr(text)),
+                           tok.line, _("write names without quotes: www.example.org."))
         if text == "@":
             if self.origin is None:
-                raise self.err("'@' used but no origin is known", tok.line,
-                               "put  $ORIGIN example.org.  at the top of the file")
+                raise self.err(_("'@' used but no origin is known"), tok.line,
+                               _("put  $ORIGIN example.org.  at the top of the file"))
             return self.origin
         absolute = text.endswith(".") and not text.endswith("\\.")
         if not absolute:
             if self.origin is None:
-                raise self.err(f"relative name '{text}' but no origin is known", tok.line,
-                               "put  $ORIGIN example.org.  at the top of the file, or end the "
-                               "name with a dot")
+                raise self.err(_("relative name '{text}' but no origin is known").format(text=text),
+                               tok.line, _("put  $ORIGIN example.org.  at the top of the file, "
+                                           "or end the name with a dot"))
             text = text + "." + self.origin if self.origin != "." else text + "."
         if text == ".":
             return "."
@@ -382,18 +388,24 @@ class _Parser:
         try:
             labels = split_labels(text)
         except ValueError as e:
-            raise self.err(f"bad {what} '{tok.text}': {e}", tok.line,
-                           "in a name, \\. is a dot inside a label and \\DDD one byte (000 to 255)") from None
+            raise self.err(_("bad {what} '{text}': {error}").format(what=what, text=tok.text,
+                                                                     error=e), tok.line,
+                           _("in a name, \\. is a dot inside a label and \\DDD one byte (000 to "
+                             "255)")) from None
         if any(len(lb) == 0 for lb in labels):
-            raise self.err(f"{what} '{tok.text}' has an empty label (two dots in a row)", tok.line,
-                           "labels are separated by single dots: www.example.org.")
+            raise self.err(_("{what} '{text}' has an empty label (two dots in a row)").format(
+                               what=what, text=tok.text), tok.line,
+                           _("labels are separated by single dots: www.example.org."))
         for lb in labels:
             if len(lb) > 63:
-                raise self.err(f"label '{lb[:20].decode(BYTE_PER_CHAR[0])}...' in {what} '{tok.text}' is "
-                               f"{len(lb)} bytes long", tok.line, "a label is at most 63 bytes")
+                raise self.err(_("label '{label}...' in {what} '{text}' is {size} bytes "
+                                 "long").format(label=lb[:20].decode(BYTE_PER_CHAR[0]),
+                                                what=what, text=tok.text, size=len(lb)),
+                               tok.line, _("a label is at most 63 bytes"))
         if sum(len(lb) + 1 for lb in labels) + 1 > 255:
-            raise self.err(f"{what} '{tok.text}' is longer than 255 bytes", tok.line,
-                           "a whole name is at most 255 bytes in wire format")
+            raise self.err(_("{what} '{text}' is longer than 255 bytes").format(
+                               what=what, text=tok.text), tok.line,
+                           _("a whole name is at most 255 bytes in wire format"))
         return text.lower()
 
     def ascii_name(self, text: str, tok: Token, what: str) -> str:
@@ -404,14 +416,16 @@ class _Parser:
             return ".".join(idna.encode(label).decode() if not label.isascii() else label
                             for label in text.split("."))
         except idna.IDNAError as e:
-            raise self.err(f"{what} '{tok.text}' is not a valid internationalised name ({e})",
-                           tok.line, "write it in its ASCII form (xn--…) or with letters and "
-                                     "digits IDNA allows") from None
+            raise self.err(_("{what} '{text}' is not a valid internationalised name "
+                             "({error})").format(what=what, text=tok.text, error=e),
+                           tok.line, _("write it in its ASCII form (xn--…) or with letters and "
+                                       "digits IDNA allows")) from None
 
     def number(self, tok: Token, what: str, bits: int) -> int:
         if not _decimal(tok.text) or int(tok.text) >= 2**bits:
-            raise self.err(f"{what} '{tok.text}' is not a number from 0 to {2**bits - 1}", tok.line,
-                           "write it in decimal digits, e.g. 10")
+            raise self.err(_("{what} '{text}' is not a number from 0 to {most}").format(
+                               what=what, text=tok.text, most=2**bits - 1), tok.line,
+                           _("write it in decimal digits, e.g. 10"))
         return int(tok.text)
 
     def directive(self, e: Entry) -> None:
@@ -420,19 +434,23 @@ class _Parser:
         args = e.tokens[1:]
         if word == "$ORIGIN":
             if len(args) != 1:
-                raise self.err("$ORIGIN takes one name", e.line, "e.g.  $ORIGIN example.org.")
+                raise self.err(_("$ORIGIN takes one name"), e.line,
+                               _("e.g.  {example}").format(example="$ORIGIN example.org."))
             if not args[0].text.endswith(".") and self.origin is None:
-                raise self.err("the first $ORIGIN must be an absolute name (ending with a dot)",
-                               e.line, "e.g.  $ORIGIN example.org.")
-            self.origin = self.name(args[0], "origin")
+                raise self.err(_("the first $ORIGIN must be an absolute name (ending with a dot)"),
+                               e.line, _("e.g.  {example}").format(example="$ORIGIN example.org."))
+            self.origin = self.name(args[0], _("origin"))
         elif word == "$TTL":
             if len(args) != 1:
-                raise self.err("$TTL takes one value", e.line, "e.g.  $TTL 3600  or  $TTL 1h")
+                raise self.err(_("$TTL takes one value"), e.line,
+                               _("e.g.  $TTL 3600  or  $TTL 1h"))
             self.default_ttl = self.ttl(args[0])
         elif word in ("$INCLUDE", "$GENERATE"):
-            raise self.err(f"{word} is not supported", e.line, "put every record in this one file")
+            raise self.err(_("{directive} is not supported").format(directive=word), e.line,
+                           _("put every record in this one file"))
         else:
-            raise self.err(f"unknown directive '{head.text}'", e.line, "valid: $ORIGIN, $TTL")
+            raise self.err(_("unknown directive '{directive}'").format(directive=head.text),
+                           e.line, _("valid: {names}").format(names="$ORIGIN, $TTL"))
 
     def entry(self, e: Entry) -> None:
         toks = list(e.tokens)
@@ -440,12 +458,12 @@ class _Parser:
             return self.directive(e)
         if e.blank_owner:
             if self.last_owner is None:
-                raise self.err("this record starts with a blank, which means 'same owner as the "
-                               "record before', but there is no record before", e.line,
-                               "start the line with the owner name (or @)")
+                raise self.err(_("this record starts with a blank, which means 'same owner as the "
+                                 "record before', but there is no record before"), e.line,
+                               _("start the line with the owner name (or @)"))
             owner = self.last_owner
         else:
-            owner = self.name(toks.pop(0), "owner name")
+            owner = self.name(toks.pop(0), _("owner name"))
         ttl = None
         rclass = None
         while toks:
@@ -457,19 +475,22 @@ class _Parser:
             else:
                 break
         if rclass not in (None, "IN"):
-            raise self.err(f"class {rclass} is not supported", e.line, "use class IN (or leave it out)")
+            raise self.err(_("class {name} is not supported").format(name=rclass), e.line,
+                           _("use class IN (or leave it out)"))
         if not toks:
-            raise self.err("record has no type", e.line,
-                           "valid types: " + ", ".join(sorted(TYPES)))
+            raise self.err(_("record has no type"), e.line,
+                           _("valid types: {names}").format(names=", ".join(sorted(TYPES))))
         type_tok = toks.pop(0)
         rtype = type_tok.text.upper()
         if rtype not in TYPES and ttl is None and re.fullmatch(r"[-+.\d][\w.]*", rtype):
-            raise self.err(f"'{type_tok.text}' is not a valid TTL", type_tok.line,
-                           f"a TTL is a whole number of seconds from 0 to {MAX_TTL}, or with "
-                           "units w d h m s (1h30m)")
+            raise self.err(_("'{text}' is not a valid TTL").format(text=type_tok.text),
+                           type_tok.line,
+                           _("a TTL is a whole number of seconds from 0 to {most}, or with units "
+                             "w d h m s (1h30m)").format(most=MAX_TTL))
         if rtype not in TYPES:
-            raise self.err(f"unsupported record type '{type_tok.text}'", type_tok.line,
-                           "valid types: " + ", ".join(sorted(TYPES)))
+            raise self.err(_("unsupported record type '{type}'").format(type=type_tok.text),
+                           type_tok.line,
+                           _("valid types: {names}").format(names=", ".join(sorted(TYPES))))
         rdata = self.rdata(rtype, toks, e.line)
         if ttl is None:
             if self.default_ttl is not None:
@@ -479,8 +500,8 @@ class _Parser:
             elif rtype == "SOA":
                 ttl = self.last_ttl = rdata[-1]  # as BIND does: the SOA minimum becomes the default
             else:
-                raise self.err("record has no TTL and there is no $TTL before it", e.line,
-                               "put  $TTL 3600  at the top of the file")
+                raise self.err(_("record has no TTL and there is no $TTL before it"), e.line,
+                               _("put  $TTL 3600  at the top of the file"))
         else:
             self.last_ttl = ttl
         self.last_owner = owner
@@ -489,9 +510,10 @@ class _Parser:
     def rdata(self, rtype: str, toks: list[Token], line: int) -> Any:
         def need(count: int) -> None:
             if len(toks) != count:
-                raise self.err(f"{rtype} record has {len(toks)} data field"
-                               f"{'s' if len(toks) != 1 else ''}, expected {count}", line,
-                               f"{rtype} takes {FORMS[rtype]}")
+                raise self.err(ngettext("{type} record has {count} data field, expected {want}",
+                                        "{type} record has {count} data fields, expected {want}",
+                                        len(toks)).format(type=rtype, count=len(toks), want=count),
+                               line, self.takes(rtype))
 
         if rtype in ADDRESS_TYPES:
             need(1)
@@ -499,14 +521,16 @@ class _Parser:
             try:
                 return str(kind(toks[0].text))
             except ValueError:
-                raise self.err(f"'{toks[0].text}' is not an {family} address", toks[0].line,
-                               f"{rtype} takes {FORMS[rtype]}") from None
+                raise self.err(_("'{text}' is not an {family} address").format(
+                                   text=toks[0].text, family=family), toks[0].line,
+                               self.takes(rtype)) from None
         if rtype in ("NS", "CNAME"):
             need(1)
-            return self.name(toks[0], f"{rtype} target")
+            return self.name(toks[0], _("{type} target").format(type=rtype))
         if rtype == "MX":
             need(2)
-            return (self.number(toks[0], "MX preference", 16), self.name(toks[1], "mail server"))
+            return (self.number(toks[0], _("MX preference"), 16),
+                    self.name(toks[1], _("mail server")))
         if rtype == "TXT":
             if not toks:
                 need(1)
@@ -514,23 +538,29 @@ class _Parser:
             for t in toks:
                 s = decode_string(t, self.path)
                 if len(s) > 255:
-                    raise self.err(f"TXT string of {len(s)} bytes", t.line,
-                                   "each string is at most 255 bytes; split it into several "
-                                   'quoted strings: "part one" "part two"')
+                    raise self.err(_("TXT string of {size} bytes").format(size=len(s)), t.line,
+                                   _("each string is at most 255 bytes; split it into several "
+                                     'quoted strings: "part one" "part two"'))
                 strings.append(s)
             if sum(len(s) + 1 for s in strings) > 65535:
-                raise self.err(f"TXT record of {sum(len(s) + 1 for s in strings)} bytes", line,
-                               "a record's data is at most 65535 bytes (its length is 16 bits); "
-                               "split it into several TXT records")
+                raise self.err(_("TXT record of {size} bytes").format(
+                                   size=sum(len(s) + 1 for s in strings)), line,
+                               _("a record's data is at most 65535 bytes (its length is 16 "
+                                 "bits); split it into several TXT records"))
             return strings
         if rtype == "SOA":
             need(7)
-            mname = self.name(toks[0], "SOA mname")
-            rname = self.name(toks[1], "SOA rname")
-            serial = self.number(toks[2], "SOA serial", 32)
+            mname = self.name(toks[0], _("SOA mname"))
+            rname = self.name(toks[1], _("SOA rname"))
+            serial = self.number(toks[2], _("SOA serial"), 32)
             times = [self.ttl(t) for t in toks[3:]]
             return (mname, rname, serial, *times)
         raise AssertionError(rtype)
+
+    @staticmethod
+    def takes(rtype: str) -> str:
+        """What a record of type `rtype` takes, in words: "A takes an IPv4 address, e.g. …"."""
+        return _("{type} takes {form}").format(type=rtype, form=_(FORMS[rtype]))
 
 
 def parse_zone(text: str, path: str | Path | None = None, origin: str | None = None) -> Zone:
@@ -545,23 +575,26 @@ def parse_zone(text: str, path: str | Path | None = None, origin: str | None = N
     records = p.records
     soas = [r for r in records if r.type == "SOA"]
     if not soas:
-        raise WorkbenchError("the zone has no SOA record", file=path,
-                             hint="a zone starts with exactly one SOA record at its apex, e.g. "
-                                  + FORMS["SOA"].split("e.g.  ")[1])
+        raise WorkbenchError(_("the zone has no SOA record"), file=path,
+                             hint=_("a zone starts with exactly one SOA record at its apex, e.g. "
+                                    "{example}").format(example=FORMS["SOA"].split("e.g.  ")[1]))
     if len(soas) > 1:
-        raise WorkbenchError("a second SOA record (a zone has exactly one)", file=path,
-                             line=soas[1].line, hint=f"the first one is on line {soas[0].line}")
+        raise WorkbenchError(_("a second SOA record (a zone has exactly one)"), file=path,
+                             line=soas[1].line,
+                             hint=_("the first one is on line {line}").format(line=soas[0].line))
     apex = soas[0].owner
     if not any(r.type == "NS" and r.owner == apex for r in records):
-        raise WorkbenchError(f"the zone apex {apex} has no NS record", file=path,
-                             line=soas[0].line,
-                             hint="add the zone's name servers, e.g.  @  IN NS ns1")
+        raise WorkbenchError(_("the zone apex {apex} has no NS record").format(apex=apex),
+                             file=path, line=soas[0].line,
+                             hint=_("add the zone's name servers, e.g.  @  IN NS ns1"))
     seen: set[tuple] = set()
     unique = []
     for r in records:
         if not is_subdomain(r.owner, apex):
-            raise WorkbenchError(f"{r.owner} is outside the zone {apex}", file=path, line=r.line,
-                                 hint=f"every owner name must end with {apex}")
+            raise WorkbenchError(_("{owner} is outside the zone {apex}").format(owner=r.owner,
+                                                                                 apex=apex),
+                                 file=path, line=r.line,
+                                 hint=_("every owner name must end with {apex}").format(apex=apex))
         key = (r.owner, r.type, r.rdata_wire())
         if key in seen:
             continue  # RFC 2181: duplicate records are one record
@@ -569,9 +602,10 @@ def parse_zone(text: str, path: str | Path | None = None, origin: str | None = N
         unique.append(r)
     for r in unique:
         if r.type == "NS" and r.owner.startswith("*."):
-            raise WorkbenchError(f"a wildcard cannot delegate: NS record at {r.owner}", file=path,
-                                 line=r.line, hint="name the child zone: sub IN NS ns.sub "
-                                 "(RFC 4592 §4.2: wildcard NS records have no defined meaning)")
+            raise WorkbenchError(_("a wildcard cannot delegate: NS record at {owner}").format(
+                                     owner=r.owner), file=path, line=r.line,
+                                 hint=_("name the child zone: sub IN NS ns.sub (RFC 4592 §4.2: "
+                                        "wildcard NS records have no defined meaning)"))
     by_owner: dict[str, list[Record]] = {}
     for r in unique:
         by_owner.setdefault(r.owner, []).append(r)
@@ -580,29 +614,32 @@ def parse_zone(text: str, path: str | Path | None = None, origin: str | None = N
         if cnames and len(rs) > 1:
             other = next(r for r in rs if r is not cnames[0])
             raise WorkbenchError(
-                f"{owner} has a CNAME and other records", file=path,
+                _("{owner} has a CNAME and other records").format(owner=owner), file=path,
                 line=max(other.line, cnames[0].line),
-                hint=f"a name with a CNAME (line {cnames[0].line}) can have no other data "
-                     "(RFC 1034 §3.6.2); give the other records another name")
+                hint=_("a name with a CNAME (line {line}) can have no other data (RFC 1034 "
+                       "§3.6.2); give the other records another name").format(
+                    line=cnames[0].line))
     return Zone(apex, unique, path)
 
 
 def check_table_size(what: str, count: int, path: Path | None) -> None:
-    """Refuse a zone the appliance's tables cannot count, rather than serve part of it."""
+    """Refuse a zone the appliance's tables cannot count, rather than serve part of it
+    (`what`, "names" or "records", is marked with N_() where it is written)."""
     if count > MAX_TABLE_ENTRIES:
         raise WorkbenchError(
-            f"the zone has {count:,} {what}; the DNS appliance holds at most "
-            f"{MAX_TABLE_ENTRIES:,}", file=path,
-            hint="its tables count them in 16 bits (kernels/lib/dns/zone.h): split the zone, "
-                 "or delegate part of it to other servers")
+            _("the zone has {count} {what}; the DNS appliance holds at most {most}").format(
+                count=f"{count:,}", what=_(what), most=f"{MAX_TABLE_ENTRIES:,}"), file=path,
+            hint=_("its tables count them in 16 bits (kernels/lib/dns/zone.h): split the zone, "
+                   "or delegate part of it to other servers"))
 
 
 def load_zone(path: str | Path, origin: str | None = None) -> Zone:
     path = Path(path)
     if not path.exists():
-        raise WorkbenchError("zone file not found", file=path)
+        raise WorkbenchError(_("zone file not found"), file=path)
     try:  # a regular file only (never /dev/zero or a FIFO), its size checked before reading
         text = read_regular(path, ZONE_FILE_LIMIT, N_("zone file")).decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise WorkbenchError(f"zone file is not UTF-8 text ({e.reason})", file=path) from None
+        raise WorkbenchError(_("zone file is not UTF-8 text ({reason})").format(reason=e.reason),
+                             file=path) from None
     return parse_zone(text, path, origin)
