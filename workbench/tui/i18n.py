@@ -51,28 +51,42 @@ def _break_japanese_between_phrases() -> None:
 
 
 def _translate_bindings() -> None:
-    """Rebuild every widget class's merged bindings with translated descriptions.
+    """Rebuild every widget class's merged bindings with translated descriptions, and have
+    each class made later (screens are imported when first built) translated as it is made.
 
     Textual merges a class's BINDINGS (and its bases') into `_merged_bindings` when the class
     is created, and each widget copies that map when it is made; the descriptions written in
     BINDINGS stay the English source, so this can run again for another language.
     """
-    from textual.binding import BindingsMap
     from textual.dom import DOMNode
+
+    pending = list(DOMNode.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        _translate_class(cls)
+    if not getattr(DOMNode, "_wb_translates_new_classes", False):
+        made = DOMNode.__dict__["__init_subclass__"].__func__
+
+        def __init_subclass__(cls, **kwargs) -> None:
+            made(cls, **kwargs)
+            _translate_class(cls)
+
+        DOMNode.__init_subclass__ = classmethod(__init_subclass__)
+        DOMNode._wb_translates_new_classes = True
+
+
+def _translate_class(cls) -> None:
+    from textual.binding import BindingsMap
 
     def translated(binding):
         group = binding.group and replace(binding.group, description=_(binding.group.description))
         return replace(binding, description=_(binding.description),
                        tooltip=_(binding.tooltip), group=group)
 
-    pending = list(DOMNode.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        merged = cls._merge_bindings()
-        cls._merged_bindings = BindingsMap.from_keys(
-            {key: [translated(b) for b in bindings]
-             for key, bindings in merged.key_to_bindings.items()})
+    merged = cls._merge_bindings()
+    cls._merged_bindings = BindingsMap.from_keys(
+        {key: [translated(b) for b in bindings] for key, bindings in merged.key_to_bindings.items()})
 
 
 def reason(inclusion) -> str:
