@@ -7,6 +7,10 @@ stays whole until the new one is written), Ctrl+G saves and grades — the resul
 the text, so the learner fixes and grades again without leaving. Escape leaves the text (the
 focus goes to the result below); Escape again closes the editor, saving what changed, so
 nothing typed is lost. The learner's own editor stays one key away (E on the Exercises panel).
+Long lines wrap (a comment's hint stays whole at 80 columns; the line numbers count the file's
+lines, not the screen's). When a build fails the cursor goes to the compiler's first error, and
+that error heads the result. A file to read, not to change (a check's transcript), opens
+read-only: no saving or grading, Escape closes it.
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 class ExerciseEditor(Screen[None]):
-    """Edit `paths`; `on_grade()` is called (after saving) to grade them."""
+    """Edit `paths`; `on_grade()` is called (after saving) to grade them.
+
+    With `read_only` the files are shown, not edited: nothing is saved or graded.
+    """
 
     DEFAULT_CSS = """
     ExerciseEditor { layout: vertical; }
@@ -69,17 +76,23 @@ class ExerciseEditor(Screen[None]):
         Binding("ctrl+g", "grade", N_("Save and grade"), id="editor-grade", priority=True),
         Binding("ctrl+n", "next_file", N_("Next file"), id="editor-next-file", priority=True),
         Binding("escape", "close", N_("Close"), id="editor-close"),
+        # read-only, the two keys above are off; this one keeps them from reaching the app's
+        # ctrl+s (save the recipe) and says why nothing happens
+        Binding("ctrl+s,ctrl+g", "read_only", show=False, id="editor-read-only", priority=True),
     ]
 
-    def __init__(self, title: str, paths: list[Path], on_grade: Callable[[], None]) -> None:
+    def __init__(self, title: str, paths: list[Path], on_grade: Callable[[], None] | None = None,
+                 read_only: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.paths = list(paths)
         self.on_grade = on_grade
+        self.read_only = read_only or on_grade is None
         self.saved = {p: self._read(p) for p in self.paths}
         self.buffers = dict(self.saved)
         self.index = 0
-        self.result = Text(_("ctrl+g saves and grades; the result appears here."), style="dim")
+        self.result = Text(_("read-only: Esc closes it.") if self.read_only else
+                           _("ctrl+g saves and grades; the result appears here."), style="dim")
 
     @staticmethod
     def _read(path: Path) -> str:
@@ -97,7 +110,9 @@ class ExerciseEditor(Screen[None]):
         if len(self.paths) > 1:
             yield Tabs(*[Tab(p.name, id=f"file-{i}") for i, p in enumerate(self.paths)],
                        id="editor-files")
-        area = TextArea.code_editor(self.buffers[self.path], id="editor-text")
+        # soft wrap: a long comment stays whole at 80 columns; continued lines get no number
+        area = TextArea.code_editor(self.buffers[self.path], id="editor-text", soft_wrap=True,
+                                    read_only=self.read_only)
         grammar = c_language()
         if grammar is not None:
             area.register_language("c", *grammar)
@@ -135,8 +150,10 @@ class ExerciseEditor(Screen[None]):
         if self.buffers[self.path] != self.saved[self.path]:
             t.append("  " + _("● not saved"), "bold yellow")
         area = self.query(TextArea)
-        if area and area.first().has_focus:
-            t.append("  " + _("editing — Esc leaves the text"), "dim")
+        if self.read_only:
+            t.append("  " + _("read-only — Esc closes"), "dim")
+        elif area and area.first().has_focus:
+            t.append("  " + _("editing — Esc goes to the result below"), "dim")
         t.append(f"  {self.title_text}", "dim")
         self.query_one("#editor-title", Static).update(t)
 
@@ -158,7 +175,15 @@ class ExerciseEditor(Screen[None]):
             self._load(index)
 
     def check_action(self, action: str, parameters) -> bool | None:
-        return len(self.paths) > 1 if action == "next_file" else True
+        if action == "next_file":
+            return len(self.paths) > 1
+        if action == "read_only":
+            return self.read_only
+        return not (self.read_only and action in ("save", "grade"))
+
+    def action_read_only(self) -> None:
+        self.show_result(Text(_("read-only: nothing here is saved or graded. Esc closes it."),
+                              style="dim"))
 
     def action_next_file(self) -> None:
         if len(self.paths) > 1:
@@ -187,6 +212,8 @@ class ExerciseEditor(Screen[None]):
         self.notify(_("saved {names}").format(names=names) if written else names)
 
     def action_grade(self) -> None:
+        if self.on_grade is None:
+            return
         self.save()
         self.show_result(Text(_("grading: building and booting the test kernels …"), "bold"))
         self.on_grade()
@@ -198,7 +225,28 @@ class ExerciseEditor(Screen[None]):
         self.dismiss(None)
 
     def show_result(self, text: Text) -> None:
-        """Show a grading report or a status under the text."""
+        """Show a grading report or a status under the text, from its first line."""
         self.result = text
         if self.is_attached:
             self.query_one("#editor-result-text", Static).update(text)
+            self.query_one("#editor-result", VerticalScroll).scroll_home(animate=False)
+
+    def go_to(self, path: Path, line: int, column: int = 1) -> bool:
+        """Put the cursor on `line`:`column` (counted from 1) of `path`, if it is open here."""
+        try:
+            target = path.resolve()
+        except OSError:
+            return False
+        index = next((i for i, p in enumerate(self.paths) if p.resolve() == target), None)
+        if index is None or not self.is_attached:
+            return False
+        if index != self.index:
+            self._keep()
+            self._load(index)
+            if len(self.paths) > 1:
+                self.query_one("#editor-files", Tabs).active = f"file-{index}"
+        area = self.query_one("#editor-text", TextArea)
+        row = max(0, min(line - 1, area.document.line_count - 1))
+        col = max(0, min(column - 1, len(area.document.get_line(row))))
+        area.move_cursor((row, col), center=True)
+        return True

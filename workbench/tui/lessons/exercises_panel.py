@@ -94,6 +94,31 @@ def stars(difficulty: int) -> str:
     return "★" * d + "☆" * (STARS - d)
 
 
+def first_error(report: dict) -> dict | None:
+    """The compiler's first error (a diagnostic: file, line, column, message) in a report."""
+    for err in (report.get("build_errors") or {}).values():
+        for d in err.get("diagnostics") or []:
+            if "error" in str(d.get("severity", "")) and d.get("file") and d.get("line"):
+                return d
+    return None
+
+
+def error_headline(diag: dict, source: str = "") -> Text:
+    """The first error on a line of its own, its file named from the learner's copy, then the
+    line of source it is about: what to read first when a build fails."""
+    path = Path(diag["file"])
+    try:
+        shown = str(path.relative_to(source)) if source else path.name
+    except ValueError:
+        shown = path.name
+    t = Text()
+    t.append(f"{shown}:{diag['line']}:{diag.get('column', 1)}: {diag.get('severity', 'error')}: "
+             f"{diag.get('message', '')}\n", "bold red")
+    if diag.get("source_line"):
+        t.append(f"  {diag['line']:>4} | {diag['source_line']}\n", "cyan")
+    return t
+
+
 def report_text(report: dict, lang: str = "en") -> Text:
     """A grading report (`GradeReport.to_dict()`) as the text the panel shows."""
     out = Text()
@@ -343,6 +368,19 @@ class ExercisesPanel(Widget):
         busy = self.grading is not None
         self.query_one("#exercise-grade-button", Button).disabled = busy
 
+    def _show_in_editor(self, editor: ExerciseEditor, report: dict, status: str) -> None:
+        """The report under the editor's text; a failed build's first error heads it, and the
+        cursor goes to that error's line."""
+        result = Text(status + "\n", "bold green" if report["full_marks"] else "bold")
+        error = first_error(report)
+        if error is not None:
+            result.append_text(error_headline(error, report.get("source", "")))
+            if editor.go_to(Path(error["file"]), int(error["line"]), int(error.get("column") or 1)):
+                result.append(_("the cursor is on that line. Esc, then PgDn or End: the whole "
+                                "report.") + "\n", "dim")
+            result.append("\n")
+        editor.show_result(result.append_text(report_text(report, self.lang)))
+
     def _set_status(self, text: str, status: str | None = None) -> None:
         self.status_text = text
         if self.editor is not None:
@@ -443,11 +481,17 @@ class ExercisesPanel(Widget):
         if found is not None:
             self.edit_files(*found)
 
-    def open_editor(self, files: list[Path], title: str) -> ExerciseEditor:
+    def open_editor(self, files: list[Path], title: str, read_only: bool = False
+                    ) -> ExerciseEditor:
+        """The workbench's editor on `files`; `read_only` shows them (a transcript) instead."""
         # here, not at the top: TextArea and tree-sitter add about 20 ms to start-up
         from .exercise_editor import ExerciseEditor
 
         ex = self.current
+        if read_only:
+            viewer = ExerciseEditor(title, files, read_only=True)
+            self.app.push_screen(viewer)
+            return viewer
 
         def closed(_result) -> None:
             self.editor = None
@@ -496,7 +540,7 @@ class ExercisesPanel(Widget):
             self._set_status(_("no transcript to show: nothing failed in the last grading, or "
                                "nothing was graded yet"), "warn")
             return
-        self.open_editor(failed[:1], _("transcript of the first failed check"))
+        self.open_editor(failed[:1], _("transcript of the first failed check"), read_only=True)
 
     # ------------------------------------------------------------------ grade
 
@@ -559,7 +603,6 @@ class ExercisesPanel(Widget):
                 failed=len(failed))
         self._set_status(text + saved, "pass" if report["full_marks"] else "fail")
         if self.editor is not None:
-            result = Text(text + saved + "\n", "bold green" if report["full_marks"] else "bold")
-            self.editor.show_result(result.append_text(report_text(report, self.lang)))
+            self._show_in_editor(self.editor, report, text + saved)
         self.query_one("#exercise-text", VerticalScroll).scroll_to_widget(
             self.query_one("#exercise-report", Static), animate=False, top=True)
