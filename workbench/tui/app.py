@@ -37,6 +37,7 @@ from .session import Session
 from .widgets.field import FieldEditing, FieldHint, FieldInput
 from .widgets.footer import FittedFooter
 from .widgets.screen_tabs import ScreenTabs
+from .widgets.toasts import FewToasts
 from .widgets.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class BuildStep(Message):
     data: dict
 
 
-class WorkbenchApp(App):
+class WorkbenchApp(FewToasts, App):
     TITLE = N_("Unikernel Workbench")
     CSS_PATH = Path(__file__).parent / "workbench.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
@@ -430,30 +431,33 @@ class WorkbenchApp(App):
     # ------------------------------------------------------------------ lessons and exercises
 
     def on_lessons_panel_open_screen(self, event) -> None:  # LessonsPanel.OpenScreen
-        self.open_for_lesson(event.screen, event.focus)
+        self.open_for_lesson(event.screen, event.focus, getattr(event, "recipe", None))
 
-    def open_for_lesson(self, screen: str, focus: str | None) -> None:
+    def open_for_lesson(self, screen: str, focus: str | None, recipe: str | None = None) -> None:
         """Show the screen a lesson step names, at what it is about.
 
-        On the Graph screen the focus is a component: it is selected with its chain. Elsewhere
-        it is a built-in recipe ("selftest", "fault"): it is opened unless the recipe on screen
-        has unsaved changes, which are never thrown away behind the learner's back.
+        The built-in recipe the step checks (`recipe`: "selftest" for a step about selftest's
+        graph) is opened first. On the Graph screen the focus is a component: it is selected
+        with its chain. Elsewhere it may be a built-in recipe ("fault"): it is opened too. A
+        recipe is opened unless the one on screen has unsaved changes, which are never thrown
+        away behind the learner's back.
         """
         s = self.session
         comps = s.catalogue.components if s.catalogue else {}
         recipes = s.builtin_recipes() if s.catalogue else []
         component = None
-        if focus and screen != "graph" and focus in recipes and (
-                s.recipe is None or s.recipe.name != focus):
+        want = recipe if recipe in recipes else focus if screen != "graph" else None
+        opening = bool(want and want in recipes and (s.recipe is None or s.recipe.name != want))
+        if opening:
             if s.dirty:
                 self.notify(_("This step is about the recipe '{focus}'. Your changes to '{name}' "
                               "are not saved, so it was not opened: save them (ctrl+s), then open "
-                              "'{focus}' (ctrl+o).").format(focus=focus, name=s.recipe.name),
+                              "'{focus}' (ctrl+o).").format(focus=want, name=s.recipe.name),
                             severity="warning",
                             timeout=12)
             else:
-                self.open_recipe(focus)
-        elif focus and focus in comps:
+                self.open_recipe(want)
+        if focus and focus in comps and not (opening and focus == want):
             component = focus
         self.action_show_screen(screen)
         if component is not None:
@@ -686,19 +690,38 @@ class WorkbenchApp(App):
         await self._stop_qemu()
         self.exit()
 
+    def exit(self, *args, **kwargs) -> None:
+        """Quit; if a screen is being built in the background, once it is built. Textual mounts
+        nothing once the app is exiting, so a screen half built then is left without its parts
+        (the Lessons screen's tabs fail to find their first tab and print a traceback)."""
+        self._quitting = True  # no more screens built in the background
+        if self._building() and not self._exit:
+            async def when_built() -> None:
+                await self._until_built()
+                super(WorkbenchApp, self).exit(*args, **kwargs)
+
+            self.call_later(when_built)
+            return
+        super().exit(*args, **kwargs)
+
+    def _building(self) -> bool:
+        """Whether a screen is being built: one of its widgets not mounted yet."""
+        return any(not w.is_mounted for pane in self._panes.values() if pane.parent is not None
+                   for w in pane.walk_children(with_self=True))
+
+    async def _until_built(self, seconds: float = 3.0) -> None:
+        for mounting in self._mounting:
+            await mounting
+        # A pane counts as mounted before its own widgets have run their on_mount.
+        deadline = asyncio.get_running_loop().time() + seconds
+        while self._building() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+
     async def _shutdown(self) -> None:
         """However the app ends (q, a signal, a test's end), no screen is left half built:
         one being mounted in the background as the app tears down fails inside Textual."""
-        self._quitting = True  # no more screens built in the background
-        for mounting in self._mounting:
-            await mounting
-        # A pane counts as mounted before its own widgets have run their on_mount (the Lessons
-        # screen's tabs choose their first tab then, and fail if the app has been torn down).
-        deadline = asyncio.get_running_loop().time() + 3
-        while any(not w.is_mounted for pane in self._panes.values() if pane.is_attached
-                  for w in pane.walk_children(with_self=True)) and \
-                asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
+        self._quitting = True
+        await self._until_built()
         await super()._shutdown()
 
     async def on_unmount(self) -> None:
@@ -797,6 +820,9 @@ class WorkbenchApp(App):
              partial(self._on_screen, "lessons", "show_tab", "exercises")),
             (_("Check the lesson step"), _("Check the current step of the lesson shown (c)"),
              partial(self._on_lesson, "check")),
+            (_("Answer the question"), _("Answer the current step's question: its choices and "
+                                         "a field for your letter (c on a question step)"),
+             partial(self._on_lesson, "answer")),
             (_("Open the lesson step's screen"), _("The screen the current step is about (o)"),
              partial(self._on_lesson, "open_screen")),
         ]
