@@ -339,14 +339,10 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
         if cand.is_file():
             return cand
     if check.own:
-        start = f"cp {recipes_dir() / (check.start_from + '.toml')} {ws / file_name}" \
-            if check.start_from else f"create {ws / file_name}"
         raise WorkbenchError(
             ctx.text(f"this step needs your own recipe {file_name} in {ws}",
                      f"このステップでは {ws} に自分のレシピ {file_name} が必要です"),
-            file=ws / file_name,
-            hint=ctx.text(f"start from the built-in one:  {start}", f"組み込みのものから始めましょう:  {start}"),
-        )
+            file=ws / file_name, hint=_start_own_recipe(check, ctx, ws, file_name))
     builtin = recipes_dir() / file_name
     if builtin.is_file():
         return builtin
@@ -355,6 +351,23 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
         "check it again when the component is available",
         f"レシピ {builtin} はまだこのワークベンチにないため、このステップは飛ばします。"
         "コンポーネントが用意されたら、もう一度チェックしてください"))
+
+
+def _start_own_recipe(check: Check, ctx: CheckContext, ws: Path, file_name: str) -> str:
+    """How the learner makes their own recipe: in the workbench (open the built-in one, save
+    it under the step's name), then the shell's way."""
+    from workbench.core.model.recipe import recipes_dir  # see _resolution
+
+    shell = (f"cp {recipes_dir() / (check.start_from + '.toml')} {ws / file_name}"
+             if check.start_from else f"create {ws / file_name}")
+    if not check.start_from:
+        return ctx.text(f"create it:  {shell}", f"作ってください:  {shell}")
+    tui = ctx.text(f"in the workbench, open {check.start_from} (ctrl+o), save it as {file_name} "
+                   f"(ctrl+s, in {ws})",
+                   f"ワークベンチで {check.start_from} を開き（ctrl+o）、{file_name} として保存します"
+                   f"（ctrl+s、{ws} に）")
+    return ctx.text(f"start from the built-in one: {tui}; or in a shell:  {shell}",
+                    f"組み込みのものから始めましょう: {tui}。シェルなら:  {shell}")
 
 
 def _resolution(check: Check, ctx: CheckContext):
@@ -588,6 +601,10 @@ def _describe_mismatch(m: Mismatch, ctx: CheckContext) -> str:
 def _check_answer(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
     """A step that asks a question: no answer, or a wrong one, is a fail."""
     if not (ctx.answer or "").strip():
+        if ctx.ui == "tui":
+            return CheckResult("fail", ctx.text("press c and type the letter of your answer",
+                                                "c を押して、答えの記号を入力してください"),
+                               quiz_lines(step, ctx.lang))
         cmd = f"workbench lesson check {ctx.lesson} --step {step.id} --answer"
         return CheckResult("fail", ctx.text(f"answer with:  {cmd} LETTER", f"答えは次のように:  {cmd} 記号"),
                            quiz_lines(step, ctx.lang))

@@ -9,6 +9,13 @@ what the tests and a shared classroom machine use). Two promises:
   overwritten silently: it is moved aside as `progress.json.damaged-<timestamp>`, the learner is
   told where it went, and the workbench starts from an empty record.
 
+Several programs may keep the record at once — the TUI, the command line, a browser session,
+a second TUI — each with its own copy in memory. So a save never writes an older copy over
+newer progress: under a lock on the folder, it reads the file again and merges (`merge_records`):
+passed steps and answers from both, the best score, every attempt counted once, the language
+the saving program changed (else the one on disk), and a lesson reset by the saving program
+stays reset. `reload()` brings what others recorded into a program's copy without writing.
+
 Something that is not a regular file in its place (a FIFO, a device, a folder) is never read —
 reading a FIFO would wait forever — and never replaced. A read-only file or folder is respected:
 the learner's work goes on, and saving says that progress could not be saved, and why.
@@ -16,13 +23,15 @@ the learner's work goes on, and saving says that progress could not be saved, an
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import stat
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from platformdirs import user_data_dir
 
@@ -30,6 +39,7 @@ from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
 from workbench.core.model.paths import kind_of
 from workbench.core.model.texts import LANGUAGES
+from workbench.i18n import _
 
 FILE_NAME = "progress.json"
 VERSION = 1
@@ -61,6 +71,9 @@ class Progress:
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     notice: str | None = None  # set when a damaged file was moved aside while loading
     unsavable: str | None = None  # why this record cannot be written back, when it cannot
+    # what the file held when this copy was last read or written: what this program changed
+    # since is what it has to add to the file's newer content (see merge_records)
+    base: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ loading and saving
 
@@ -72,21 +85,24 @@ class Progress:
             return cls(path)
         if kind != "a regular file":
             p = cls(path)
-            p.unsavable = (f"{path} is {kind}, not a regular file; remove it or set WB_HOME "
-                           f"to another folder")
-            p.notice = f"the progress file was not read: {p.unsavable}. Progress will not be saved."
+            p.unsavable = _("{path} is {kind}, not a regular file; remove it or set WB_HOME to "
+                            "another folder").format(path=path, kind=_(kind))
+            p.notice = _("the progress file was not read: {why}. Progress will not be "
+                         "saved.").format(why=p.unsavable)
             return p
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            problem = _shape_problem(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            problem = f"it is not valid JSON ({e})"
-        except OSError as e:
-            problem = f"it cannot be read ({e.strerror})"
+        data, problem = _read_record(path)
         if problem:
             return cls._damaged(path, problem)
-        return cls(path, lang=data.get("lang"), lessons=data.get("lessons", {}),
-                   exercises=data.get("exercises", {}))
+        p = cls(path)
+        p._take(data)
+        return p
+
+    def _take(self, data: dict) -> None:
+        """Hold `data` (a whole record as read from the file) as this copy and its base."""
+        self.lang = data.get("lang")
+        self.lessons = copy.deepcopy(data.get("lessons", {}))
+        self.exercises = copy.deepcopy(data.get("exercises", {}))
+        self.base = copy.deepcopy(self.to_dict())
 
     @classmethod
     def _damaged(cls, path: Path, problem: str) -> Progress:
@@ -94,31 +110,74 @@ class Progress:
         try:
             aside = _move_aside(path)
         except OSError as e:
-            p.unsavable = f"the damaged file {path} could not be moved aside ({e.strerror})"
-            p.notice = (f"the progress file {path} is damaged ({problem}) and was left in place; "
-                        f"{p.unsavable}. Progress will not be saved.")
+            p.unsavable = _("the damaged file {path} could not be moved aside ({error})").format(
+                path=path, error=e.strerror)
+            p.notice = _("the progress file {path} is damaged ({problem}) and was left in place; "
+                         "{why}. Progress will not be saved.").format(path=path, problem=problem,
+                                                                      why=p.unsavable)
             return p
-        p.notice = (f"the progress file {path} was damaged ({problem}); it was moved to "
-                    f"{aside} and a new one was started. Nothing else was changed.")
+        p.notice = _("the progress file {path} was damaged ({problem}); it was moved to {aside} "
+                     "and a new one was started. Nothing else was changed.").format(
+            path=path, problem=problem, aside=aside)
         return p
 
     def to_dict(self) -> dict:
         return {"version": VERSION, "lang": self.lang, "lessons": self.lessons,
                 "exercises": self.exercises}
 
+    def reload(self) -> bool:
+        """Take in what other programs recorded since this copy was read, keeping this copy's
+        unsaved changes. True when something changed. A file that cannot be read now is left
+        alone (the next save says why)."""
+        if self.unsavable or _file_kind(self.path) != "a regular file":
+            return False
+        data, problem = _read_record(self.path)
+        if problem:
+            return False
+        before = self.to_dict()
+        merged = merge_records(data, before, self.base)
+        self._take(data)  # the base is now the file; unsaved changes stay changes against it
+        self._hold(merged)
+        return merged != before
+
     def save(self) -> None:
-        """Write the record; a WorkbenchError says why when it cannot be written."""
+        """Merge this copy into the file and write it (see the module's docstring); a
+        WorkbenchError says why when it cannot be written."""
         why = self.unsavable or _read_only(self.path)
         if why is None:
             try:
-                atomic_write_text(self.path,
-                                  json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+                with _folder_locked(self.path.parent):
+                    self._merge_file()
+                    atomic_write_text(self.path,
+                                      json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+                                      + "\n")
+                self.base = copy.deepcopy(self.to_dict())
                 return
             except OSError as e:
                 why = f"{e.filename or self.path}: {e.strerror}"
-        raise ProgressNotSaved(f"progress could not be saved: {why}", file=self.path,
-                             hint="your work is unchanged; make the file and its folder "
-                                  "writable (or set WB_HOME to another folder) and try again")
+        raise ProgressNotSaved(_("progress could not be saved: {why}").format(why=why),
+                               file=self.path,
+                               hint=_("your work is unchanged; make the file and its folder "
+                                      "writable (or set WB_HOME to another folder) and try "
+                                      "again"))
+
+    def _merge_file(self) -> None:
+        """Merge what the file holds now into this copy (under the save's lock). A file
+        damaged since it was read is moved aside first, and the notice says where."""
+        if _file_kind(self.path) != "a regular file":
+            return
+        data, problem = _read_record(self.path)
+        if problem:
+            aside = _move_aside(self.path)
+            self.notice = _("the progress file {path} was damaged ({problem}); it was moved to "
+                            "{aside} and this program's record was saved in its place.").format(
+                path=self.path, problem=problem, aside=aside)
+            return
+        self._hold(merge_records(data, self.to_dict(), self.base))
+
+    def _hold(self, record: dict) -> None:
+        self.lang, self.lessons, self.exercises = (record["lang"], record["lessons"],
+                                                   record["exercises"])
 
     def try_save(self) -> str | None:
         """`save()`, returning the reason as text instead of raising when it cannot be saved."""
@@ -162,6 +221,116 @@ class Progress:
         rec["updated"] = _now()
 
 
+# --------------------------------------------------------------------------- merging
+
+def merge_records(disk: dict, mine: dict, base: dict) -> dict:
+    """One record from the file's newer content (`disk`), this program's copy (`mine`) and
+    what the file held when this copy was read (`base`): nothing earned on either side is
+    lost. Steps passed and answers given on either side are kept (a step really passed on
+    one side is no longer marked skipped); an exercise keeps the best score, the attempts of
+    both, the last grade given and every workspace. The language is this copy's when it
+    changed it, else the file's. A lesson this copy reset stays reset; one reset in the file
+    is not brought back unless this copy recorded something in it since."""
+    base_lessons, base_exercises = base.get("lessons", {}), base.get("exercises", {})
+    lessons: dict[str, dict] = {}
+    for name in _names(disk.get("lessons", {}), mine.get("lessons", {})):
+        ours, theirs = mine.get("lessons", {}).get(name), disk.get("lessons", {}).get(name)
+        if _dropped(name, ours, theirs, base_lessons):
+            continue
+        lessons[name] = _merge_lesson(theirs or {}, ours or {})
+    exercises: dict[str, dict] = {}
+    for name in _names(disk.get("exercises", {}), mine.get("exercises", {})):
+        ours, theirs = mine.get("exercises", {}).get(name), disk.get("exercises", {}).get(name)
+        if _dropped(name, ours, theirs, base_exercises):
+            continue
+        exercises[name] = _merge_exercise(theirs or {}, ours or {}, base_exercises.get(name, {}))
+    lang = mine.get("lang") if mine.get("lang") != base.get("lang") else disk.get("lang")
+    return {"version": VERSION, "lang": lang, "lessons": lessons, "exercises": exercises}
+
+
+def _names(*records: dict) -> list[str]:
+    return list(dict.fromkeys(name for rec in records for name in rec))
+
+
+def _dropped(name: str, ours: dict | None, theirs: dict | None, base: dict) -> bool:
+    """Whether an entry is left out: removed here since the base (reset by this program), or
+    removed in the file while this copy still holds it unchanged."""
+    if name not in base:
+        return False
+    return ours is None or (theirs is None and ours == base[name])
+
+
+def _union(*lists: list) -> list:
+    return list(dict.fromkeys(x for items in lists for x in items))
+
+
+def _later(a: dict, b: dict) -> dict:
+    """The one of two records updated last (`b` on a tie)."""
+    return a if str(a.get("updated", "")) > str(b.get("updated", "")) else b
+
+
+def _merge_lesson(theirs: dict, ours: dict) -> dict:
+    rec = {**theirs, **ours}
+    rec["done"] = _union(theirs.get("done", []), ours.get("done", []))
+    rec["answers"] = {**theirs.get("answers", {}), **ours.get("answers", {})}
+    sides = (theirs, ours)
+    skipped = [s for s in _union(theirs.get("skipped", []), ours.get("skipped", []))
+               if all(s in side.get("skipped", []) for side in sides
+                      if s in side.get("done", []))]
+    if skipped or "skipped" in rec:
+        rec["skipped"] = skipped
+    if "updated" in theirs or "updated" in ours:
+        rec["updated"] = _later(theirs, ours).get("updated")
+    return rec
+
+
+def _merge_exercise(theirs: dict, ours: dict, base: dict) -> dict:
+    rec = {**theirs, **ours}
+    last = _later(theirs, ours)
+    for key in ("last", "total", "updated"):
+        if key in last:
+            rec[key] = last[key]
+    if "best" in theirs or "best" in ours:
+        rec["best"] = max(theirs.get("best", 0), ours.get("best", 0))
+    if "attempts" in theirs or "attempts" in ours:
+        new_here = max(0, ours.get("attempts", 0) - base.get("attempts", 0))
+        rec["attempts"] = theirs.get("attempts", 0) + new_here if theirs else ours["attempts"]
+    if "workspaces" in theirs or "workspaces" in ours:
+        rec["workspaces"] = _union(theirs.get("workspaces", []), ours.get("workspaces", []))[-20:]
+    return rec
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (flock on the folder itself, so no lock file is
+    left beside the record) while a save reads, merges and replaces the file. Where locks
+    are not available the save goes on unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # not on this platform
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read_record(path: Path) -> tuple[dict, str | None]:
+    """The parsed record in the regular file `path`, or what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        problem = _shape_problem(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        problem = f"it is not valid JSON ({e})"
+    except OSError as e:
+        problem = f"it cannot be read ({e.strerror})"
+    return (data if not problem else {}), problem
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
@@ -178,13 +347,13 @@ def _file_kind(path: Path) -> str | None:
 
 def _read_only(path: Path) -> str | None:
     """Why `path` must not be written, when its owner made it (or its folder) read-only."""
-    for target, what in ((path, "the progress file"), (path.parent, "its folder")):
+    for target, what in ((path, _("the progress file")), (path.parent, _("its folder"))):
         try:
             mode = os.stat(target).st_mode
         except OSError:
             continue
         if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-            return f"{what} {target} is read-only"
+            return _("{what} {path} is read-only").format(what=what, path=target)
     return None
 
 

@@ -5,6 +5,15 @@ left, the text and the steps on the right, and a bar to check the current step (
 field for quiz steps). Checking builds and boots real images, so it runs in a thread worker and
 reports back on the UI thread.
 
+A step that asks a question is answered with `c` at any size: when no answer is typed in the
+bar (which narrow terminals do not show), `c` opens the answer dialog (`dialogs/answer_dialog.py`)
+with the question and its choices; Enter there checks the answer. The footer names `c` "Answer"
+on such a step.
+
+The progress is the file's, not this panel's copy: it is read again before every check and
+whenever the Lessons screen is shown (`reload_progress`), so what the command line, the browser
+or another window recorded meanwhile is shown, and a save merges instead of overwriting it.
+
 Figures are pictures (`figure.py`): the text is cut at each figure, and the pieces are shown
 in order, Markdown between pictures; `f` opens the first figure on view full screen.
 
@@ -13,8 +22,9 @@ A step about what the learner did is judged on their own last build or run
 it happens, as `workbench build` and `workbench boot` record theirs.
 
 The panel does not switch screens itself. When a step names a screen ("graph", "memory",
-"compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus)`; the app decides
-what to do with it. Every check posts `LessonsPanel.StepChecked` too.
+"compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus, recipe)`, where
+`recipe` is the built-in recipe the step checks (None when it checks the learner's own file);
+the app decides what to do with it (it opens that recipe, then shows the focus in it). Every check posts `LessonsPanel.StepChecked` too.
 """
 
 from __future__ import annotations
@@ -39,12 +49,14 @@ from workbench.core.learn.lessons import (
     lesson_status,
     lessons_signature,
     load_lessons,
+    quiz_question,
     step_lines,
 )
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.learn.textrender import join_wide_lines
 from workbench.core.model.errors import WorkbenchError
 
+from ..dialogs.answer_dialog import AnswerDialog
 from ..i18n import N_, _, in_language
 from .figure import FigureRef, LessonFigure, split_figures
 
@@ -52,7 +64,11 @@ from .figure import FigureRef, LessonFigure, split_figures
 # the catalogue (i18n.in_language); the L button names the other language in that language.
 LABELS = {"check": N_("Check step"), "open": N_("Open screen"),
           "answer": N_("your answer (a, b, c ...)"), "steps": N_("Steps"),
-          "done": N_("All steps done."), "checking": N_("checking ..."), "hint": N_("hint")}
+          "done": N_("All steps done."), "checking": N_("checking ..."), "hint": N_("hint"),
+          "question": N_("Answer: {step}"),
+          "answer-note": N_("Type the letter of your answer and press Enter to check it, or Tab "
+                            "to the choices and pick one with the arrows and Enter. "
+                            "Esc cancels.")}
 OTHER_LANGUAGE = {"en": "日本語", "ja": "English"}
 
 
@@ -76,6 +92,8 @@ class LessonsPanel(Widget):
 
     BINDINGS = [
         Binding("c", "check", N_("Check step"), id="lesson-check"),
+        # the same key on a step that asks a question: the footer says what c does there
+        Binding("c", "answer", N_("Answer"), id="lesson-answer-question"),
         Binding("o", "open_screen", N_("Open screen"), id="lesson-open"),
         Binding("L", "toggle_language", N_("Language"), id="lesson-language"),
         Binding("f", "open_figure", N_("Figure"), id="lesson-figure"),
@@ -87,6 +105,7 @@ class LessonsPanel(Widget):
 
         screen: str
         focus: str | None
+        recipe: str | None = None  # the built-in recipe the step is about
 
     @dataclass
     class StepChecked(Message):
@@ -195,6 +214,7 @@ class LessonsPanel(Widget):
         step = les.current_step(self.progress)
         self.query_one("#lesson-answer", Input).display = bool(step and step.check.asks)
         self.query_one("#lesson-open-button", Button).disabled = not (step and step.screen)
+        self.refresh_bindings()  # c checks, or answers a question
 
     def _show_text(self, les: Lesson | None, text: str) -> None:
         """The lesson's text, cut at its figures; redrawn only when the lesson, its language
@@ -216,7 +236,17 @@ class LessonsPanel(Widget):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "open_figure":
             return bool(self.query(LessonFigure))
+        if action in ("check", "answer"):  # one of the two c bindings, as the step asks
+            return (action == "answer") == self._asks()
         return True
+
+    def _step(self):
+        """The current lesson's current step (None when there is none, or it is complete)."""
+        return self.current.current_step(self.progress) if self.current else None
+
+    def _asks(self) -> bool:
+        step = self._step()
+        return bool(step and step.check.asks)
 
     def action_open_figure(self) -> None:
         """Full screen: the first figure on view in the text, else the lesson's first."""
@@ -258,7 +288,8 @@ class LessonsPanel(Widget):
         les = self.current
         step = les.current_step(self.progress) if les else None
         if step and step.screen:
-            self.post_message(self.OpenScreen(step.screen, step.focus))
+            recipe = None if step.check.own else step.check.recipe
+            self.post_message(self.OpenScreen(step.screen, step.focus, recipe))
 
     def action_toggle_language(self) -> None:
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
@@ -274,10 +305,49 @@ class LessonsPanel(Widget):
         self._refresh_list()
         self._show_lesson()
 
+    def reload_progress(self) -> bool:
+        """Show what the progress file holds now (another program may have recorded steps or
+        grades since it was read). True when something changed."""
+        if not self.progress.reload():
+            return False
+        self._refresh_list()
+        self._show_lesson()
+        return True
+
     def action_check(self) -> None:
+        """Check the current step; on a step that asks a question with no answer typed in the
+        bar (or no bar on view), ask for the answer first."""
         if self.current is None:
             return
-        answer = self.query_one("#lesson-answer", Input).value.strip() or None
+        self.reload_progress()
+        field = self.query_one("#lesson-answer", Input)
+        bar_shown = field.display and self.query_one("#lesson-bar").display  # not when narrow
+        answer = field.value.strip() if bar_shown else ""
+        if self._asks() and not answer:
+            self.action_answer()
+            return
+        self._start_check(answer or None)
+
+    def action_answer(self) -> None:
+        """Ask the current step's question in a dialog; Enter there checks the answer."""
+        step = self._step()
+        if self.current is None or step is None or not step.check.asks:
+            self.action_check()  # nothing to answer: c checks the step
+            return
+        question, choices = quiz_question(step, self.lang)
+        lesson = self.current
+
+        def answered(answer: str | None) -> None:
+            if answer and lesson is self.current and self._step() is step:
+                self._start_check(answer)
+
+        self.app.push_screen(AnswerDialog(
+            in_language(self.lang)(LABELS["question"]).format(step=step.title_in(self.lang)),
+            question, choices, self._t("answer"), self._t("answer-note")), answered)
+
+    def _start_check(self, answer: str | None) -> None:
+        if self.current is None:
+            return
         self._set_result(self._t("checking"), None)
         self.query_one("#lesson-check-button", Button).disabled = True
         self._run_check(self.current, answer)

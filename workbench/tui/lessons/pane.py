@@ -2,6 +2,8 @@
 
 Both panels share one progress record (the Lessons panel loads it; the Exercises panel is
 handed the same object), so a lesson check and a grade never overwrite each other's writes.
+That object is read again from the file whenever this screen or one of its tabs is shown, so
+what the command line (or another window) recorded meanwhile is on view.
 A lesson step that names another screen posts `LessonsPanel.OpenScreen`; the app handles it.
 """
 
@@ -107,20 +109,31 @@ class LessonsPane(Pane, Vertical):
         else:
             self.screen.set_focus(self.lessons.query_one("#lesson-list", OptionList))
 
+    def on_show(self) -> None:
+        self.reload_progress()
+
+    def reload_progress(self) -> None:
+        """Show what the progress file holds now, in both tabs."""
+        if self.lessons.reload_progress() and self.active == "exercises-tab":
+            self.exercises.refresh_list()
+            self.exercises.show_current()
+
     @on(LessonsPanel.StepChecked)
     def _step_checked(self, event: LessonsPanel.StepChecked) -> None:
         """Say how a check ended in a toast too: checks that build and boot take a while,
         and the learner may be looking at another screen by then."""
         self.last_checked = event
         res = event.result
-        where = f"{event.lesson}" + (f", step {event.step}" if event.step else "")
-        self.app.notify(res.message, title=f"{where}: {res.status}",
+        where = event.lesson + (_(", step {step}").format(step=event.step) if event.step else "")
+        status = {"pass": _("passed"), "skip": _("skipped")}.get(res.status, _("not passed"))
+        self.app.notify(res.message, title=f"{where}: {status}",
                         severity={"pass": "information", "skip": "warning"}.get(res.status, "error"))
 
     @on(TabbedContent.TabActivated, "#lessons-tabs")
     def _inner_tab(self, event: TabbedContent.TabActivated) -> None:
         event.stop()  # the app's own handler is for the six screens
         self.refresh_bindings()
+        self.lessons.reload_progress()
         if event.pane.id == "exercises-tab":
             self.exercises.refresh_list()  # a lesson check may have changed the progress
             self.exercises.show_current()
