@@ -1,18 +1,25 @@
-"""The interface speaks English and Japanese: every string a learner reads is in the catalogue.
+"""The workbench speaks English and Japanese: every string a learner reads is in the catalogue.
 
 The source is read as Python (its syntax tree): a string that reaches the screen — passed to a
 widget, a toast, a dialog, a key binding, a title, or any text of two words or more — must go
-through `_()` (or `N_()` where it is defined at import time, or `ngettext()`). Then the
-catalogue (workbench/locale/ja/LC_MESSAGES/workbench.po) must hold every message of the source
-with a Japanese translation, and the compiled .mo must say what the .po says. Last, the app
-itself, started with WB_LANG=ja, shows Japanese tabs, footer, help and toasts.
+through `_()` (or `N_()` where it is defined at import time, or `ngettext()`). That holds for
+the interface (workbench/tui) and for the core's and the command line's modules whose messages
+a learner reads (CORE_SCANNED). Then the catalogue (workbench/locale/ja/LC_MESSAGES/
+workbench.po) must hold every message of the source with a Japanese translation, and the
+compiled .mo must say what the .po says. Last, the app, the core's errors, the command line and
+the browser page, with the language Japanese, say it in Japanese.
 """
 
 from __future__ import annotations
 
 import ast
 import gettext
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -71,6 +78,55 @@ NOT_SHOWN = {("widgets/lexers.py", "Linker script"),  # a Pygments lexer's name
              ("serve.py", "-m workbench tui")}  # the command each browser session runs
 CSS_ATTRIBUTES = {"DEFAULT_CSS", "CSS", "CSS_PATH", "COMPONENT_CLASSES", "SCOPED_CSS"}
 
+# The core's and the command line's modules whose messages a learner reads (relative to
+# workbench/). There `.error(...)` makes a learner's error (a Table's, a recipe's), not a log
+# line, so its words are looked at too.
+CORE_SCANNED = (
+    *(f"cli/{name}.py" for name in ("__init__", "baseline", "build", "catalogue", "common",
+                                    "compare", "learn", "run", "ui")),
+    *(f"core/model/{name}.py" for name in ("errors", "manifest", "paths", "recipe", "resolve",
+                                           "tools")),
+    *(f"core/builder/{name}.py" for name in ("lock", "memory", "pipeline", "toolchain",
+                                             "generators/zonefile")),
+    "core/inspect/graph.py",
+    *(f"core/layouts/{name}.py" for name in ("base", "libos", "model")),
+    *(f"core/learn/{name}.py" for name in ("dnsclient", "gradebook", "grading", "lastrun",
+                                           "material", "submission", "wirecheck")),
+    *(f"core/run/{name}.py" for name in ("appliance", "machines", "measure", "passt", "qemu",
+                                         "status")),
+    "core/baseline/measure.py",
+)
+CORE_HIDDEN_CALLS = NOT_SHOWN_CALLS - {"error", "warning", "info", "debug"}
+# Strings of those modules that are not a learner's message: generated C and DOT, commands,
+# the transcripts' framing (like dig's), JSON keys, a regular expression, log lines.
+CORE_NOT_SHOWN = {
+    ("cli/learn.py", "workbench grade"), ("core/model/recipe.py", "summary ="),
+    ("core/model/resolve.py", "application"), ("core/model/resolve.py", "layout"),
+    *(("core/model/tools.py", f"{how} install {what}") for how, what in (
+        ("Debian/Ubuntu: sudo apt-get", "qemu-system-x86"), ("Fedora: sudo dnf", "qemu-system-x86"),
+        ("macOS: brew", "qemu"), ("Debian/Ubuntu: sudo apt-get", "graphviz"),
+        ("Fedora: sudo dnf", "graphviz"), ("macOS: brew", "graphviz"))),
+    ("core/builder/pipeline.py", "/* Generated configuration of component   for recipe  . */"),
+    ("core/builder/pipeline.py", "/* Edit the recipe, not this file: it is rewritten by every "),
+    ("core/builder/pipeline.py", "#pragma once"), ("core/builder/pipeline.py", "#define   1"),
+    ("core/builder/pipeline.py", "#define WB_RECIPE_NAME"),
+    ("core/builder/generators/zonefile.py", "$ORIGIN example.org."),
+    ("core/inspect/graph.py", 'subgraph "cluster_ " {'),
+    ("core/learn/grading.py", "test run ' ' of exercise"),
+    ("core/learn/grading.py", "--- UDP datagrams sent (QEMU's dump) ---"),
+    ("core/learn/wirecheck.py", "udp   bytes to port  : checksum 0x  (right: 0x )"),
+    ("core/learn/dnsclient.py", "(built by hand)"), ("core/learn/dnsclient.py", ";;  , expecting"),
+    ("core/learn/dnsclient.py", ";; no answer"),
+    ("core/learn/dnsclient.py", ";; unreadable answer ( ):"),
+    ("core/run/qemu.py", "shutdown reason="), ("core/run/qemu.py", "reset reason="),
+    ("core/run/qemu.py", "run event handler failed:"),
+    ("core/run/measure.py", "not measured"),  # a JSON value; measured() shows it translated
+    ("core/run/machines.py", "QEMU microvm: no PCI, no firmware tables, virtio-mmio device"),
+    ("core/run/machines.py", "QEMU pc (i440FX): the classic PC with SeaBIOS, PCI and legac"),
+    ("core/baseline/measure.py", "sudo apt-get install"),
+    ("core/baseline/measure.py", "Queries per second:\\s+([\\d.]+)"),
+}
+
 
 def _is_style(text: str) -> bool:
     """A Rich style ("bold white on red", "$accent"), not words."""
@@ -95,7 +151,8 @@ def _text_of(node) -> str:
 class _Scan(ast.NodeVisitor):
     """Collects (line, text, why) for every literal that is shown but not translated."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden_calls: set[str] = NOT_SHOWN_CALLS) -> None:
+        self.hidden_calls = hidden_calls
         self.found: list[tuple[int, str, str]] = []
         self.context: list[str] = []  # "shown", "hidden", "translated" from the outside in
 
@@ -177,18 +234,19 @@ class _Scan(ast.NodeVisitor):
             self._within("hidden", node.args[3:])
         elif name in SHOWN_CALLS:
             self._within("shown", node.args)
-        elif name in NOT_SHOWN_CALLS:
+        elif name in self.hidden_calls:
             self._within("hidden", node.args)
         else:
             self._within("", node.args)
         for k in node.keywords:
-            how = ("hidden" if k.arg in NOT_SHOWN_KEYWORDS or name in NOT_SHOWN_CALLS else
+            how = ("hidden" if k.arg in NOT_SHOWN_KEYWORDS or name in self.hidden_calls else
                    "shown" if k.arg in SHOWN_KEYWORDS else "")
             self._within(how, [k.value])
 
 
-def untranslated(path: Path) -> list[tuple[int, str, str]]:
-    scan = _Scan()
+def untranslated(path: Path, hidden_calls: set[str] = NOT_SHOWN_CALLS
+                 ) -> list[tuple[int, str, str]]:
+    scan = _Scan(hidden_calls)
     scan.visit(ast.parse(path.read_text(encoding="utf-8")))
     return scan.found
 
@@ -203,6 +261,24 @@ def test_every_shown_string_goes_through_the_catalogue():
                 if (str(p.relative_to(TUI)), text) not in NOT_SHOWN]
     assert not problems, ("strings shown untranslated (wrap them in _(), or N_() where defined "
                           "at import):\n" + "\n".join(problems))
+
+
+def test_every_message_of_the_core_and_the_command_line_goes_through_the_catalogue():
+    root = REPO / "workbench"
+    problems = [f"workbench/{name}:{line}: {text!r} ({why})" for name in CORE_SCANNED
+                for line, text, why in untranslated(root / name, CORE_HIDDEN_CALLS)
+                if (name, text) not in CORE_NOT_SHOWN]
+    assert not problems, ("messages made untranslated (write _(\"… {name} …\").format(name=…) "
+                          "where they are made, N_() where defined at import):\n"
+                          + "\n".join(problems))
+
+
+def test_the_core_scan_sees_a_tables_error_and_an_f_string_message(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text('def f(t, key):\n    raise t.error(key, f"unknown key {key}")\n'
+                   '    raise WorkbenchError("image not found", hint=f"build it first")\n'
+                   '    raise t.error(key, _("unknown key {key}").format(key=key))\n')
+    assert [line for line, _, _ in untranslated(bad, CORE_HIDDEN_CALLS)] == [2, 3, 3]
 
 
 def test_the_scan_finds_an_untranslated_toast_title_and_binding(tmp_path):
@@ -227,7 +303,8 @@ def _translator_shadowed(path: Path) -> list[int]:
 
 
 def test_no_module_reuses_the_translator_name_as_a_throwaway():
-    problems = [f"{p.relative_to(REPO)}:{line}" for p in _tui_files()
+    core = [REPO / "workbench" / name for name in CORE_SCANNED]
+    problems = [f"{p.relative_to(REPO)}:{line}" for p in [*_tui_files(), *core]
                 for line in _translator_shadowed(p)]
     assert not problems, "`_` assigned where it is the translator:\n" + "\n".join(problems)
 
@@ -388,3 +465,101 @@ def test_english_again_after_japanese(tmp_path):
             assert "Build" in _visible_text(app)
 
     drive()
+
+
+# ---------------------------------------------------------------- the core and the command line
+
+def _core_messages(catalogue) -> list[str]:
+    """An option above its maximum, an unknown provider, a grader's failed check, a zone
+    file's mistake: each as the learner reads it."""
+    from workbench.core.builder.generators.zonefile import parse_zone
+    from workbench.core.learn.grading import _describe_mismatch
+    from workbench.core.model.errors import WorkbenchError
+    from workbench.core.model.recipe import Recipe
+    from workbench.core.model.resolve import resolve
+    from workbench.core.run.expect import Mismatch
+
+    said = []
+    for recipe in (Recipe("t", "hello", options={"boot-pvh": {"stack_kib": 5000}}),
+                   Recipe("t", "hello", providers={"console": "no-such-console"})):
+        with pytest.raises(WorkbenchError) as e:
+            resolve(recipe, catalogue)
+        said.append(str(e.value))
+    said.append(_describe_mismatch(Mismatch("status", "success", "panic"), None))
+    with pytest.raises(WorkbenchError) as e:
+        parse_zone("$TTL 1h\n@ IN SOA ns1 host 1 2 3 4 5\n", "zone.txt", "example.org.")
+    said.append(str(e.value))
+    return said
+
+
+def test_the_cores_messages_follow_the_language(catalogue):
+    from workbench import i18n
+
+    i18n.use_language("ja")
+    try:
+        ja = _core_messages(catalogue)
+    finally:
+        i18n.use_language("en")
+    en = _core_messages(catalogue)
+    assert "5000 は最大値 1024 を超えています" in ja[0] and "ヒント:" in ja[0], ja[0]
+    assert "option 'stack_kib' of boot-pvh: 5000 is above the maximum 1024" in en[0], en[0]
+    assert "'no-such-console'" in ja[1] and "存在しません" in ja[1], ja[1]
+    assert "unknown component 'no-such-console' chosen for interface 'console'" in en[1], en[1]
+    assert ja[2] == ("テスト用カーネルは 'success' で終わるはずでしたが、CPU 例外で停止しました"
+                     "（パニック）（状態 'panic'）")
+    assert en[2] == ("expected the test kernel to end with 'success'; it stopped on a CPU "
+                     "exception (a panic) (status 'panic')")
+    assert "NS レコードがありません" in ja[3] and "has no NS record" in en[3]
+    assert not any(re.search(r"[ぁ-んァ-ン]", m) for m in en), en
+
+
+def _cli(*args: str, lang: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WB_LANG": lang, "WB_HOME": str(tmp_path / "home"),
+           "COLUMNS": "80"}
+    return subprocess.run([sys.executable, "-m", "workbench", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_line_speaks_japanese(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\napplication = "hello"\nlayout = "libos"\n'
+                   '[options.boot-pvh]\nstack_kib = 5000\n')
+    r = _cli("build", str(bad), "--out", str(tmp_path / "out"), lang="ja", tmp_path=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("エラー: ") and "5000 は最大値 1024 を超えています" in r.stderr
+    r = _cli("--help", lang="ja", tmp_path=tmp_path)
+    assert r.stdout.startswith("使い方: workbench") and "レシピを起動できるイメージにビルドする" \
+        in r.stdout, r.stdout
+    from rich.cells import cell_len
+    assert all(cell_len(line) <= 80 for line in r.stdout.splitlines()), r.stdout
+    r = _cli("resolve", "hello", "--explain", lang="ja", tmp_path=tmp_path)
+    assert "エントリポイント" in r.stdout and "経路: image → boot-pvh" in r.stdout, r.stdout
+    r = _cli("resolve", "hello", "--explain", lang="en", tmp_path=tmp_path)
+    assert "provides 'boot': every image needs an entry point" in r.stdout, r.stdout
+    assert "chain: image → boot-pvh" in r.stdout
+
+
+def test_the_browser_page_says_start_and_restart_in_japanese(tmp_path):
+    from workbench.core.run.appliance import free_port
+
+    port = free_port("tcp")
+    env = {**os.environ, "WB_LANG": "ja", "WB_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port),
+                             "--sessions-dir", str(tmp_path / "sessions")],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        page, deadline = None, time.monotonic() + 30
+        while page is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    page = r.read().decode()
+            except OSError:
+                time.sleep(0.2)
+        assert page is not None, "the server never answered"
+        assert '<html lang="ja">' in page
+        assert ">開始</button>" in page and ">再起動</button>" in page
+        assert "セッションが終了しました。" in page and "Session ended" not in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -45,7 +45,7 @@ def to_dot(res: Resolution, highlight: str | None = None, edge_labels: bool = Tr
         f'  "{ROOT}" [label="{node_label(res, ROOT)}", shape=doubleoctagon, fillcolor="#ffffff"];',
     ]
     clusters = domain_clusters(res) if domains else []
-    boxed = {name for _, names in clusters for name in names}
+    boxed = {name for _title, names in clusters for name in names}
 
     def node(c) -> str:
         colour = LAYER_COLOURS.get(c.layer, "#dddddd")

@@ -136,8 +136,9 @@ class Exercise:
 def _difficulty(t: Table) -> int:
     value = t.get("difficulty", int, 1)
     if value not in DIFFICULTY:
-        raise t.error("difficulty", f"difficulty {value} is outside {DIFFICULTY.start}..{DIFFICULTY.stop - 1}",
-                      hint="1 (easy) .. 5 (hard)")
+        raise t.error("difficulty", _("difficulty {value} is outside {low}..{high}").format(
+                          value=value, low=DIFFICULTY.start, high=DIFFICULTY.stop - 1),
+                      hint=_("1 (easy) .. 5 (hard)"))
     return value
 
 
@@ -152,16 +153,18 @@ def load_exercise(directory: Path) -> Exercise:
     runs_t = t.sub("runs")
     for rname, raw in runs_t.data.items():
         if not isinstance(raw, dict):
-            raise runs_t.error(rname, f"run '{rname}' must be a table [runs.{rname}]")
+            raise runs_t.error(rname, _("run '{run}' must be a table [runs.{run}]").format(run=rname))
         rt = runs_t.sub(rname)
         rt.check_keys({"application", "machine", "timeout", "providers", "options", "forwards",
                        "layout"})
         machine = rt.get("machine", str, "microvm")
         if machine not in MACHINE_NAMES:
-            raise rt.error("machine", f"unknown machine '{machine}'", hint="valid: " + ", ".join(MACHINE_NAMES))
+            raise rt.error("machine", _("unknown machine '{name}'").format(name=machine),
+                           hint=_("valid: {names}").format(names=", ".join(MACHINE_NAMES)))
         layout = rt.get("layout", str, DEFAULT_LAYOUT)
         if layout not in LAYOUTS:
-            raise rt.error("layout", f"unknown layout '{layout}'", hint="valid: " + ", ".join(LAYOUTS))
+            raise rt.error("layout", _("unknown layout '{name}'").format(name=layout),
+                           hint=_("valid: {names}").format(names=", ".join(LAYOUTS)))
         runs[rname] = TestRun(rname, rt.get("application", str), machine,
                               float(rt.get("timeout", (int, float), 10.0)),
                               dict(rt.get("providers", dict, {})), dict(rt.get("options", dict, {})),
@@ -170,19 +173,20 @@ def load_exercise(directory: Path) -> Exercise:
     seen: set[str] = set()
     for i, raw in enumerate(t.get("checks", list)):
         if not isinstance(raw, dict):
-            raise t.error("checks", f"checks[{i}] must be a table")
+            raise t.error("checks", _("checks[{index}] must be a table").format(index=i))
         ct = Table(raw, path, text, "checks", index=i)
         ct.check_keys({"name", "points", "run", *EXPECT_KEYS, "description", "client", "queries",
                        "wire"})
         name = ct.get("name", str)
         if name in seen:
-            raise ct.error("name", f"duplicate check name '{name}'")
+            raise ct.error("name", _("duplicate check name '{name}'").format(name=name))
         seen.add(name)
         run = ct.get("run", str)
         if run not in runs:
             near = did_you_mean(run, runs)
-            raise ct.error("run", f"check '{name}' names unknown run '{run}'" + (f" — {near}" if near else ""),
-                           hint="runs: " + valid_list(runs))
+            raise ct.error("run", _("check '{check}' names unknown run '{run}'").format(
+                               check=name, run=run) + (f" — {near}" if near else ""),
+                           hint=_("runs: {names}").format(names=valid_list(runs)))
         check = GradeCheck(name, ct.get("points", int), run, Expectation.from_table(ct),
                            lang_table(ct, "description", False), ct.get("client", str, None))
         if check.client is not None or "queries" in ct.data:
@@ -193,13 +197,16 @@ def load_exercise(directory: Path) -> Exercise:
                   component, _difficulty(t), t.get_str_list("files"), runs, checks,
                   directory)
     if not ex.starter.is_dir():
-        raise WorkbenchError("the exercise has no starter/ folder", file=ex.starter,
-                             hint="it holds the files with TODOs, laid over the built-in component")
+        raise WorkbenchError(_("the exercise has no starter/ folder"), file=ex.starter,
+                             hint=_("it holds the files with TODOs, laid over the built-in "
+                                    "component"))
     have = ex.starter_files()
     for f in ex.files:
         if f not in have:
-            raise t.error("files", f"'{f}' is not in the starter folder {ex.starter}",
-                          hint="starter files: " + (valid_list(have) or "none"))
+            raise t.error("files", _("'{file}' is not in the starter folder {folder}").format(
+                              file=f, folder=ex.starter),
+                          hint=_("starter files: {names}").format(
+                              names=valid_list(have) or _("none")))
     return ex
 
 
@@ -207,7 +214,8 @@ def _forward(t: Table, text: str) -> tuple[str, int]:
     """"udp:53" -> ("udp", 53): a guest port the appliance exposes on a free host port."""
     m = re.fullmatch(r"(udp|tcp):(\d{1,5})", text)
     if not m or not 0 < int(m.group(2)) < 65536:
-        raise t.error("forwards", f"bad forward '{text}'", hint='write "udp:53" or "tcp:80"')
+        raise t.error("forwards", _("bad forward '{text}'").format(text=text),
+                      hint=_('write "udp:53" or "tcp:80"'))
     return m.group(1), int(m.group(2))
 
 
@@ -215,26 +223,31 @@ def _wire_checks(ct: Table, run: TestRun) -> list[str]:
     wire = ct.get_str_list("wire")
     for w in wire:
         if w not in WIRE_CHECKS:
-            raise ct.error("wire", f"unknown wire check {w!r}", hint="valid: " + ", ".join(WIRE_CHECKS))
+            raise ct.error("wire", _("unknown wire check {name}").format(name=repr(w)),
+                           hint=_("valid: {names}").format(names=", ".join(WIRE_CHECKS)))
     if wire and not any(proto == "udp" for proto, _port in run.forwards):
-        raise ct.error("wire", f"wire checks need a run that forwards a UDP port; '{run.name}' "
-                       "forwards none", hint='add forwards = ["udp:53"] to the run')
+        raise ct.error("wire", _("wire checks need a run that forwards a UDP port; '{run}' "
+                                 "forwards none").format(run=run.name),
+                       hint=_('add forwards = ["udp:53"] to the run'))
     return wire
 
 
 def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
     if check.client not in CLIENTS:
-        raise ct.error("client", f"unknown client {check.client!r} in check '{check.name}'",
-                       hint="valid: " + ", ".join(CLIENTS))
+        raise ct.error("client", _("unknown client {client} in check '{check}'").format(
+                           client=repr(check.client), check=check.name),
+                       hint=_("valid: {names}").format(names=", ".join(CLIENTS)))
     if not any(proto == "udp" for proto, _port in run.forwards):
-        raise ct.error("client", f"check '{check.name}' needs a client, but run '{run.name}' "
-                       "forwards no UDP port", hint='add forwards = ["udp:53"] to the run')
+        raise ct.error("client", _("check '{check}' needs a client, but run '{run}' forwards no "
+                                   "UDP port").format(check=check.name, run=run.name),
+                       hint=_('add forwards = ["udp:53"] to the run'))
     raw = ct.get("queries", list)
     if not raw:
-        raise ct.error("queries", f"check '{check.name}' sends no queries")
+        raise ct.error("queries", _("check '{check}' sends no queries").format(check=check.name))
     for i, q in enumerate(raw):
         if not isinstance(q, dict):
-            raise ct.error("queries", f"queries[{i}] of check '{check.name}' must be a table")
+            raise ct.error("queries", _("queries[{index}] of check '{check}' must be a "
+                                        "table").format(index=i, check=check.name))
         qt = Table(q, ct.path, ct.text, f"{ct.key_name('queries')}[{i}]",
                    line=find_item_line(ct.text, find_line(ct.text, "checks", None, ct.index),
                                        "queries", i))
@@ -246,20 +259,24 @@ def _load_client(ct: Table, check: GradeCheck, run: TestRun) -> None:
             try:
                 re.compile(rx)
             except re.error as e:
-                raise qt.error("response", f"bad regular expression {rx!r} in check "
-                               f"'{check.name}': {e}") from None
+                raise qt.error("response", _("bad regular expression {pattern} in check "
+                                             "'{check}': {error}").format(
+                                   pattern=repr(rx), check=check.name, error=e)) from None
         if bool(query.name) == bool(query.wire_name):
-            raise qt.error(None, f"queries[{i}] of check '{check.name}' needs exactly one of "
-                           "'name' and 'wire_name'")
+            raise qt.error(None, _("queries[{index}] of check '{check}' needs exactly one of "
+                                   "'name' and 'wire_name'").format(index=i, check=check.name))
         if query.wire_name and query.additional:
-            raise qt.error("additional", "a query with a hand-built 'wire_name' cannot have "
-                           "'additional' records (their compression would point into it)")
+            raise qt.error("additional", _("a query with a hand-built 'wire_name' cannot have "
+                                           "'additional' records (their compression would point "
+                                           "into it)"))
         try:
             query_wire(query)  # every mistake in the description shows now, not while grading
         except ValueError as e:
-            raise qt.error(None, f"queries[{i}] of check '{check.name}': {e}",
-                           hint="name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
-                                "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the end)") from None
+            raise qt.error(None, _("queries[{index}] of check '{check}': {error}").format(
+                               index=i, check=check.name, error=e),
+                           hint=_("name = \"www.example.org.\", type = \"A\", rcode = \"NOERROR\"; "
+                                  "wire_name tokens: a label, LABEL*N, @OFFSET (a pointer), . (the "
+                                  "end)")) from None
         check.queries.append(query)
 
 
@@ -300,8 +317,10 @@ def start_exercise(ex: Exercise, workspace: Path) -> tuple[Path, bool]:
     if target.exists():
         return target, False
     if not (ex.builtin / "component.toml").is_file():
-        raise WorkbenchError(f"exercise '{ex.name}' replaces component '{ex.component}', "
-                             f"which is not in the built-in library", file=ex.builtin)
+        raise WorkbenchError(_("exercise '{exercise}' replaces component '{component}', which is "
+                               "not in the built-in library").format(exercise=ex.name,
+                                                                     component=ex.component),
+                             file=ex.builtin)
     workspace.mkdir(parents=True, exist_ok=True)
     tmp = workspace / f".{ex.component}.starting"
     if tmp.exists():

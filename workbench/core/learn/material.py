@@ -10,6 +10,7 @@ from pathlib import Path
 from workbench.core.learn.progress import home_dir
 from workbench.core.model.catalogue import shipped_dir
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import _
 
 
 def lessons_dir() -> Path:
@@ -31,9 +32,10 @@ def timeout_scale() -> float:
     try:
         value = float(os.environ.get("WB_TIMEOUT_SCALE", "1") or 1)
     except ValueError:
-        raise WorkbenchError(f"WB_TIMEOUT_SCALE={os.environ['WB_TIMEOUT_SCALE']!r} is not a number",
-                             key="WB_TIMEOUT_SCALE", hint="a positive number, e.g. 2.5") from None
+        raise WorkbenchError(_("{setting} is not a number").format(
+                                 setting=f"WB_TIMEOUT_SCALE={os.environ['WB_TIMEOUT_SCALE']!r}"),
+                             key="WB_TIMEOUT_SCALE", hint=_("a positive number, e.g. 2.5")) from None
     if value <= 0:
-        raise WorkbenchError("WB_TIMEOUT_SCALE must be positive", key="WB_TIMEOUT_SCALE",
-                             hint="a positive number, e.g. 2.5")
+        raise WorkbenchError(_("WB_TIMEOUT_SCALE must be positive"), key="WB_TIMEOUT_SCALE",
+                             hint=_("a positive number, e.g. 2.5"))
     return value

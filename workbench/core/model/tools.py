@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from workbench.core.model.errors import ToolMissing
+from workbench.i18n import _
 
 QEMU_BINARY = "qemu-system-x86_64"
 
@@ -37,19 +38,23 @@ def _resolve(program: str, override_var: str, what: str, package: str) -> str:
             if path.is_file() and os.access(path, os.X_OK):
                 return str(path)
             raise ToolMissing(
-                f"{what} not found at {override} (set by {override_var})",
+                _("{what} not found at {path} (set by {variable})").format(
+                    what=what, path=override, variable=override_var),
                 key=override_var,
-                details=["install it with one of:", *_INSTALL[package]],
-                hint=f"unset {override_var} to use {program} from PATH",
+                details=[_("install it with one of:"), *_INSTALL[package]],
+                hint=_("unset {variable} to use {program} from PATH").format(
+                    variable=override_var, program=program),
             )
         program = override
     found = shutil.which(program)
     if found:
         return found
     raise ToolMissing(
-        f"{what} ({program}) is not installed or not on PATH",
-        details=["install it with one of:", *_INSTALL[package]],
-        hint=f"or set {override_var} to the full path of the program",
+        _("{what} ({program}) is not installed or not on PATH").format(what=what,
+                                                                         program=program),
+        details=[_("install it with one of:"), *_INSTALL[package]],
+        hint=_("or set {variable} to the full path of the program").format(
+            variable=override_var),
     )
 
 

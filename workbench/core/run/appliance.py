@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.run.qemu import Forward, QemuRun, RunEvent, RunResult
+from workbench.i18n import _
 
 
 def free_port(proto: str) -> int:
@@ -112,8 +113,9 @@ class Appliance:
         if not self.ready.wait(ready_timeout) or self._ended.is_set():
             self.stop()
             detail = self.error or (self.result and (self.result.status, self.result.console[-500:]))
-            raise WorkbenchError(f"{self.image.name} did not become ready within "
-                                 f"{ready_timeout:g} s", file=self.image, details=[str(detail)])
+            raise WorkbenchError(_("{image} did not become ready within {seconds} s").format(
+                                     image=self.image.name, seconds=f"{ready_timeout:g}"),
+                                 file=self.image, details=[str(detail)])
         return self
 
     @property

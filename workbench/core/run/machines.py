@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
+from workbench.i18n import _
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,8 @@ def get_machine(name: str | None) -> Machine:
         return MACHINES[name]
     except KeyError:
         raise WorkbenchError(
-            f"unknown machine {name!r}",
+            _("unknown machine {name}").format(name=repr(name)),
             key="machine",
             hint=did_you_mean(str(name), MACHINES),
-            details=[f"valid machines: {valid_list(MACHINES)}"],
+            details=[_("valid machines: {names}").format(names=valid_list(MACHINES))],
         ) from None

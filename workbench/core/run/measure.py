@@ -84,8 +84,9 @@ class LayoutMeasurement:
             return "—"
         if len(self.ready_samples) < 2:
             return f"{self.ready_ms:.1f} ms"
-        return (f"{self.ready_ms:.1f} ms (median; {min(self.ready_samples):.1f}–"
-                f"{max(self.ready_samples):.1f} over {len(self.ready_samples)} boots)")
+        return _("{ms} ms (median; {low}–{high} over {boots} boots)").format(
+            ms=f"{self.ready_ms:.1f}", low=f"{min(self.ready_samples):.1f}",
+            high=f"{max(self.ready_samples):.1f}", boots=len(self.ready_samples))
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -147,10 +148,13 @@ class CrossingCost:
                 continue
             cycles = self.cycles_per_call(layout.name)
             if not parts:
-                parts.append(f"{layout.crossing_words} costs {ratio:.1f}× a plain call "
-                             f"({cycles:g} against {self.cycles_per_call(BASELINE):g} cycles)")
+                parts.append(_("{crossing} costs {ratio}× a plain call ({cycles} against "
+                               "{baseline} cycles)").format(
+                    crossing=_(layout.crossing_words), ratio=f"{ratio:.1f}", cycles=f"{cycles:g}",
+                    baseline=f"{self.cycles_per_call(BASELINE):g}"))
             else:
-                parts.append(f"{layout.crossing_words} {ratio:.0f}× ({cycles:g} cycles)")
+                parts.append(_("{crossing} {ratio}× ({cycles} cycles)").format(
+                    crossing=_(layout.crossing_words), ratio=f"{ratio:.0f}", cycles=f"{cycles:g}"))
         return ", ".join(parts)
 
     def to_dict(self) -> dict:
@@ -189,13 +193,14 @@ class LayoutComparison:
         for name in LAYOUT_ORDER:
             m = self.layouts.get(name)
             if m is None or not m.buildable:
-                out[name] = {"status": f"not buildable: {m.reason if m else 'not measured'}"}
+                out[name] = {"status": _("not buildable: {reason}").format(
+                    reason=m.reason if m else _("not measured"))}
                 continue
-            rows = {"status": m.status or "not booted"}
+            rows = {"status": _(m.status) if m.status else _("not booted")}
             if m.status == "stopped" and m.ready_ms is not None:
-                rows["status"] = "ready, then stopped (an appliance serves until stopped)"
+                rows["status"] = _("ready, then stopped (an appliance serves until stopped)")
             if m.boot_error:
-                rows["status"] = f"did not boot: {m.boot_error}"
+                rows["status"] = _("did not boot: {error}").format(error=m.boot_error)
             rows["image"] = human_bytes(m.loadable_bytes)
             rows["privileged bytes"] = human_bytes(m.privileged_bytes)
             if m.user_bytes:
@@ -208,7 +213,7 @@ class LayoutComparison:
     def _crossing_rows(self, name: str) -> dict[str, str]:
         cpc = self.crossing.cycles_per_call(name) if self.crossing else None
         if cpc is None:
-            return {"cycles per crossing": "not measured"} if self.crossing_error else {}
+            return {"cycles per crossing": _("not measured")} if self.crossing_error else {}
         rows = {"cycles per crossing": f"{cpc:g}"}
         ratio = self.crossing.ratio_to_baseline(name)
         if name != BASELINE and ratio:
@@ -335,8 +340,8 @@ def measure_crossing(out: Path, runs: int = 1, calls: int = 10000, rounds: int =
     from workbench.core.run.qemu import boot_image_sync
 
     if runs < 1 or rounds < 2:
-        raise WorkbenchError("the crossing benchmark needs at least 1 boot and 2 rounds "
-                             "(the first round is a warm-up)", key="rounds")
+        raise WorkbenchError(_("the crossing benchmark needs at least 1 boot and 2 rounds "
+                               "(the first round is a warm-up)"), key="rounds")
     cat = catalogue or load_catalogue()
     step = _steps or _Steps(crossing_steps(runs), on_progress, cancelled)
     cost = CrossingCost(calls, runs, toolchain, {k: [] for k in MEASURED_LAYOUTS})

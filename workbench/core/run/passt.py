@@ -33,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError, did_you_mean
+from workbench.i18n import _
 
 NETS = ("auto", "user", "passt")
 
@@ -50,14 +51,14 @@ def choose_net(net: str | None) -> str:
     """`user` or `passt` for the name a user gave (None and "auto": user, see above)."""
     name = net or os.environ.get("WB_NET") or "auto"
     if name not in NETS:
-        raise WorkbenchError(f"unknown network back-end {name!r}", key="net",
-                             hint=did_you_mean(name, NETS),
-                             details=[f"valid: {', '.join(NETS)}"])
+        raise WorkbenchError(_("unknown network back-end {name}").format(name=repr(name)),
+                             key="net", hint=did_you_mean(name, NETS),
+                             details=[_("valid: {names}").format(names=", ".join(NETS))])
     if name == "auto":
         return "user"
     if name == "passt" and not passt_path():
-        raise WorkbenchError("the passt network back-end is not installed",
-                             key="net", hint="install the passt package, or use --net user")
+        raise WorkbenchError(_("the passt network back-end is not installed"),
+                             key="net", hint=_("install the passt package, or use --net user"))
     return name
 
 
@@ -92,7 +93,7 @@ class Passt:
                 *self.command(), stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL, stderr=err_file,
                 start_new_session=True, preexec_fn=self.preexec)
-        for _ in range(500):  # up to 5 s
+        for _attempt in range(500):  # up to 5 s
             if Path(self.socket).exists():
                 return (f"stream,id=net0,server=off,addr.type=unix,addr.path={self.socket}")
             if self.proc.returncode is not None:
@@ -100,7 +101,7 @@ class Passt:
             await asyncio.sleep(0.01)
         err = Path(log).read_bytes()
         await self.stop()
-        raise WorkbenchError("passt did not start", hint="try --net user",
+        raise WorkbenchError(_("passt did not start"), hint=_("try --net user"),
                              details=[line for line in err.decode(errors="replace").splitlines()
                                       if "syslog" not in line][-5:])
 

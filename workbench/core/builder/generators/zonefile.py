@@ -238,8 +238,8 @@ class _Lexer:
             else:
                 self.word()
         if self.depth:
-            raise self.err("'(' is never closed", self.open_line,
-                           "add the matching ')' at the end of the record")
+            raise self.err(_("'(' is never closed"), self.open_line,
+                           _("add the matching ')' at the end of the record"))
         self.end_entry()
         return self.entries
 
@@ -264,8 +264,8 @@ class _Lexer:
                 self.open_line = self.line
             self.depth += 1
         elif self.depth == 0:
-            raise self.err("')' without a matching '('", self.line,
-                           "parentheses group one record over several lines: ( ... )")
+            raise self.err(_("')' without a matching '('"), self.line,
+                           _("parentheses group one record over several lines: ( ... )"))
         else:
             self.depth -= 1
         self.i += 1
@@ -275,8 +275,8 @@ class _Lexer:
         j, buf, tok_line = self.i + 1, [], self.line
         while True:
             if j >= n:
-                raise self.err("a quoted string is never closed", tok_line,
-                               'close it with a double quote: "like this"')
+                raise self.err(_("a quoted string is never closed"), tok_line,
+                               _('close it with a double quote: "like this"'))
             c = text[j]
             if c == "\\" and j + 1 < n:
                 buf.append(text[j:j + 2])
