@@ -164,3 +164,38 @@ async def test_the_lessons_screen_shows_and_keeps_what_another_program_recorded(
                                                "what-is-a-syscall"]
     assert data["lessons"]["02-hello-unikernel"]["done"] == ["resolve"]
     assert data["exercises"]["bump"]["best"] == 6
+
+
+@async_test
+async def test_a_step_about_a_built_in_recipe_opens_it_and_the_save_dialog_names_the_file(
+        tmp_path, home, monkeypatch):
+    from workbench.tui.dialogs.path_dialog import PathDialog
+    from workbench.tui.graph.graph_view import GraphView
+
+    monkeypatch.setenv("WB_LANG", "ja")
+    write_progress(home, {"02-hello-unikernel": {"done": ["resolve", "build", "boot"],
+                                                 "answers": {}}})
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(pilot)
+        panel = app.query_one(LessonsPanel)
+        # lesson 2's own-recipe step: ctrl+s on hello offers my-hello.toml in the workspace
+        panel.query_one("#lesson-list").highlighted = 1
+        await wait_for(pilot, lambda: panel.current.number == 2, what="lesson 2")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), what="the dialog")
+        value = app.screen.query_one("#dialog-input").value
+        assert value == str(tmp_path / "ws" / "my-hello.toml"), value
+        await pilot.press("escape")
+        await pilot.pause()
+        # lesson 4, step 1 is about selftest's graph: o opens selftest, alloc-freelist selected
+        panel.query_one("#lesson-list").highlighted = 3
+        await wait_for(pilot, lambda: panel.current.number == 4, what="lesson 4")
+        panel.query_one("#lesson-list").focus()
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "graph"
+        assert app.session.recipe.name == "selftest"
+        view = app.query_one(GraphView)
+        await wait_for(pilot, lambda: view.grid is not None, what="the graph layout")
+        assert view.selected == "alloc-freelist"

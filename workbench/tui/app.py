@@ -470,9 +470,11 @@ class WorkbenchApp(FewToasts, App):
                                   component=component, name=s.recipe.name), timeout=10)
 
     def _select_when_drawn(self, name: str) -> None:
-        """Select `name` in the graph, which may still be being laid out."""
+        """Select `name` in the graph, which may still be being laid out (the first time, or
+        for a recipe just opened, whose graph replaces one without `name`)."""
         view, res = self.graph_view, self.session.resolution
-        if view.grid is None and res is not None and name in res.names:
+        if res is not None and name in res.names and (view.grid is None
+                                                      or name not in view.grid.boxes):
             view.selected = name  # kept until the layout arrives
 
     def exercise_action(self, name: str, action: str) -> None:
@@ -518,7 +520,11 @@ class WorkbenchApp(FewToasts, App):
             if value:
                 self.save_recipe(value)
 
-        self.push_screen(PathDialog(_("Save the recipe as"), str(self.session.default_save_path()),
+        lessons = self.pane("lessons")  # a lesson step may ask for a file of its own name
+        wanted = (lessons.lessons.save_path_for(self.session.recipe.name)
+                  if lessons is not None else None)
+        self.push_screen(PathDialog(_("Save the recipe as"),
+                                    str(wanted or self.session.default_save_path()),
                                     note=_("Written atomically: the old file stays intact until the"
                                            " new one is complete.")), done)
 

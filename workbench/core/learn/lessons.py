@@ -84,6 +84,12 @@ class Check:
     at_least: dict[str, float] = field(default_factory=dict)  # baseline: ratio per measure
 
     @property
+    def file_name(self) -> str:
+        """The file the step's recipe is looked for in (`my-hello.toml`, `hello.toml`)."""
+        name = self.recipe or ""
+        return name if name.endswith(".toml") else f"{name}.toml"
+
+    @property
     def asks(self) -> bool:
         """Whether the step needs an answer from the learner (a quiz, or a question on top of
         another check)."""
@@ -332,8 +338,7 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
     """The recipe a step names: the learner's file in the workspace first, else a built-in one."""
     from workbench.core.model.recipe import recipes_dir  # see _resolution
 
-    name = check.recipe or ""
-    file_name = name if name.endswith(".toml") else f"{name}.toml"
+    file_name = check.file_name
     ws = ctx.workspace or default_workspace()
     for cand in (ws / file_name, ws / "recipes" / file_name):
         if cand.is_file():

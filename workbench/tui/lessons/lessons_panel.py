@@ -52,6 +52,7 @@ from workbench.core.learn.lessons import (
     quiz_question,
     step_lines,
 )
+from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
 from workbench.core.learn.textrender import join_wide_lines
 from workbench.core.model.errors import WorkbenchError
@@ -304,6 +305,14 @@ class LessonsPanel(Widget):
         self.query_one("#lesson-answer", Input).placeholder = self._t("answer")
         self._refresh_list()
         self._show_lesson()
+
+    def save_path_for(self, recipe_name: str) -> Path | None:
+        """Where to save the recipe `recipe_name` for the current step: the learner's own file
+        the step asks for (my-hello.toml in the workspace) when the step starts from it."""
+        step = self._step()
+        if step is None or not step.check.own or step.check.start_from != recipe_name:
+            return None
+        return (self.workspace or default_workspace()) / step.check.file_name
 
     def reload_progress(self) -> bool:
         """Show what the progress file holds now (another program may have recorded steps or
