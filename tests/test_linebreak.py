@@ -211,3 +211,41 @@ def test_a_long_japanese_toast_shows_every_character():
             assert "保存されていないため" in lines and "開いてください。" in lines, lines
 
     drive()
+
+
+def test_an_indented_line_keeps_every_character_in_a_widget():
+    """A quiz question is indented under its step: the indent is drawn, so it counts. It had
+    not, the line came out wider than the widget, and its end was cut: "ユーザモード[の]
+    プロセス" read "ユーザモードプロセス" — a different question."""
+    from textual.content import Content
+
+    from workbench.tui import i18n
+
+    i18n.use_language("en")
+    question = "     ネットワークドライバが独立したユーザモードのプロセスとして動くのはどの設計？"
+    for width in range(14, 60, 3):
+        lines = [str(c) for c in Content(question).wrap(width)]
+        assert all(cell_len(line.rstrip()) <= width for line in lines), (width, lines)
+        assert "".join(line.strip() for line in lines) == question.strip(), (width, lines)
+
+
+@pytest.mark.parametrize("text, together", [
+    ("ロード対象 6.1 KiB、メモリ上 54.1 KiB のイメージです", ["6.1 KiB", "54.1 KiB"]),
+    ("各ブロックは 16 バイト境界にそろえてから返します", ["16 バイト境界"]),
+    ("起動から ready 54.2 ms で応答しました", ["54.2 ms"]),
+    ("このコンポーネントの引き込み先 0", ["引き込み先 0"]),
+    ("d デバイス: 表示を切り替える", ["d デバイス:"]),
+])
+def test_a_number_stays_with_its_unit_and_a_key_with_its_word(text, together):
+    for width in range(8, cell_len(text) + 2):
+        lines = wrap_text(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for words in together:
+            if cell_len(words) + 2 <= width:  # room for it and a mark of punctuation after
+                assert any(words in line for line in lines), (width, lines)
+
+
+def test_a_path_too_long_for_the_line_is_cut_after_a_slash():
+    lines = wrap_text("出力は build/hello/config/hello.elf にあります", 22)
+    cut = next(i for i, line in enumerate(lines) if "config" in line)
+    assert lines[cut].endswith("config/") and lines[cut + 1].startswith("hello.elf"), lines

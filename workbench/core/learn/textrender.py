@@ -60,7 +60,33 @@ def _units(text: str) -> tuple[str, ...]:
                 units[-1] += u
             else:
                 units.append(u)
-    return tuple(units)
+    return _glue_short(units)
+
+
+_SHORT = re.compile(r"[-+]?\d[\d.,:]*%?|[A-Za-z]|[^\w\s]")  # 16, 6.1, 54.2, 90%; a key: d, ?
+
+
+def _glue_short(units: list[str]) -> tuple[str, ...]:
+    """A number stays with the word after it (16 バイト, 6.1 KiB, ready 54.2 ms), and so does
+    a one-letter key (d デバイス); a number that ends the text stays with the word before it
+    (pulls in 0): a line never starts with a lone unit nor a number apart from what it counts."""
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if _SHORT.fullmatch(u) and i + 2 < len(units) and units[i + 1] == " " and \
+                not units[i + 2].isspace():
+            out.append(u + " " + units[i + 2])
+            i += 3
+            continue
+        if out and i == len(units) - 1 and _SHORT.fullmatch(u) and u[-1].isdigit() and \
+                len(out) >= 2 and out[-1] == " " and not out[-2].isspace():
+            out[-2:] = [out[-2] + " " + u]
+            i += 1
+            continue
+        out.append(u)
+        i += 1
+    return tuple(out)
 
 
 def _fold_at(unit: str, room: int) -> int:
@@ -70,6 +96,10 @@ def _fold_at(unit: str, room: int) -> int:
     cut = 1
     while cut < len(unit) and cell_len(unit[:cut + 1]) <= room:
         cut += 1
+    # a path or a long name: after its last / - _ . that leaves the line at least half full
+    seams = [k + 1 for k in range(cut - 1) if unit[k] in "/-_." and 2 * cell_len(unit[:k + 1]) >= room]
+    if seams and cut < len(unit):
+        cut = seams[-1]
     while cut > 1 and (unit[cut] in _NO_LINE_START or unit[cut - 1] in _NO_LINE_END):
         cut -= 1
     return cut
@@ -98,8 +128,8 @@ def break_offsets(text: str, room: int, rest_room: int | None = None) -> list[in
     at = used = 0  # where in the text; the cells on the line so far
     for unit in _units(text):
         size = cell_len(unit)
-        if unit.isspace():
-            used += size if used else 0
+        if unit.isspace():  # counted, but for the spaces a break leaves at a line's start;
+            used += size if used or not offsets else 0  # the text's own indent is drawn
             at += len(unit)
             continue
         if used and used + size > room:
