@@ -42,6 +42,7 @@ from workbench.core.model.manifest import Table, read_toml
 from workbench.core.model.texts import lang_table
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
+from workbench.i18n import N_, in_language
 
 CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz", "baseline")
 SCREENS = ("graph", "memory", "compare", "run")
@@ -326,8 +327,10 @@ class CheckContext:
     ui: str = "cli"  # "cli" or "tui": how the learner is told to build or boot
     cache: dict = field(default_factory=dict)
 
-    def text(self, en: str, ja: str) -> str:
-        return ja if self.lang == "ja" else en
+    def say(self, message: str) -> str:
+        """`message` (English, marked with N_()) in the lesson's language, which may differ
+        from the interface's (the Lessons screen's L shows a lesson in the other one)."""
+        return in_language(self.lang)(message)
 
 
 class SkipCheck(Exception):
@@ -345,34 +348,28 @@ def find_step_recipe(check: Check, ctx: CheckContext) -> Path:
             return cand
     if check.own:
         raise WorkbenchError(
-            ctx.text(f"this step needs your own recipe {file_name} in {ws}",
-                     f"このステップでは {ws} に自分のレシピ {file_name} が必要です"),
+            ctx.say(N_("this step needs your own recipe {file} in {workspace}")).format(
+                file=file_name, workspace=ws),
             file=ws / file_name, hint=_start_own_recipe(check, ctx, ws, file_name))
     builtin = recipes_dir() / file_name
     if builtin.is_file():
         return builtin
-    raise SkipCheck(ctx.text(
-        f"the recipe {builtin} does not exist in this workbench yet, so this step is skipped; "
-        "check it again when the component is available",
-        f"レシピ {builtin} はまだこのワークベンチにないため、このステップは飛ばします。"
-        "コンポーネントが用意されたら、もう一度チェックしてください"))
+    raise SkipCheck(ctx.say(N_(
+        "the recipe {recipe} does not exist in this workbench yet, so this step is skipped; "
+        "check it again when the component is available")).format(recipe=builtin))
 
 
 def _start_own_recipe(check: Check, ctx: CheckContext, ws: Path, file_name: str) -> str:
-    """How the learner makes their own recipe: in the workbench (open the built-in one, save
-    it under the step's name), then the shell's way."""
+    """How the learner makes their own recipe, in the UI they are using (as `_todo`)."""
     from workbench.core.model.recipe import recipes_dir  # see _resolution
 
-    shell = (f"cp {recipes_dir() / (check.start_from + '.toml')} {ws / file_name}"
-             if check.start_from else f"create {ws / file_name}")
     if not check.start_from:
-        return ctx.text(f"create it:  {shell}", f"作ってください:  {shell}")
-    tui = ctx.text(f"in the workbench, open {check.start_from} (ctrl+o), save it as {file_name} "
-                   f"(ctrl+s, in {ws})",
-                   f"ワークベンチで {check.start_from} を開き（ctrl+o）、{file_name} として保存します"
-                   f"（ctrl+s、{ws} に）")
-    return ctx.text(f"start from the built-in one: {tui}; or in a shell:  {shell}",
-                    f"組み込みのものから始めましょう: {tui}。シェルなら:  {shell}")
+        return ctx.say(N_("create {file}")).format(file=ws / file_name)
+    if ctx.ui == "tui":
+        return ctx.say(N_("open {recipe} (ctrl+o), change it, then save it as {file} in your "
+                          "workspace (ctrl+s)")).format(recipe=check.start_from, file=file_name)
+    cmd = f"cp {recipes_dir() / (check.start_from + '.toml')} {ws / file_name}"
+    return ctx.say(N_("start from the built-in one:  {command}")).format(command=cmd)
 
 
 def _resolution(check: Check, ctx: CheckContext):
@@ -408,26 +405,28 @@ def _check_resolve(c: Check, ctx: CheckContext) -> CheckResult:
     for iface, comp in c.providers.items():
         got = res.providers.get(iface)
         if got != comp:
-            problems.append(ctx.text(f"interface {iface} is provided by {got or 'nothing'}, not {comp}",
-                                     f"インタフェース {iface} の提供者は {got or 'なし'} で、{comp} ではありません"))
+            problems.append(ctx.say(N_("interface {interface} is provided by {got}, not "
+                                       "{component}")).format(
+                interface=iface, got=got or ctx.say(N_("nothing")), component=comp))
     for name in c.includes:
         if name not in res.included:
-            problems.append(ctx.text(f"{name} is not part of the image",
-                                     f"{name} がイメージに含まれていません"))
+            problems.append(ctx.say(N_("{name} is not part of the image")).format(name=name))
     for name in c.excludes:
         if name in res.included:
-            problems.append(ctx.text(f"{name} is still included ({res.included[name].reason})",
-                                     f"{name} がまだ含まれています（{res.included[name].reason}）"))
+            problems.append(ctx.say(N_("{name} is still included ({reason})")).format(
+                name=name, reason=res.included[name].said()))
     for comp, values in c.options.items():
         for opt, rx in values.items():
             got = res.options.get(comp, {}).get(opt)
             if got is None or not re.search(rx, str(got)):
-                problems.append(ctx.text(f"option {comp}.{opt} is {got!r}; expected a value matching {rx!r}",
-                                         f"オプション {comp}.{opt} は {got!r} です（{rx!r} に合う値が必要）"))
+                problems.append(ctx.say(N_("option {option} is {value}; expected a value matching "
+                                           "{pattern}")).format(
+                    option=f"{comp}.{opt}", value=repr(got), pattern=repr(rx)))
     if problems:
         return CheckResult("fail", problems[0], problems[1:])
-    return CheckResult("pass", ctx.text(f"{res.recipe.name} resolves to {len(res.components)} components as expected",
-                                        f"{res.recipe.name} は期待どおり {len(res.components)} 個のコンポーネントに解決されました"))
+    return CheckResult("pass", ctx.say(N_("{recipe} resolves to {count} components as "
+                                          "expected")).format(recipe=res.recipe.name,
+                                                              count=len(res.components)))
 
 
 def _check_build(c: Check, ctx: CheckContext) -> CheckResult:
@@ -441,11 +440,10 @@ def _check_build(c: Check, ctx: CheckContext) -> CheckResult:
         image, loadable, dropped = result.image, result.loadable_bytes, result.dropped
     for name in c.dropped:
         if not dropped.get(name):
-            return CheckResult("fail", ctx.text(f"the linker dropped nothing from {name}",
-                                                f"リンカは {name} から何も削除していません"))
-    return CheckResult("pass", ctx.text(
-        f"built {image} ({loadable} bytes loadable)",
-        f"{image} をビルドしました（ロードされる部分 {loadable} バイト）"))
+            return CheckResult("fail", ctx.say(N_("the linker dropped nothing from {name}")).format(
+                name=name))
+    return CheckResult("pass", ctx.say(N_("built {image} ({size} bytes loadable)")).format(
+        image=image, size=loadable))
 
 
 def _learner_record(c: Check, ctx: CheckContext, what: str):
@@ -463,46 +461,47 @@ def _learner_record(c: Check, ctx: CheckContext, what: str):
     if entry is not None and entry.recipe == name and own_file in (None, entry.recipe_path):
         if not (c.own and lastrun.changed_since(entry.recipe_path, entry.recipe_mtime_ns)):
             return entry
-        return CheckResult("fail", ctx.text(
-            f"you changed {path.name} after your last {what} of it: " + _todo(c, ctx, what, name, path),
-            f"最後の{_WHAT_JA[what]}のあとで {path.name} を変更しました。" + _todo(c, ctx, what, name, path)))
-    before = "" if entry is None else ctx.text(f" (your last {what} was of {entry.recipe})",
-                                               f"（最後の{_WHAT_JA[what]}は {entry.recipe} でした）")
-    return CheckResult("fail", ctx.text(
-        f"you have not {'built' if what == 'build' else 'booted'} {name} yet{before}: "
-        + _todo(c, ctx, what, name, path),
-        f"{name} をまだ{_WHAT_JA[what]}していません{before}。" + _todo(c, ctx, what, name, path)))
-
-
-_WHAT_JA = {"build": "ビルド", "run": "起動"}
+        changed = (N_("you changed {file} after your last build of it: {todo}") if what == "build"
+                   else N_("you changed {file} after your last run of it: {todo}"))
+        return CheckResult("fail", ctx.say(changed).format(
+            file=path.name, todo=_todo(c, ctx, what, name, path)))
+    if entry is None:
+        not_yet = (N_("you have not built {name} yet: {todo}") if what == "build"
+                   else N_("you have not booted {name} yet: {todo}"))
+        return CheckResult("fail", ctx.say(not_yet).format(
+            name=name, todo=_todo(c, ctx, what, name, path)))
+    not_yet = (N_("you have not built {name} yet (your last build was of {other}): {todo}")
+               if what == "build" else
+               N_("you have not booted {name} yet (your last run was of {other}): {todo}"))
+    return CheckResult("fail", ctx.say(not_yet).format(
+        name=name, other=entry.recipe, todo=_todo(c, ctx, what, name, path)))
 
 
 def _todo(c: Check, ctx: CheckContext, what: str, name: str, path: Path) -> str:
     """What the learner does first, in the UI they are using."""
     if ctx.ui == "tui":
         if what == "build":
-            return ctx.text(f"open {name} (ctrl+o), then build it with b",
-                            f"{name} を開いて（ctrl+o）、b でビルドしてください")
-        return ctx.text(f"open {name} (ctrl+o), build it with b, then boot it with r",
-                        f"{name} を開いて（ctrl+o）、b でビルドしてから r で起動してください")
+            return ctx.say(N_("open {name} (ctrl+o), then build it with b")).format(name=name)
+        return ctx.say(N_("open {name} (ctrl+o), build it with b, then boot it with r")).format(
+            name=name)
     target = str(path) if c.own else name
     cmd = f"workbench {'build' if what == 'build' else 'boot'} {target}"
-    return ctx.text(f"run  {cmd}", f"次を実行してください:  {cmd}")
+    return ctx.say(N_("run  {command}")).format(command=cmd)
 
 
 def _check_size(c: Check, ctx: CheckContext) -> CheckResult:
     result = _build(c, ctx)
     if c.max_bytes is not None and result.loadable_bytes > c.max_bytes:
-        return CheckResult("fail", ctx.text(
-            f"the image has {result.loadable_bytes} loadable bytes; the goal is at most {c.max_bytes}",
-            f"イメージのロード部分は {result.loadable_bytes} バイトです。目標は {c.max_bytes} バイト以下です"))
+        return CheckResult("fail", ctx.say(N_(
+            "the image has {size} loadable bytes; the goal is at most {goal}")).format(
+            size=result.loadable_bytes, goal=c.max_bytes))
     if c.max_memory_bytes is not None and result.memory_bytes > c.max_memory_bytes:
-        return CheckResult("fail", ctx.text(
-            f"the image needs {result.memory_bytes} bytes of memory; the goal is at most {c.max_memory_bytes}",
-            f"イメージは {result.memory_bytes} バイトのメモリを使います。目標は {c.max_memory_bytes} バイト以下です"))
-    return CheckResult("pass", ctx.text(
-        f"{result.loadable_bytes} bytes loadable, {result.memory_bytes} bytes in memory",
-        f"ロード部分 {result.loadable_bytes} バイト、メモリ上 {result.memory_bytes} バイト"))
+        return CheckResult("fail", ctx.say(N_(
+            "the image needs {size} bytes of memory; the goal is at most {goal}")).format(
+            size=result.memory_bytes, goal=c.max_memory_bytes))
+    return CheckResult("pass", ctx.say(N_(
+        "{loadable} bytes loadable, {memory} bytes in memory")).format(
+        loadable=result.loadable_bytes, memory=result.memory_bytes))
 
 
 def _check_baseline(c: Check, ctx: CheckContext) -> CheckResult:
@@ -511,9 +510,8 @@ def _check_baseline(c: Check, ctx: CheckContext) -> CheckResult:
 
     problems = unmet(c.recipe, c.at_least)
     if problems:
-        return CheckResult("fail", ctx.text("your baseline does not show it yet",
-                                            "あなたのベースラインではまだ示されていません"), problems)
-    return CheckResult("pass", ctx.text("your own measurement shows it", "あなた自身の測定で示されました"))
+        return CheckResult("fail", ctx.say(N_("your baseline does not show it yet")), problems)
+    return CheckResult("pass", ctx.say(N_("your own measurement shows it")))
 
 
 def _query_guest(c: Check, port: int) -> str:
@@ -566,8 +564,8 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
         finally:
             run = app.stop()
         if run is None:
-            return CheckResult("fail", ctx.text("the appliance did not run: " + client_output,
-                                                "アプライアンスが動きませんでした: " + client_output))
+            return CheckResult("fail", ctx.say(N_("the appliance did not run: {error}")).format(
+                error=client_output))
     else:
         from workbench.core.run.qemu import boot_image_sync  # see _resolution
 
@@ -584,39 +582,40 @@ def _judge_run(c: Check, ctx: CheckContext, run, client_output: str) -> CheckRes
         tail = [ln for ln in console.splitlines() if ln.strip()][-8:]
         return CheckResult("fail", problems[0], problems[1:] + ["console (last lines):"]
                            + ["  " + ln for ln in tail])
-    return CheckResult("pass", ctx.text(f"the run matched ({run.status}, {timing})",
-                                        f"実行結果が一致しました（{run.status}、{timing}）"))
+    return CheckResult("pass", ctx.say(N_("the run matched ({status}, {timing})")).format(
+        status=run.status, timing=timing))
 
 
 def _describe_mismatch(m: Mismatch, ctx: CheckContext) -> str:
     rx = m.expected
     if m.kind == "status":
-        return ctx.text(f"the run ended with status '{m.actual}', expected '{rx}'",
-                        f"実行は '{m.actual}' で終わりました（期待は '{rx}'）")
+        return ctx.say(N_("the run ended with status '{status}', expected '{expected}'")).format(
+            status=m.actual, expected=rx)
     if m.kind == "console":
-        return ctx.text(f"the console never showed a line matching {rx!r}",
-                        f"コンソールに {rx!r} に合う行が出ていません")
+        return ctx.say(N_("the console never showed a line matching {pattern}")).format(
+            pattern=repr(rx))
     if m.kind == "not_console":
-        return ctx.text(f"the console showed a line matching {rx!r}, which it should not",
-                        f"コンソールに {rx!r} に合う行が出てはいけないのに出ています")
-    return ctx.text(f"no telemetry record matches {rx!r}",
-                    f"{rx!r} に合うテレメトリ記録がありません")
+        return ctx.say(N_("the console showed a line matching {pattern}, which it should "
+                          "not")).format(pattern=repr(rx))
+    return ctx.say(N_("no telemetry record matches {pattern}")).format(pattern=repr(rx))
 
 
 def _check_answer(c: Check, ctx: CheckContext, step: Step) -> CheckResult:
     """A step that asks a question: no answer, or a wrong one, is a fail."""
     if not (ctx.answer or "").strip():
         if ctx.ui == "tui":
-            return CheckResult("fail", ctx.text("press c and type the letter of your answer",
-                                                "c を押して、答えの記号を入力してください"),
+            return CheckResult("fail", ctx.say(N_("press c and type the letter of your answer")),
                                quiz_lines(step, ctx.lang))
         cmd = f"workbench lesson check {ctx.lesson} --step {step.id} --answer"
-        return CheckResult("fail", ctx.text(f"answer with:  {cmd} LETTER", f"答えは次のように:  {cmd} 記号"),
+        return CheckResult("fail", ctx.say(N_("answer with:  {command} LETTER")).format(command=cmd),
                            quiz_lines(step, ctx.lang))
     if answer_hash(ctx.lesson, step.id, ctx.answer) == c.answer_sha256:
-        return CheckResult("pass", ctx.text("right!", "正解です！"))
-    return CheckResult("fail", ctx.text(f"'{ctx.answer}' is not the answer", f"'{ctx.answer}' は正解ではありません"),
+        return CheckResult("pass", ctx.say(RIGHT))
+    return CheckResult("fail", ctx.say(N_("'{answer}' is not the answer")).format(answer=ctx.answer),
                        quiz_lines(step, ctx.lang))
+
+
+RIGHT = N_("right!")
 
 
 def _check_kind(c: Check, ctx: CheckContext) -> CheckResult:
@@ -643,12 +642,12 @@ def evaluate(step: Step, ctx: CheckContext) -> CheckResult:
                 return verdict
         result = _check_kind(c, ctx)
         if c.asks and result.passed:
-            result.message = f"{ctx.text('right!', '正解です！')} {result.message}"
+            result.message = f"{ctx.say(RIGHT)} {result.message}"
         return result
     except SkipCheck as e:
         return CheckResult("skip", str(e))
     except BuildError as e:
-        return CheckResult("fail", ctx.text(f"the build failed: {e.message}", f"ビルドに失敗しました: {e.message}"),
+        return CheckResult("fail", ctx.say(N_("the build failed: {error}")).format(error=e.message),
                            [str(d) for d in e.diagnostics if d.severity == "error"][:8] or e.details)
     except WorkbenchError as e:
         return CheckResult("fail", str(e))
@@ -662,7 +661,7 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
     lang = lang or current_language(progress)
     step = lesson.step(step_id) if step_id else lesson.current_step(progress)
     if step is None:
-        return None, CheckResult("pass", "all steps are done" if lang != "ja" else "すべてのステップが完了しています")
+        return None, CheckResult("pass", in_language(lang)(N_("all steps are done")))
     ctx = CheckContext(lesson.name, lang, workspace, answer, toolchain, ui=ui)
     result = evaluate(step, ctx)
     if result.status in ("pass", "skip"):
