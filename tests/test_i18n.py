@@ -91,7 +91,8 @@ CORE_SCANNED = (
     "core/inspect/graph.py",
     *(f"core/layouts/{name}.py" for name in ("base", "libos", "model")),
     *(f"core/learn/{name}.py" for name in ("dnsclient", "gradebook", "grading", "lastrun",
-                                           "material", "submission", "wirecheck")),
+                                           "lessons", "material", "progress", "submission",
+                                           "wirecheck")),
     *(f"core/run/{name}.py" for name in ("appliance", "machines", "measure", "passt", "qemu",
                                          "status")),
     "core/baseline/measure.py",
@@ -101,6 +102,9 @@ CORE_HIDDEN_CALLS = NOT_SHOWN_CALLS - {"error", "warning", "info", "debug"}
 # the transcripts' framing (like dig's), JSON keys, a regular expression, log lines.
 CORE_NOT_SHOWN = {
     ("cli/learn.py", "workbench grade"), ("core/model/recipe.py", "summary ="),
+    ("core/learn/lessons.py", 'recipe = "hello"'),
+    ("core/learn/lessons.py", 'choices.en = ["a) ...", "b) ..."]'),
+    ("core/learn/lessons.py", "workbench lesson check   --step   --answer"),
     ("core/model/resolve.py", "application"), ("core/model/resolve.py", "layout"),
     *(("core/model/tools.py", f"{how} install {what}") for how, what in (
         ("Debian/Ubuntu: sudo apt-get", "qemu-system-x86"), ("Fedora: sudo dnf", "qemu-system-x86"),

@@ -42,7 +42,7 @@ from workbench.core.model.manifest import Table, read_toml
 from workbench.core.model.texts import lang_table
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
-from workbench.i18n import N_, in_language
+from workbench.i18n import N_, _, in_language
 
 CHECK_KINDS = ("resolve", "build", "boot", "size", "quiz", "baseline")
 SCREENS = ("graph", "memory", "compare", "run")
@@ -141,8 +141,9 @@ class Lesson:
                 return s
         ids = [s.id for s in self.steps]
         near = did_you_mean(step_id, ids)
-        raise WorkbenchError(f"lesson {self.name} has no step '{step_id}'"
-                             + (f" — {near}" if near else ""), hint="steps: " + ", ".join(ids))
+        raise WorkbenchError(_("lesson {lesson} has no step '{step}'").format(
+                                 lesson=self.name, step=step_id) + (f" — {near}" if near else ""),
+                             hint=_("steps: {names}").format(names=", ".join(ids)))
 
     def current_step(self, progress: Progress) -> Step | None:
         """The first step not yet done, or None when the lesson is complete."""
@@ -160,15 +161,17 @@ def _load_check(t: Table) -> Check:
     kind = t.get("kind", str)
     if kind not in CHECK_KINDS:
         near = did_you_mean(kind, CHECK_KINDS)
-        raise t.error("kind", f"unknown check kind '{kind}'" + (f" — {near}" if near else ""),
-                      hint="valid kinds: " + ", ".join(CHECK_KINDS))
+        raise t.error("kind", _("unknown check kind '{kind}'").format(kind=kind)
+                      + (f" — {near}" if near else ""),
+                      hint=_("valid kinds: {names}").format(names=", ".join(CHECK_KINDS)))
     c = Check(kind=kind)
     c.recipe = t.get("recipe", str, None)
     c.own = t.get("own", bool, False)
     c.by_learner = t.get("by_learner", bool, False)
     if c.by_learner and kind not in ("build", "boot"):
-        raise t.error("by_learner", f"a '{kind}' check cannot judge the learner's own run",
-                      hint="by_learner = true is for build and boot checks")
+        raise t.error("by_learner", _("a '{kind}' check cannot judge the learner's own "
+                                      "run").format(kind=kind),
+                      hint=_("by_learner = true is for build and boot checks"))
     c.start_from = t.get("start_from", str, None)
     c.includes = t.get_str_list("includes")
     c.excludes = t.get_str_list("excludes")
@@ -186,15 +189,17 @@ def _load_check(t: Table) -> Check:
     c.max_memory_bytes = t.get("max_memory_bytes", int, None)
     c.at_least = {k: float(v) for k, v in t.get("at_least", dict, {}).items()}
     if c.client not in (None, "dig", "http"):
-        raise t.error("client", f"unknown client '{c.client}'", hint="valid: dig, http")
+        raise t.error("client", _("unknown client '{client}'").format(client=c.client),
+                      hint=_("valid: {names}").format(names="dig, http"))
     if kind != "quiz" and not c.recipe:
-        raise t.error(None, f"a '{kind}' check needs a recipe", hint='recipe = "hello"')
+        raise t.error(None, _("a '{kind}' check needs a recipe").format(kind=kind),
+                      hint='recipe = "hello"')
     if kind == "resolve" and not (c.includes or c.excludes or c.providers or c.options):
-        raise t.error(None, "a resolve check needs includes, excludes, providers or options")
+        raise t.error(None, _("a resolve check needs includes, excludes, providers or options"))
     if kind == "boot" and not c.expect:
-        raise t.error(None, "a boot check needs status, console, not_console or telemetry")
+        raise t.error(None, _("a boot check needs status, console, not_console or telemetry"))
     if kind == "size" and c.max_bytes is None and c.max_memory_bytes is None:
-        raise t.error(None, "a size check needs max_bytes or max_memory_bytes")
+        raise t.error(None, _("a size check needs max_bytes or max_memory_bytes"))
     if kind == "quiz" or "answer_sha256" in t.data or "question" in t.data:
         _load_question(t, c)
     return c
@@ -206,20 +211,22 @@ def _load_question(t: Table, c: Check) -> None:
     raw = t.get("choices", dict, {})
     for lang, items in raw.items():
         if lang not in LANGUAGES or not isinstance(items, list) or not items:
-            raise t.error("choices", "choices must be a non-empty list per language",
+            raise t.error("choices", _("choices must be a non-empty list per language"),
                           hint='choices.en = ["a) ...", "b) ..."]')
     c.choices = {k: [str(x) for x in v] for k, v in raw.items()}
-    c.answer_sha256 = t.get("answer_sha256", str, what="see `workbench lesson hash`")
+    c.answer_sha256 = t.get("answer_sha256", str, what=N_("see `workbench lesson hash`"))
 
 
 def load_lesson(directory: Path) -> Lesson:
     directory = Path(directory)
     m = LESSON_DIR_RE.match(directory.name)
     if not m:
-        raise WorkbenchError(f"lesson folder '{directory.name}' is not named NN-slug",
-                             file=directory, hint="e.g. 02-hello-unikernel")
+        raise WorkbenchError(_("lesson folder '{name}' is not named NN-slug").format(
+                                 name=directory.name),
+                             file=directory, hint=_("e.g. {example}").format(
+                                 example="02-hello-unikernel"))
     path = directory / "steps.toml"
-    data, text = read_toml(path, "lesson steps")
+    data, text = read_toml(path, N_("lesson steps"))
     t = Table(data, path, text)
     t.check_keys({"title", "summary", "steps"})
     steps: list[Step] = []
@@ -227,28 +234,30 @@ def load_lesson(directory: Path) -> Lesson:
     seen: set[str] = set()
     for i, raw in enumerate(raw_steps):
         if not isinstance(raw, dict):
-            raise t.error("steps", f"steps[{i}] must be a table")
+            raise t.error("steps", _("steps[{index}] must be a table").format(index=i))
         st = Table(raw, path, text, "steps", index=i)
         st.check_keys({"id", "title", "hint", "screen", "focus", "check"})
         sid = st.get("id", str)
         if sid in seen:
-            raise st.error("id", f"duplicate step id '{sid}'")
+            raise st.error("id", _("duplicate step id '{step}'").format(step=sid))
         seen.add(sid)
         screen = st.get("screen", str, None)
         if screen is not None and screen not in SCREENS:
-            raise st.error("screen", f"unknown screen '{screen}'", hint="valid: " + ", ".join(SCREENS))
+            raise st.error("screen", _("unknown screen '{screen}'").format(screen=screen),
+                           hint=_("valid: {names}").format(names=", ".join(SCREENS)))
         check = _load_check(Table(st.get("check", dict), path, text, "steps.check", index=i))
         title = lang_table(st, "title")
         if not check.asks and any("?" in v or "？" in v for v in title.values()):
-            raise st.error("title", f"step '{sid}' asks a question in its title but takes no "
-                           "answer, so it would pass without one",
-                           hint="add question, choices and answer_sha256 to its check "
-                                "(see `workbench lesson hash`), or say it without a question mark")
+            raise st.error("title", _("step '{step}' asks a question in its title but takes no "
+                                      "answer, so it would pass without one").format(step=sid),
+                           hint=_("add question, choices and answer_sha256 to its check (see "
+                                  "`workbench lesson hash`), or say it without a question mark"))
         steps.append(Step(sid, title, lang_table(st, "hint", False), check,
                           screen, st.get("focus", str, None)))
     for lang in LANGUAGES:
         if not (directory / f"{lang}.md").exists():
-            raise WorkbenchError(f"lesson text {lang}.md is missing", file=directory)
+            raise WorkbenchError(_("lesson text {file} is missing").format(file=f"{lang}.md"),
+                                 file=directory)
     return Lesson(directory.name, int(m.group(1)), m.group(2), lang_table(t, "title"),
                   lang_table(t, "summary", False), steps, directory)
 
@@ -296,8 +305,8 @@ def find_lesson(name: str, root: Path | None = None) -> Lesson:
     if found:
         return load_lesson(root / found)
     near = did_you_mean(name, names + [LESSON_DIR_RE.match(n).group(2) for n in names])
-    raise WorkbenchError(f"no lesson '{name}'" + (f" — {near}" if near else ""),
-                         hint="lessons: " + valid_list(names, 20))
+    raise WorkbenchError(_("no lesson '{name}'").format(name=name) + (f" — {near}" if near else ""),
+                         hint=_("lessons: {names}").format(names=valid_list(names, 20)))
 
 
 # --------------------------------------------------------------------------- checking
@@ -558,9 +567,9 @@ def _check_boot(c: Check, ctx: CheckContext) -> CheckResult:
             app.start(ready_timeout=timeout)
             client_output = _query_guest(c, app.port(proto, guest))
         except WorkbenchError as e:  # never became ready: that is the learner's result
-            client_output = f"(no answer: {e.message})"
+            client_output = "(" + ctx.say(N_("no answer: {error}")).format(error=e.message) + ")"
         except Exception as e:  # the guest did not answer the client
-            client_output = f"(no answer: {e})"
+            client_output = "(" + ctx.say(N_("no answer: {error}")).format(error=e) + ")"
         finally:
             run = app.stop()
         if run is None:
@@ -577,10 +586,11 @@ def _judge_run(c: Check, ctx: CheckContext, run, client_output: str) -> CheckRes
     """A run (the step's own, or the learner's as recorded) against the step's expectation."""
     problems = [_describe_mismatch(m, ctx) for m in c.expect.mismatches(run, client_output)]
     console = run.console + ("\n" + client_output if client_output else "")
-    timing = f"ready {run.ready_ms:.1f} ms" if run.ready_ms else f"{run.duration_ms:.0f} ms"
+    timing = (ctx.say(N_("ready {ms} ms")).format(ms=f"{run.ready_ms:.1f}") if run.ready_ms
+              else f"{run.duration_ms:.0f} ms")
     if problems:
         tail = [ln for ln in console.splitlines() if ln.strip()][-8:]
-        return CheckResult("fail", problems[0], problems[1:] + ["console (last lines):"]
+        return CheckResult("fail", problems[0], problems[1:] + [ctx.say(N_("console (last lines):"))]
                            + ["  " + ln for ln in tail])
     return CheckResult("pass", ctx.say(N_("the run matched ({status}, {timing})")).format(
         status=run.status, timing=timing))
@@ -676,7 +686,8 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
             progress.set_answer(lesson.name, step.id, answer)
         unsaved = progress.try_save()
         if unsaved:
-            result.details.append(f"warning: {unsaved}")
+            result.details.append(in_language(lang)(N_("warning: {warning}")).format(
+                warning=unsaved))
     return step, result
 
 
@@ -717,7 +728,7 @@ def render_lesson(lesson: Lesson, lang: str, progress: Progress | None = None,
 
     width = width or TEXT_WIDTH
     progress = progress or Progress(Path(os.devnull))
-    heading = "Steps" if lang != "ja" else "ステップ"
+    heading = in_language(lang)(N_("Steps"))
     rows = []
     for ln in step_lines(lesson, progress, lang):
         body = ln.lstrip(" ")
@@ -765,6 +776,6 @@ def lesson_folder_name(name: str, root: Path | None = None) -> str:
     if LESSON_DIR_RE.match(name):
         return name
     near = did_you_mean(name, names)
-    raise WorkbenchError(f"no lesson '{name}'" + (f" — {near}" if near else ""),
-                         hint="a new lesson's folder name is NN-slug, e.g. 15-my-lesson; lessons: "
-                         + valid_list(names, 20))
+    raise WorkbenchError(_("no lesson '{name}'").format(name=name) + (f" — {near}" if near else ""),
+                         hint=_("a new lesson's folder name is NN-slug, e.g. 15-my-lesson; "
+                                "lessons: {names}").format(names=valid_list(names, 20)))

@@ -325,9 +325,9 @@ def _read_record(path: Path) -> tuple[dict, str | None]:
         data = json.loads(path.read_text(encoding="utf-8"))
         problem = _shape_problem(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        problem = f"it is not valid JSON ({e})"
+        problem = _("it is not valid JSON ({error})").format(error=e)
     except OSError as e:
-        problem = f"it cannot be read ({e.strerror})"
+        problem = _("it cannot be read ({error})").format(error=e.strerror)
     return (data if not problem else {}), problem
 
 
@@ -363,18 +363,21 @@ _EXERCISE_FIELDS = {"best": _INT, "last": _INT, "total": _INT, "attempts": _INT,
 
 def _field_problem(where: str, key: str, value: Any, types: tuple) -> str | None:
     if isinstance(value, bool) or not isinstance(value, types):
-        want = "a whole number" if types is _INT else "text"
-        return f"{where}: '{key}' is {json.dumps(value)}, expected {want}"
+        want = _("a whole number") if types is _INT else _("text")
+        return _("{where}: '{key}' is {value}, expected {want}").format(
+            where=where, key=key, value=json.dumps(value), want=want)
     return None
 
 
 def _lesson_problem(name: str, rec: dict) -> str | None:
-    where = f"lesson '{name}'"
+    where = _("lesson '{name}'").format(name=name)
     done, answers = rec.get("done", []), rec.get("answers", {})
     if not isinstance(done, list) or not all(isinstance(s, str) for s in done):
-        return f"{where}: 'done' is {json.dumps(done)}, expected a list of step names"
+        return _("{where}: '{key}' is {value}, expected {want}").format(
+            where=where, key="done", value=json.dumps(done), want=_("a list of step names"))
     if not isinstance(answers, dict) or not all(isinstance(a, str) for a in answers.values()):
-        return f"{where}: 'answers' is {json.dumps(answers)}, expected an object of texts"
+        return _("{where}: '{key}' is {value}, expected {want}").format(
+            where=where, key="answers", value=json.dumps(answers), want=_("an object of texts"))
     if "updated" in rec:
         return _field_problem(where, "updated", rec["updated"], (str,))
     return None
@@ -383,28 +386,30 @@ def _lesson_problem(name: str, rec: dict) -> str | None:
 def _exercise_problem(name: str, rec: dict) -> str | None:
     for key, types in _EXERCISE_FIELDS.items():
         if key in rec:
-            problem = _field_problem(f"exercise '{name}'", key, rec[key], types)
+            problem = _field_problem(_("exercise '{name}'").format(name=name), key, rec[key],
+                                     types)
             if problem:
                 return problem
     places = rec.get("workspaces", [])
     if not isinstance(places, list) or not all(isinstance(w, str) for w in places):
-        return (f"exercise '{name}': 'workspaces' is {json.dumps(places)}, expected a list of "
-                "folders")
+        return _("{where}: '{key}' is {value}, expected {want}").format(
+            where=_("exercise '{name}'").format(name=name), key="workspaces",
+            value=json.dumps(places), want=_("a list of folders"))
     return None
 
 
 def _shape_problem(data: Any) -> str | None:
     """What is wrong with a parsed progress file, down to the type of each value, or None."""
     if not isinstance(data, dict):
-        return "the top level is not an object"
+        return _("the top level is not an object")
     if data.get("version", VERSION) != VERSION:
-        return f"unknown version {data.get('version')!r}"
+        return _("unknown version {version}").format(version=repr(data.get("version")))
     if data.get("lang") not in (None, *LANGUAGES):
-        return f"unknown language {data.get('lang')!r}"
+        return _("unknown language {lang}").format(lang=repr(data.get("lang")))
     for key, check in (("lessons", _lesson_problem), ("exercises", _exercise_problem)):
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            return f"'{key}' is not an object of objects"
+            return _("'{key}' is not an object of objects").format(key=key)
         for name, rec in value.items():
             problem = check(name, rec)
             if problem:
