@@ -34,6 +34,7 @@ class ComponentDetail(Static):
             inc = res.included[comp.name]
             t.append("\n" + _("✓ included:") + " ", "green")
             t.append(reason(inc))
+            t.append("\n  " + " → ".join(inc.chain), "dim italic")
         elif res is not None:
             t.append("\n" + _("· not in this image"), "dim")
             for iface in comp.provides:

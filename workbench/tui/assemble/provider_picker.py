@@ -23,6 +23,8 @@ class ProviderPicker(Vertical):
     ProviderPicker .provider-iface { width: 12; padding: 0 1; }
     ProviderPicker Select { width: 1fr; }
     ProviderPicker .provider-unused { color: $text-muted; }
+    ProviderPicker > Label { width: 1fr; }  /* wraps in a narrow column rather than being cut */
+    ProviderPicker .provider-note { width: auto; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, layout: str = DEFAULT_LAYOUT, **kw) -> None:
@@ -46,7 +48,8 @@ class ProviderPicker(Vertical):
             if layout.value != session.recipe.layout:
                 layout.value = session.recipe.layout
         rows = session.choices()
-        used = set(session.resolution.providers) if session.resolution else set()
+        # what the image uses (unknown while the recipe does not resolve: then no notes)
+        used = set(session.resolution.providers) if session.resolution else {r[0] for r in rows}
         shape = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
         self._chosen = {iface: chosen for iface, _provs, chosen in rows}
         if shape != self._rows:
@@ -56,8 +59,10 @@ class ProviderPicker(Vertical):
             for iface, provs, chosen in rows:
                 label = Label(iface, classes="provider-iface", name=iface)
                 sel = Select([(p, p) for p in provs], value=chosen if chosen in provs else Select.BLANK,
-                             allow_blank=False, id=f"provider-{iface}", compact=True)
-                row = Horizontal(label, sel, classes="provider-row")
+                             allow_blank=chosen not in provs, id=f"provider-{iface}", compact=True)
+                note = Label("" if iface in used else _("(unused)"), classes="provider-note",
+                             name=iface)
+                row = Horizontal(label, sel, note, classes="provider-row")
                 self.mount(row)
         for iface, provs, chosen in rows:
             try:
@@ -68,6 +73,10 @@ class ProviderPicker(Vertical):
                 sel.value = chosen
         for lbl in self.query(".provider-iface"):
             lbl.set_class(lbl.name not in used, "provider-unused")
+        # an interface nothing in this image requires is offered all the same (the choice
+        # holds once something needs it), and says so
+        for note in self.query(".provider-note").results(Label):
+            note.update("" if note.name in used else _("(unused)"))
 
     @on(Select.Changed, "#recipe-layout")
     def _layout(self, event: Select.Changed) -> None:

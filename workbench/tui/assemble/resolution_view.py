@@ -26,11 +26,35 @@ def error_text(err: WorkbenchError) -> Text:
 
 
 class ResolutionView(OptionList):
+    """One entry per included component: its name, layer and size, why it is there and the
+    chain of requirements that pulled it in. In a narrow terminal an entry is its first line
+    only (at 80 columns the three lines let one component show at a time); moving through the
+    list then shows each one's reason and chain in the component's details above it."""
+
     DEFAULT_CSS = """
     ResolutionView { height: 1fr; min-height: 4; }
     """
+    COMPACT_BELOW = 110  # columns: the app's "-narrow" breakpoint
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._session = None
+        self._compact: bool | None = None
+
+    def _is_compact(self) -> bool:
+        return self.app.size.width < self.COMPACT_BELOW
+
+    def on_resize(self) -> None:
+        if self._session is not None and self._is_compact() != self._compact:
+            self.refresh_from(self._session)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self._compact and self.has_focus and event.option.id and event.option.id != "__error__":
+            self.post_message(ComponentSelected(event.option.id))
 
     def refresh_from(self, session) -> None:
+        self._session, self._compact = session, self._is_compact()
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         self.clear_options()
         res = session.resolution
@@ -46,8 +70,9 @@ class ResolutionView(OptionList):
             t.append(f"{c.name}", "bold")
             t.append(f" [{c.layer}] ", "dim")
             t.append(_("{n} lines").format(n=session.lines_of(c.name)), "dim")
-            t.append(f"\n  {reason(inc)}", "")
-            t.append(f"\n  {' → '.join(inc.chain)}", "dim italic")
+            if not self._compact:
+                t.append(f"\n  {reason(inc)}", "")
+                t.append(f"\n  {' → '.join(inc.chain)}", "dim italic")
             self.add_option(Option(t, id=c.name))
         if highlighted:
             try:
