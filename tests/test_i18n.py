@@ -87,15 +87,15 @@ CORE_SCANNED = (
     *(f"core/model/{name}.py" for name in ("errors", "manifest", "paths", "recipe", "resolve",
                                            "tools")),
     *(f"core/builder/{name}.py" for name in ("lock", "memory", "pipeline", "toolchain",
-                                             "generators/zonefile")),
-    "core/inspect/graph.py",
-    *(f"core/layouts/{name}.py" for name in ("base", "libos", "model")),
+                                             "generators/__init__", "generators/zonefile")),
+    "core/inspect/graph.py", "core/inspect/image.py",
+    *(f"core/layouts/{name}.py" for name in ("__init__", "base", "libos", "model")),
     *(f"core/learn/{name}.py" for name in ("dnsclient", "gradebook", "grading", "lastrun",
                                            "lessons", "material", "progress", "submission",
                                            "wirecheck")),
     *(f"core/run/{name}.py" for name in ("appliance", "machines", "measure", "passt", "qemu",
                                          "status")),
-    "core/baseline/measure.py",
+    *(f"core/baseline/{name}.py" for name in ("cpio", "kernel", "measure", "record")),
 )
 CORE_HIDDEN_CALLS = NOT_SHOWN_CALLS - {"error", "warning", "info", "debug"}
 # Strings of those modules that are not a learner's message: generated C and DOT, commands,
@@ -128,6 +128,9 @@ CORE_NOT_SHOWN = {
     ("core/run/machines.py", "QEMU microvm: no PCI, no firmware tables, virtio-mmio device"),
     ("core/run/machines.py", "QEMU pc (i440FX): the classic PC with SeaBIOS, PCI and legac"),
     ("core/baseline/measure.py", "sudo apt-get install"),
+    ("core/baseline/cpio.py", "sudo apt-get install"),
+    ("core/baseline/kernel.py", "apt-get download"),
+    ("core/baseline/record.py", "workbench baseline"),
     ("core/baseline/measure.py", "Queries per second:\\s+([\\d.]+)"),
 }
 

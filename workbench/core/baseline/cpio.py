@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import _
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ def host_program(path: str, package: str) -> Path:
     """A program the guest takes from the host (installed by scripts/setup.sh)."""
     p = Path(path)
     if not p.is_file():
-        raise WorkbenchError(f"{path} is missing: the Linux baseline takes it from the host",
-                             file=p, hint=f"install it: sudo apt-get install {package}")
+        raise WorkbenchError(_("{path} is missing: the Linux baseline takes it from the "
+                               "host").format(path=path),
+                             file=p, hint=_("install it: {command}").format(
+                                 command=f"sudo apt-get install {package}"))
     return p
 
 

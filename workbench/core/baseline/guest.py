@@ -78,7 +78,7 @@ def _own_file(path: str | None, option: str) -> Path | None:
         return None
     p = Path(path)
     if not p.is_file():
-        raise WorkbenchError("file not found", file=p, key=option, hint=OWN_FILES_HINT)
+        raise WorkbenchError(_("file not found"), file=p, key=option, hint=_(OWN_FILES_HINT))
     return p
 
 

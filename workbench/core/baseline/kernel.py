@@ -23,12 +23,13 @@ from pathlib import Path
 from elftools.elf.elffile import ELFFile
 
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import N_, _
 
 KERNEL_PACKAGE = "linux-image-cloud-amd64"
 # What the guest needs to reach QEMU's network card: the virtio-mmio transport (microvm) or
 # virtio-pci (pc), and the virtio network driver (with what they depend on: `module_order`).
 NET_MODULES = ("virtio_mmio", "virtio_pci", "virtio_net")
-OWN_FILES_HINT = "or use your own: --kernel FILE --initrd FILE"
+OWN_FILES_HINT = N_("or use your own: --kernel FILE --initrd FILE")  # shown through _()
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise WorkbenchError(
-            f"the Linux baseline's kernel cannot be fetched here: {name} is not available",
+            _("the Linux baseline's kernel cannot be fetched here: {program} is not "
+              "available").format(program=name),
             key="--os linux",
-            details=[f"the workbench fetches Debian's {KERNEL_PACKAGE} with apt-get download "
-                     "and unpacks it with dpkg-deb (Debian and Ubuntu only)"],
-            hint=OWN_FILES_HINT)
+            details=[_("the workbench fetches Debian's {package} with apt-get download and "
+                       "unpacks it with dpkg-deb (Debian and Ubuntu only)").format(
+                package=KERNEL_PACKAGE)],
+            hint=_(OWN_FILES_HINT))
     return found
 
 
@@ -79,9 +82,11 @@ def _run(cmd: list[str], cwd: Path) -> str:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise WorkbenchError(
-            f"{' '.join(cmd[:2])} {cmd[-1]} failed (exit status {proc.returncode})",
+            _("{command} failed (exit status {status})").format(
+                command=f"{' '.join(cmd[:2])} {cmd[-1]}", status=proc.returncode),
             key="--os linux", details=(proc.stderr or proc.stdout).strip().splitlines()[-4:],
-            hint=f"check that apt can reach its sources (apt-get update); {OWN_FILES_HINT}")
+            hint=_("check that apt can reach its sources (apt-get update); {hint}").format(
+                hint=_(OWN_FILES_HINT)))
     return proc.stdout
 
 
@@ -89,8 +94,9 @@ def _download(package: str, into: Path) -> Path:
     _run([_tool("apt-get"), "download", "-q", package], into)
     debs = sorted(into.glob(f"{package}_*.deb"))
     if not debs:
-        raise WorkbenchError(f"apt-get download {package} left no package file",
-                             key="--os linux", hint=OWN_FILES_HINT)
+        raise WorkbenchError(_("{command} left no package file").format(
+                                 command=f"apt-get download {package}"),
+                             key="--os linux", hint=_(OWN_FILES_HINT))
     return debs[-1]
 
 
@@ -111,8 +117,9 @@ def fetch_kernel(on_progress=None) -> LinuxKernel:
         depends = _run([dpkg, "-f", str(meta), "Depends"], work)
         real = re.match(r"\s*(linux-image-[^\s,(|]+)", depends)
         if real is None:
-            raise WorkbenchError(f"{KERNEL_PACKAGE} names no kernel package in Depends",
-                                 key="--os linux", details=[depends.strip()], hint=OWN_FILES_HINT)
+            raise WorkbenchError(_("{package} names no kernel package in Depends").format(
+                                     package=KERNEL_PACKAGE),
+                                 key="--os linux", details=[depends.strip()], hint=_(OWN_FILES_HINT))
         if on_progress:
             on_progress(f"apt-get download {real.group(1)}")
         deb = _download(real.group(1), work)
@@ -123,8 +130,9 @@ def fetch_kernel(on_progress=None) -> LinuxKernel:
             unpacked.rename(target)  # atomic: a half-unpacked kernel is never found
     found = _unpacked(cache)
     if found is None:
-        raise WorkbenchError(f"the unpacked {KERNEL_PACKAGE} has no boot/vmlinuz-*",
-                             file=cache, hint=OWN_FILES_HINT)
+        raise WorkbenchError(_("the unpacked {package} has no boot/vmlinuz-*").format(
+                                 package=KERNEL_PACKAGE),
+                             file=cache, hint=_(OWN_FILES_HINT))
     return found
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.core.learn.progress import home_dir
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.files import atomic_write_text
+from workbench.i18n import _
 
 RATIO_KEYS = ("image_bytes", "memory_mib", "ready_ms", "rss_mib", "throughput_per_s",
               "idle_cpu_pct")
@@ -39,8 +40,9 @@ def load_result(recipe: str) -> dict | None:
         if not isinstance(data.get("ratios"), dict):
             raise ValueError("no ratios")
     except (ValueError, AttributeError, OSError) as e:
-        raise WorkbenchError(f"the saved baseline cannot be read ({e})", file=path,
-                             hint=f"measure it again: workbench baseline {recipe}") from None
+        raise WorkbenchError(_("the saved baseline cannot be read ({error})").format(error=e),
+                             file=path, hint=_("measure it again: {command}").format(
+                                 command=f"workbench baseline {recipe}")) from None
     return data
 
 
@@ -48,11 +50,13 @@ def unmet(recipe: str, at_least: dict[str, float]) -> list[str]:
     """What the learner's saved baseline of `recipe` does not show yet (empty: all of it)."""
     data = load_result(recipe)
     if data is None:
-        return [f"no baseline of {recipe} yet: run  workbench baseline {recipe}"]
+        return [_("no baseline of {recipe} yet: run  {command}").format(
+            recipe=recipe, command=f"workbench baseline {recipe}")]
     problems = []
     for key, wanted in at_least.items():
         got = data["ratios"].get(key)
         if got is None or got < wanted:
-            shown = "not measured" if got is None else f"{got:g}×"
-            problems.append(f"{key}: {shown}, the step asks for at least {wanted:g}×")
+            shown = _("not measured") if got is None else f"{got:g}×"
+            problems.append(_("{measure}: {shown}, the step asks for at least {wanted}×").format(
+                measure=key, shown=shown, wanted=f"{wanted:g}"))
     return problems

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.run.machines import Machine, get_machine
+from workbench.i18n import _
 
 if TYPE_CHECKING:
     from elftools.elf.elffile import ELFFile
@@ -161,10 +162,12 @@ def _read_report(image: Path, warnings: list[str]) -> dict | None:
         try:
             data = json.loads(candidate.read_text())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            warnings.append(f"{candidate}: build report unreadable ({exc}); ignored")
+            warnings.append(_("{path}: build report unreadable ({error}); ignored").format(
+                path=candidate, error=exc))
             return None
         if not isinstance(data, dict):
-            warnings.append(f"{candidate}: build report is not a JSON object; ignored")
+            warnings.append(_("{path}: build report is not a JSON object; ignored").format(
+                path=candidate))
             return None
         data["_path"] = str(candidate)
         return data
@@ -175,10 +178,10 @@ def inspect_image(path: str | Path, machine: str | None = None) -> ImageInfo:
     """Sizes, segments and the address-space map of a built image."""
     path = Path(path)
     if not path.exists():
-        raise WorkbenchError("image not found", file=path,
-                             hint="build one first: workbench build RECIPE")
+        raise WorkbenchError(_("image not found"), file=path,
+                             hint=_("build one first: workbench build RECIPE"))
     if not path.is_file():
-        raise WorkbenchError("not a file (expected a kernel ELF image)", file=path)
+        raise WorkbenchError(_("not a file (expected a kernel ELF image)"), file=path)
     from elftools.common.exceptions import ELFError  # pyelftools: imported when an image is read
 
     warnings: list[str] = []
@@ -199,10 +202,11 @@ def inspect_image(path: str | Path, machine: str | None = None) -> ImageInfo:
         with path.open("rb") as f:
             info = _read_elf(f, path, mach)
     except ELFError as exc:
-        raise WorkbenchError(f"not an ELF file ({exc})", file=path,
-                             hint="inspect the .elf image the build wrote") from None
+        raise WorkbenchError(_("not an ELF file ({error})").format(error=exc), file=path,
+                             hint=_("inspect the .elf image the build wrote")) from None
     except OSError as exc:
-        raise WorkbenchError(f"cannot read the image: {exc.strerror or exc}", file=path) from None
+        raise WorkbenchError(_("cannot read the image: {error}").format(error=exc.strerror or exc),
+                             file=path) from None
 
     info.report = report
     info.warnings = warnings
@@ -314,7 +318,7 @@ def _mark_user_domain(elf: ELFFile, regions: list[Region]) -> None:
         if name in ("__user_start", "__user_end"):
             bounds.setdefault("user", {})[name.rpartition("_")[2]] = sym["st_value"]
         elif name.startswith("__dom_") and name.endswith(("_start", "_end")):
-            tag, _, edge = name[len("__dom_"):].rpartition("_")
+            tag, _sep, edge = name[len("__dom_"):].rpartition("_")
             bounds.setdefault(tag, {})[edge] = sym["st_value"]
     for tag, edges in bounds.items():
         if "start" not in edges or "end" not in edges:

@@ -16,6 +16,7 @@ from workbench.core.layouts.libos import LIBOS
 from workbench.core.layouts.microkernel import MICROKERNEL
 from workbench.core.layouts.monolithic import MONOLITHIC
 from workbench.core.model.errors import WorkbenchError
+from workbench.i18n import _
 
 # Display order, most privileged code first: the columns of every comparison.
 ALL: tuple[Layout, ...] = (MONOLITHIC, MICROKERNEL, LIBOS)
@@ -35,8 +36,8 @@ def get(name: str, file: Path | None = None, key: str | None = "layout") -> Layo
     """The layout called `name`, or an error naming the valid ones."""
     layout = _BY_NAME.get(name)
     if layout is None:
-        raise WorkbenchError(f"unknown layout '{name}'", file=file, key=key,
-                             hint="valid: " + ", ".join(names()))
+        raise WorkbenchError(_("unknown layout '{name}'").format(name=name), file=file, key=key,
+                             hint=_("valid: {names}").format(names=", ".join(names())))
     return layout
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from workbench.core.model.catalogue import Component
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.recipe import Recipe
+from workbench.i18n import _
 
 from . import site, zonetables
 
@@ -40,17 +41,21 @@ def run_generators(comp: Component, options: dict[str, Any], recipe: Recipe, out
         name = entry["generator"]
         fn = GENERATORS.get(name)
         if fn is None:
-            raise WorkbenchError(f"unknown generator '{name}'", file=comp.manifest, key="generate",
-                                 hint="known generators: " + (", ".join(sorted(GENERATORS)) or "none"))
+            raise WorkbenchError(_("unknown generator '{name}'").format(name=name),
+                                 file=comp.manifest, key="generate",
+                                 hint=_("known generators: {names}").format(
+                                     names=", ".join(sorted(GENERATORS)) or _("none")))
         opt = entry.get("option")
         value = options.get(opt) if opt else None
         if opt and not value:
-            raise WorkbenchError(f"option '{opt}' of {comp.name} names no input file",
+            raise WorkbenchError(_("option '{option}' of {name} names no input file").format(
+                                     option=opt, name=comp.name),
                                  file=recipe.path, key=f"options.{comp.name}.{opt}")
         source = recipe.resolve_path(value) if value else comp.directory
         if value and not source.exists():
-            raise WorkbenchError(f"'{value}' does not exist (looked for {source})",
+            raise WorkbenchError(_("'{value}' does not exist (looked for {path})").format(
+                                     value=value, path=source),
                                  file=recipe.path, key=f"options.{comp.name}.{opt}",
                                  line=recipe.line_of(f"options.{comp.name}", opt),
-                                 hint="paths are relative to the recipe file")
+                                 hint=_("paths are relative to the recipe file"))
         fn(source, out_dir, options)

@@ -35,7 +35,7 @@ from workbench.core.model.files import write_if_changed
 from workbench.core.model.manifest import Table, read_toml
 from workbench.core.model.paths import figure, is_inside, read_regular
 from workbench.core.run.machines import MICROVM
-from workbench.i18n import N_
+from workbench.i18n import N_, _
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -61,8 +61,12 @@ DEFAULT_TYPE = "application/octet-stream"
 MANIFEST = "site.toml"
 MAX_FILES = 4096
 SITE_LIMIT = MICROVM.memory_mib // 2 << 20  # bytes of files: half the guest's memory
-SITE_LIMIT_WHY = (f"the limit is half of the guest's {MICROVM.memory_mib} MiB of memory; "
-                  "the rest is the server's")
+_LIMIT_WHY = N_("the limit is half of the guest's {mib} MiB of memory; the rest is the server's")
+SITE_LIMIT_WHY = _LIMIT_WHY.format(mib=MICROVM.memory_mib)  # in English; shown by _limit_why()
+
+
+def _limit_why() -> str:
+    return _(_LIMIT_WHY).format(mib=MICROVM.memory_mib)
 _URL_SAFE = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
 
 
@@ -97,48 +101,53 @@ def content_type(name: str) -> str:
 def _check_url(url: str, where: Path, line: int | None = None) -> None:
     if not _URL_SAFE.match(url) or "//" in url or "/./" in url or "/../" in url:
         raise WorkbenchError(
-            f"'{url}' cannot be a URL path of the site", file=where, line=line,
-            hint="use letters, digits and . _ - ~ in file and folder names (no spaces)")
+            _("'{url}' cannot be a URL path of the site").format(url=url), file=where, line=line,
+            hint=_("use letters, digits and . _ - ~ in file and folder names (no spaces)"))
 
 
 def _read_site_file(p: Path, folder: Path) -> bytes:
     """A file of the site: a regular file whose real path is inside the site folder."""
     if not is_inside(p, folder):
-        raise WorkbenchError(f"a link to {os.path.realpath(p)}, outside the site folder",
-                             file=p, hint="the site serves only regular files inside its "
-                                          "folder: copy the file in instead of linking to it")
-    return read_regular(p, SITE_LIMIT, N_("site file"), why=SITE_LIMIT_WHY)
+        raise WorkbenchError(_("a link to {path}, outside the site folder").format(
+                                 path=os.path.realpath(p)),
+                             file=p, hint=_("the site serves only regular files inside its "
+                                            "folder: copy the file in instead of linking to it"))
+    return read_regular(p, SITE_LIMIT, N_("site file"), why=_limit_why())
 
 
 def _check_total(total: int, where: Path) -> None:
     if total > SITE_LIMIT:
         raise WorkbenchError(
-            f"the site holds more than {figure(SITE_LIMIT)} (at {figure(total)} with this file)",
-            file=where, hint=SITE_LIMIT_WHY)
+            _("the site holds more than {limit} (at {total} with this file)").format(
+                limit=figure(SITE_LIMIT), total=figure(total)),
+            file=where, hint=_limit_why())
 
 
 def _generated(folder: Path, room: int = SITE_LIMIT) -> list[SiteFile]:
     manifest = folder / MANIFEST
     if not manifest.is_file():
         return []
-    data, text = read_toml(manifest, "site manifest")
+    data, text = read_toml(manifest, N_("site manifest"))
     t = Table(data, manifest, text)
     t.check_keys({"generated"})
     files = []
     for i, entry in enumerate(t.get("generated", list, [])):
         if not isinstance(entry, dict):
-            raise t.error("generated", f"generated[{i}] must be a table [[generated]]")
+            raise t.error("generated", _("generated[{index}] must be a table "
+                                         "[[generated]]").format(index=i))
         e = Table(entry, manifest, text, "generated", index=i)
         e.check_keys({"path", "bytes", "seed", "type"})
-        url = "/" + e.get("path", str, what="URL path below the site root").lstrip("/")
+        url = "/" + e.get("path", str, what=N_("URL path below the site root")).lstrip("/")
         _check_url(url, manifest)
-        size = e.get("bytes", int, what="size of the generated file")
+        size = e.get("bytes", int, what=N_("size of the generated file"))
         if not 0 <= size <= 64 * 1024 * 1024:
-            raise e.error("bytes", f"bytes = {size} is out of range", hint="0 to 67108864 (64 MiB)")
+            raise e.error("bytes", _("bytes = {size} is out of range").format(size=size),
+                          hint=_("0 to 67108864 (64 MiB)"))
         room -= size
         if room < 0:
-            raise e.error("bytes", f"the generated files would make the site larger than "
-                                   f"{figure(SITE_LIMIT)}", hint=SITE_LIMIT_WHY)
+            raise e.error("bytes", _("the generated files would make the site larger than "
+                                     "{limit}").format(limit=figure(SITE_LIMIT)),
+                          hint=_limit_why())
         seed = e.get("seed", str, url)
         ctype = e.get("type", str, content_type(url))
         files.append(SiteFile(url, ctype, generated_bytes(seed, size), f"{MANIFEST}: {url}",
@@ -150,8 +159,8 @@ def collect_site(folder: str | Path) -> list[SiteFile]:
     """Every file the site serves, sorted by URL path; errors name the offending file."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WorkbenchError("the site must be a folder of files", file=folder,
-                             hint="point the option at a folder holding index.html")
+        raise WorkbenchError(_("the site must be a folder of files"), file=folder,
+                             hint=_("point the option at a folder holding index.html"))
     files: dict[str, SiteFile] = {}
     total = 0
     for p in sorted(folder.rglob("*")):
@@ -169,15 +178,16 @@ def collect_site(folder: str | Path) -> list[SiteFile]:
                               int(p.stat().st_mtime))
     for g in _generated(folder, SITE_LIMIT - total):
         if g.path in files:
-            raise WorkbenchError(f"{g.path} is both a file and a generated entry",
-                                 file=folder / MANIFEST, hint="remove one of them")
+            raise WorkbenchError(_("{path} is both a file and a generated entry").format(
+                                     path=g.path),
+                                 file=folder / MANIFEST, hint=_("remove one of them"))
         files[g.path] = g
     if not files:
-        raise WorkbenchError("the site folder has no files to serve", file=folder,
-                             hint="add an index.html")
+        raise WorkbenchError(_("the site folder has no files to serve"), file=folder,
+                             hint=_("add an index.html"))
     if len(files) > MAX_FILES:
-        raise WorkbenchError(f"the site has {len(files)} files", file=folder,
-                             hint=f"at most {MAX_FILES}")
+        raise WorkbenchError(_("the site has {count} files").format(count=len(files)),
+                             file=folder, hint=_("at most {most}").format(most=MAX_FILES))
     return [files[k] for k in sorted(files)]
 
 
