@@ -32,6 +32,7 @@ from workbench.core.builder.toolchain import get_toolchain
 from workbench.core.model.catalogue import kernels_dir
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
+from workbench.i18n import _
 
 BUSYBOX_APPLETS = ("sh", "mount", "insmod", "ip", "sleep", "grep", "cat", "mkdir", "poweroff",
                    "echo", "ls")
@@ -57,7 +58,7 @@ def port_helper() -> bytes:
     proc = subprocess.run([*cc, *flags, "-o", str(tmp), str(source)], capture_output=True,
                           text=True)
     if proc.returncode != 0:
-        raise WorkbenchError("compiling the guest's port helper failed", file=source,
+        raise WorkbenchError(_("compiling the guest's port helper failed"), file=source,
                              details=proc.stderr.strip().splitlines()[-6:])
     tmp.replace(out)
     return out.read_bytes()

@@ -17,6 +17,7 @@ from workbench.core.builder.generators.site import CONTENT_TYPES, collect_site
 from workbench.core.builder.generators.zonefile import parse_zone
 from workbench.core.model.errors import WorkbenchError
 from workbench.core.model.resolve import Resolution
+from workbench.i18n import _
 
 # QEMU's user-mode network, as the unikernels are configured for it.
 GUEST_ADDRESS = "10.0.2.15/24"
@@ -68,8 +69,8 @@ def _dns(res: Resolution) -> Service:
     opts = res.options.get("dns", {})
     path = res.recipe.resolve_path(str(opts.get("zone", "")))
     if not path.is_file():
-        raise WorkbenchError("the zone file does not exist", file=path,
-                             key="options.dns.zone", hint="paths are relative to the recipe")
+        raise WorkbenchError(_("the zone file does not exist"), file=path,
+                             key="options.dns.zone", hint=_("paths are relative to the recipe"))
     text = path.read_text()
     zone = parse_zone(text, path)
     port = int(opts.get("port", 53))
@@ -128,9 +129,11 @@ def service_for(res: Resolution) -> Service:
     app = res.recipe.application
     make = SERVICES.get(app)
     if make is None:
-        raise WorkbenchError(f"the Linux baseline has no guest for the application {app!r}",
+        raise WorkbenchError(_("the Linux baseline has no guest for the application "
+                               "{name}").format(name=repr(app)),
                              file=res.recipe.path, key="application",
-                             hint="baselines exist for: " + ", ".join(SERVICES))
+                             hint=_("baselines exist for: {names}").format(
+                                 names=", ".join(SERVICES)))
     return make(res)
 
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from workbench.core.model.catalogue import FunctionSpec, Interface
+from workbench.i18n import _
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _ATTR = re.compile(r"__attribute__\s*\(\(.*?\)\)|\b_Noreturn\b|\bextern\b")
@@ -51,18 +52,23 @@ def mismatches(iface: Interface, include_dir: Path) -> list[str]:
     """Every difference between the description and the header; empty when they agree."""
     header = include_dir / iface.header
     if not header.is_file():
-        return [f"{iface.name}: header {header} does not exist"]
+        return [_("{interface}: header {path} does not exist").format(interface=iface.name,
+                                                                       path=header)]
     found = header_prototypes(header)
     problems = []
     for f in iface.functions:
         if f.name not in found:
-            problems.append(f"{iface.name}: {f.name} is described but not declared in {iface.header}")
+            problems.append(_("{interface}: {function} is described but not declared in "
+                              "{header}").format(interface=iface.name, function=f.name,
+                                                 header=iface.header))
             continue
         ret, params = found[f.name]
         want = (normalise_type(f.returns), [(n, normalise_type(t)) for n, t in f.params])
         if (ret, params) != want:
-            problems.append(f"{iface.name}: {f.name} is declared as {_show(f.name, ret, params)} "
-                            f"but described as {_show(f.name, *want)}")
+            problems.append(_("{interface}: {function} is declared as {declared} but described "
+                              "as {described}").format(
+                interface=iface.name, function=f.name, declared=_show(f.name, ret, params),
+                described=_show(f.name, *want)))
     return problems
 
 
