@@ -809,3 +809,27 @@ async def test_screens_are_built_after_the_first_frame_or_when_first_shown(tmp_p
         # the graph laid out in the background selected what Assemble shows, not its own pick
         await wait_for(pilot, lambda: app.graph_view.grid is not None, what="the graph")
         assert app.graph_view.selected == app.assemble.component == "hello"
+
+
+@async_test
+async def test_at_80_columns_a_crowded_footer_leaves_out_the_screens_label_not_a_key(
+        tmp_path, monkeypatch):
+    """The Lessons screen with its figure focused has more keys than 80 columns hold even
+    without the app's spare ones: the screens group's label goes ("1 2 3 4 5 6" stay) rather
+    than the row running on under the palette key."""
+    from workbench.tui.lessons.figure import LessonFigure
+
+    monkeypatch.setenv("WB_LANG", "en")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await app.ready_pane("lessons")
+        await wait_for(pilot, lambda: app.query(LessonFigure), what="a lesson figure")
+        app.screen.set_focus(app.query(LessonFigure).first())
+        await wait_for(pilot, lambda: "open" in {k.action for k in footer_keys(app)[0]},
+                       what="the figure's key in the footer")
+        keys, palette = footer_keys(app)
+        assert all(k.region.right <= palette.region.x for k in keys), \
+            [(k.key, k.region) for k in keys]
+        assert {"open", "check", "help", "show_screen('run')"} <= {k.action for k in keys}
+        assert "<group-labels>" in app.query_one(Footer).left_out

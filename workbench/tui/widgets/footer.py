@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.widgets import Footer
+from textual.widgets._footer import FooterLabel
 
 
 class FittedFooter(Footer):
@@ -42,14 +43,16 @@ class FittedFooter(Footer):
             else:
                 widths[binding.action] = shown + cell_len(binding.description) + 2
         widths["<groups>"] = sum(groups.values())
+        # the groups' labels ("screens" after 1 2 3 4 5 6): the last thing left out
+        widths["<group-labels>"] = sum(cell_len(group.description) + 1 for group in groups)
         return widths, palette
 
     def _leave_out(self) -> set[str]:
         widths, palette = self._widths()
         room = self.app.size.width - palette
-        need = sum(widths.values())
+        need = sum(widths.values()) - widths["<group-labels>"]  # counted in "<groups>"
         out: set[str] = set()
-        for action in self.spare:
+        for action in (*self.spare, "<group-labels>"):  # a label last: its keys stay
             if need <= room:
                 break
             if action in widths:
@@ -92,5 +95,7 @@ class FittedFooter(Footer):
         self.left_out = self._leave_out() if self.is_attached else set()
         for widget in super().compose():
             if getattr(widget, "action", None) in self.left_out:
+                continue
+            if isinstance(widget, FooterLabel) and "<group-labels>" in self.left_out:
                 continue
             yield widget
