@@ -199,3 +199,37 @@ async def test_a_step_about_a_built_in_recipe_opens_it_and_the_save_dialog_names
         view = app.query_one(GraphView)
         await wait_for(pilot, lambda: view.grid is not None, what="the graph layout")
         assert view.selected == "alloc-freelist"
+
+
+@async_test
+async def test_the_lesson_text_stays_where_it_was_read(tmp_path, home, monkeypatch):
+    from textual.containers import VerticalScroll
+
+    monkeypatch.setenv("WB_LANG", "en")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lessons(pilot)
+        panel = app.query_one(LessonsPanel)
+        panel.query_one("#lesson-list").highlighted = 1
+        await wait_for(pilot, lambda: panel.current.number == 2, what="lesson 2")
+        await pilot.pause()
+        text = app.query_one("#lesson-text", VerticalScroll)
+        text.scroll_to(y=20, animate=False)
+        await pilot.pause()
+        # another screen and the palette, then back
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("6")
+        await pilot.pause()
+        assert text.scroll_y == 20
+        # another lesson starts at its top; back to this one, at the same place
+        await pilot.press("down")
+        await wait_for(pilot, lambda: panel.current.number == 3, what="lesson 3")
+        await pilot.pause()
+        assert text.scroll_y == 0
+        await pilot.press("up")
+        await wait_for(pilot, lambda: panel.current.number == 2, what="lesson 2")
+        await wait_for(pilot, lambda: text.scroll_y == 20, what="the place read to")

@@ -747,6 +747,18 @@ class WorkbenchApp(FewToasts, App):
         self._on_screen("lessons", "show_tab", "lessons")
         self.with_pane("lessons", lambda pane: getattr(pane.lessons, f"action_{action}")())
 
+    def _lesson_entries(self) -> list[tuple[str, str, object]]:
+        """Check, answer and open the current lesson step."""
+        return [
+            (_("Check the lesson step"), _("Check the current step of the lesson shown (c)"),
+             partial(self._on_lesson, "check")),
+            (_("Answer the question"), _("Answer the current step's question: its choices and "
+                                         "a field for your letter (c on a question step)"),
+             partial(self._on_lesson, "answer")),
+            (_("Open the lesson step's screen"), _("The screen the current step is about (o)"),
+             partial(self._on_lesson, "open_screen")),
+        ]
+
     def _exercise_entries(self) -> list[tuple[str, str, object]]:
         """Start, edit (here or in $EDITOR) and grade, for every exercise."""
         out: list[tuple[str, str, object]] = []
@@ -824,15 +836,8 @@ class WorkbenchApp(FewToasts, App):
             (_("Help"), _("Every key and what it does (?)"), self.action_help),
             (_("Go to Exercises"), _("The graded exercises, beside the lessons"),
              partial(self._on_screen, "lessons", "show_tab", "exercises")),
-            (_("Check the lesson step"), _("Check the current step of the lesson shown (c)"),
-             partial(self._on_lesson, "check")),
-            (_("Answer the question"), _("Answer the current step's question: its choices and "
-                                         "a field for your letter (c on a question step)"),
-             partial(self._on_lesson, "answer")),
-            (_("Open the lesson step's screen"), _("The screen the current step is about (o)"),
-             partial(self._on_lesson, "open_screen")),
         ]
-        out += self._exercise_entries()
+        out += self._lesson_entries() + self._exercise_entries()
         for name in s.builtin_recipes() if s.catalogue else []:
             out.append((_("Open recipe {name}").format(name=name), _("a built-in recipe"),
                         lambda name=name: self.open_recipe(name)))

@@ -83,6 +83,9 @@ class LessonsPanel(Widget):
     LessonsPanel #lesson-text { height: 1fr; padding: 0 1; }
     LessonsPanel #lesson-content { height: auto; }
     LessonsPanel #lesson-steps { height: auto; padding: 0 1; color: $text-muted; }
+    /* a long verdict (the console's last lines, a hint) keeps part of the text in view;
+       it scrolls (Tab to it, then the arrows) */
+    LessonsPanel #lesson-result-box { height: auto; max-height: 45%; }
     LessonsPanel #lesson-result { height: auto; padding: 0 1; }
     LessonsPanel #lesson-result.pass { color: $success; }
     LessonsPanel #lesson-result.fail { color: $error; }
@@ -120,6 +123,7 @@ class LessonsPanel(Widget):
         self.workspace = workspace
         self.session = session  # the UI's Session: its last build and run are the learner's
         self._text_shown: tuple | None = None  # (lesson, language) whose text is on screen
+        self._read_to: dict[tuple, float] = {}  # (lesson, language) → where its text was left
         self._seen = False  # not yet shown: the pictures wait (textual-image loads in 80 ms)
         self.progress = Progress.load(progress_file)
         self.lang = current_language(self.progress)
@@ -170,7 +174,8 @@ class LessonsPanel(Widget):
             with VerticalScroll(id="lesson-text"):
                 yield Vertical(id="lesson-content")
                 yield Static("", id="lesson-steps")
-            yield Static(self.progress.notice or self.error or "", id="lesson-result")
+            with VerticalScroll(id="lesson-result-box"):
+                yield Static(self.progress.notice or self.error or "", id="lesson-result")
             with Horizontal(id="lesson-bar"):
                 yield Input(placeholder=self._t("answer"), id="lesson-answer")
                 yield Button(self._t("check"), id="lesson-check-button", variant="primary")
@@ -223,6 +228,9 @@ class LessonsPanel(Widget):
         key = (les.name if les else None, self.lang, text)
         if key == self._text_shown or not self._seen:
             return
+        scroll = self.query_one("#lesson-text", VerticalScroll)
+        if self._text_shown is not None:  # back to a lesson (or its text edited): read on there
+            self._read_to[self._text_shown[:2]] = scroll.scroll_y
         self._text_shown = key
         content = self.query_one("#lesson-content", Vertical)
         content.remove_children()
@@ -231,7 +239,9 @@ class LessonsPanel(Widget):
             LessonFigure(les.directory, les.name, part) if isinstance(part, FigureRef)
             else Markdown(join_wide_lines(part) if self.lang == "ja" else part)
             for part in parts])
-        self.query_one("#lesson-text", VerticalScroll).scroll_home(animate=False)
+        scroll.scroll_home(animate=False)
+        if self._read_to.get(key[:2]):
+            self.call_after_refresh(scroll.scroll_to, y=self._read_to[key[:2]], animate=False)
         self.refresh_bindings()  # f is in the footer only when the lesson has a figure
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

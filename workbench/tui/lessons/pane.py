@@ -120,13 +120,21 @@ class LessonsPane(Pane, Vertical):
 
     @on(LessonsPanel.StepChecked)
     def _step_checked(self, event: LessonsPanel.StepChecked) -> None:
-        """Say how a check ended in a toast too: checks that build and boot take a while,
-        and the learner may be looking at another screen by then."""
+        """Say how a check ended in a toast when the learner is looking at another screen
+        (checks that build and boot take a while): its first line, and where the rest is. On
+        the Lessons screen the panel shows the whole verdict and the hint, which a toast
+        would cover."""
         self.last_checked = event
+        lessons = self.lessons
+        if self.is_shown() and lessons.display and self.active == "lessons-tab":
+            return
         res = event.result
         where = event.lesson + (_(", step {step}").format(step=event.step) if event.step else "")
         status = {"pass": _("passed"), "skip": _("skipped")}.get(res.status, _("not passed"))
-        self.app.notify(res.message, title=f"{where}: {status}",
+        first = res.message.strip().splitlines()[0] if res.message.strip() else ""
+        if res.status != "pass":
+            first += "\n" + _("The details and the hint are on the Lessons screen (6).")
+        self.app.notify(first, title=f"{where}: {status}", markup=False,
                         severity={"pass": "information", "skip": "warning"}.get(res.status, "error"))
 
     @on(TabbedContent.TabActivated, "#lessons-tabs")
