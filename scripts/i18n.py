@@ -11,6 +11,7 @@ while a message is untranslated or a .mo is older than its .po.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -30,8 +31,11 @@ def pybabel(*args: str) -> None:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pot = str(Path(tmp) / f"{DOMAIN}.pot")
-        pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-o", pot, "--add-location=file",
-                "--sort-by-file", "--project=Unikernel Workbench", "--no-wrap", str(ROOT))
+        # from the repository's root, so the catalogue names files as workbench/…, the same
+        # on every machine (an absolute path changed every location line of another checkout)
+        os.chdir(ROOT)
+        pybabel("extract", "-F", "babel.cfg", "-o", pot, "--add-location=file",
+                "--sort-by-file", "--project=Unikernel Workbench", "--no-wrap", ".")
         for lang in LANGUAGES:
             po = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
             if po.exists():
