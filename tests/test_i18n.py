@@ -512,7 +512,7 @@ def test_the_cores_messages_follow_the_language(catalogue):
     assert "option 'stack_kib' of boot-pvh: 5000 is above the maximum 1024" in en[0], en[0]
     assert "'no-such-console'" in ja[1] and "存在しません" in ja[1], ja[1]
     assert "unknown component 'no-such-console' chosen for interface 'console'" in en[1], en[1]
-    assert ja[2] == ("テスト用カーネルは 'success' で終わるはずでしたが、CPU 例外で停止しました"
+    assert ja[2] == ("テスト用カーネルは 'success' で終わるはずでした。実際はCPU 例外で停止しました"
                      "（パニック）（状態 'panic'）")
     assert en[2] == ("expected the test kernel to end with 'success'; it stopped on a CPU "
                      "exception (a panic) (status 'panic')")
