@@ -93,8 +93,8 @@ CORE_SCANNED = (
     *(f"core/learn/{name}.py" for name in ("dnsclient", "gradebook", "grading", "lastrun",
                                            "lessons", "material", "progress", "submission",
                                            "wirecheck")),
-    *(f"core/run/{name}.py" for name in ("appliance", "machines", "measure", "passt", "qemu",
-                                         "status")),
+    *(f"core/run/{name}.py" for name in ("appliance", "hostsockets", "machines", "measure",
+                                         "passt", "qemu", "status")),
     *(f"core/baseline/{name}.py" for name in ("cpio", "kernel", "measure", "record")),
 )
 CORE_HIDDEN_CALLS = NOT_SHOWN_CALLS - {"error", "warning", "info", "debug"}

@@ -32,6 +32,8 @@ import errno
 import os
 import socket
 
+from workbench.i18n import _
+
 BACKLOG = 4096  # the kernel caps it at net.core.somaxconn (4096 on current kernels)
 RECEIVE_BUFFER = 4 << 20  # bytes asked for; the kernel doubles it for its bookkeeping
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # Linux's number; Python lacks the name
@@ -76,14 +78,16 @@ def _widen_one(sock: socket.socket, wanted: set[tuple[str, int]]) -> str | None:
         if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
             return None  # a connection to the port, not the port itself
         sock.listen(BACKLOG)
-        return f"tcp 127.0.0.1:{port}: listen backlog {BACKLOG}"
+        return _("{socket}: listen backlog {backlog}").format(socket=f"tcp 127.0.0.1:{port}",
+                                                              backlog=BACKLOG)
     before = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
     try:
         sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER)
     except PermissionError:  # without CAP_NET_ADMIN: as far as net.core.rmem_max allows
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
     after = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-    return f"udp 127.0.0.1:{port}: receive buffer {before:,} -> {after:,} bytes"
+    return _("{socket}: receive buffer {before} -> {after} bytes").format(
+        socket=f"udp 127.0.0.1:{port}", before=f"{before:,}", after=f"{after:,}")
 
 
 def _widen_copy(fd: int, wanted: set[tuple[str, int]]) -> str | None:
@@ -97,7 +101,7 @@ def _widen_copy(fd: int, wanted: set[tuple[str, int]]) -> str | None:
         try:
             return _widen_one(sock, wanted)
         except OSError as exc:
-            return f"a forward's socket could not be widened: {exc.strerror}"
+            return _("a forward's socket could not be widened: {error}").format(error=exc.strerror)
 
 
 def widen(pid: int, forwards) -> list[str]:
@@ -108,12 +112,14 @@ def widen(pid: int, forwards) -> list[str]:
     if not wanted:
         return []
     if not hasattr(os, "pidfd_open"):
-        return ["forwards left as the back-end opened them: this system has no pidfd_open"]
+        return [_("forwards left as the back-end opened them: {why}").format(
+            why=_("this system has no pidfd_open"))]
     done = []
     try:
         pidfd = os.pidfd_open(pid)
     except OSError as exc:
-        return [f"forwards left as the back-end opened them: pidfd_open: {exc.strerror}"]
+        return [_("forwards left as the back-end opened them: {why}").format(
+            why=f"pidfd_open: {exc.strerror}")]
     try:
         for fd in _sockets(pid):
             try:
@@ -121,13 +127,13 @@ def widen(pid: int, forwards) -> list[str]:
             except OSError as exc:
                 if exc.errno == errno.EBADF:
                     continue  # closed since the listing
-                return done + [f"forwards left as the back-end opened them: pidfd_getfd: "
-                               f"{exc.strerror}"]
+                return done + [_("forwards left as the back-end opened them: {why}").format(
+                    why=f"pidfd_getfd: {exc.strerror}")]
             line = _widen_copy(copy, wanted)
             if line:
                 done.append(line)
     finally:
         os.close(pidfd)
-    return done + [f"{proto} 127.0.0.1:{port}: no such socket in process {pid}"
-                   for proto, port in sorted(wanted)
+    return done + [_("{socket}: no such socket in process {pid}").format(
+        socket=f"{proto} 127.0.0.1:{port}", pid=pid) for proto, port in sorted(wanted)
                    if not any(line.startswith(f"{proto} 127.0.0.1:{port}:") for line in done)]
