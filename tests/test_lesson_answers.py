@@ -15,7 +15,14 @@ from workbench.tui.lessons.lessons_panel import LessonsPanel
 from workbench.tui.lessons.pane import LessonsPane
 
 from .pilot import async_test, wait_for
-from .test_tui_lessons import lesson_prompts, make_app, open_lessons, write_progress
+from .test_tui_lessons import (
+    lesson_prompts,
+    make_app,
+    open_answer_dialog,
+    open_lessons,
+    show_lesson,
+    write_progress,
+)
 
 LESSON = "01-three-ways"
 
@@ -39,9 +46,7 @@ async def answer_with_c(pilot, *keys: str):
     app = pilot.app
     pane = app.query_one(LessonsPane)
     pane.last_checked = None
-    app.query_one("#lesson-list").focus()
-    await pilot.press("c")
-    await wait_for(pilot, lambda: isinstance(app.screen, AnswerDialog), what="the answer dialog")
+    await open_answer_dialog(pilot)
     await pilot.press(*keys)
     await wait_for(pilot, lambda: pane.last_checked is not None, timeout=60, what="the check")
     return pane.last_checked
@@ -75,12 +80,9 @@ async def test_c_asks_the_question_and_enter_checks_the_answer(tmp_path, home, m
         dialog_seen = []
 
         # the second time, the answer is picked from the choices with Tab, arrows and Enter
-        app.query_one("#lesson-list").focus()
         pane = app.query_one(LessonsPane)
         pane.last_checked = None
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, AnswerDialog), what="the dialog")
-        dialog = app.screen
+        dialog = await open_answer_dialog(pilot)
         dialog_seen.append(str(dialog.query_one("#answer-question").render()))
         assert isinstance(app.focused, Input)
         await pilot.press("tab")
@@ -112,12 +114,12 @@ async def test_escape_cancels_and_the_palette_can_answer(tmp_path, home, monkeyp
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_lessons(pilot)
-        app.query_one("#lesson-list").focus()
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, AnswerDialog), what="the dialog")
-        await pilot.press("enter")  # nothing typed: the dialog waits for an answer
-        assert isinstance(app.screen, AnswerDialog)
+        await open_answer_dialog(pilot)
         await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AnswerDialog)
+        await open_answer_dialog(pilot)
+        await pilot.press("enter")  # nothing typed: leaves too
         await pilot.pause()
         assert not isinstance(app.screen, AnswerDialog)
         assert app.query_one(LessonsPane).last_checked is None  # nothing was checked
@@ -177,11 +179,8 @@ async def test_a_step_about_a_built_in_recipe_opens_it_and_the_save_dialog_names
                                                  "answers": {}}})
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_lessons(pilot)
-        panel = app.query_one(LessonsPanel)
         # lesson 2's own-recipe step: ctrl+s on hello offers my-hello.toml in the workspace
-        panel.query_one("#lesson-list").highlighted = 1
-        await wait_for(pilot, lambda: panel.current.number == 2, what="lesson 2")
+        panel = await show_lesson(pilot, 2)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), what="the dialog")
         value = app.screen.query_one("#dialog-input").value
@@ -189,8 +188,7 @@ async def test_a_step_about_a_built_in_recipe_opens_it_and_the_save_dialog_names
         await pilot.press("escape")
         await pilot.pause()
         # lesson 4, step 1 is about selftest's graph: o opens selftest, alloc-freelist selected
-        panel.query_one("#lesson-list").highlighted = 3
-        await wait_for(pilot, lambda: panel.current.number == 4, what="lesson 4")
+        await show_lesson(pilot, 4)
         panel.query_one("#lesson-list").focus()
         await pilot.press("o")
         await pilot.pause()
@@ -208,11 +206,7 @@ async def test_the_lesson_text_stays_where_it_was_read(tmp_path, home, monkeypat
     monkeypatch.setenv("WB_LANG", "en")
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_lessons(pilot)
-        panel = app.query_one(LessonsPanel)
-        panel.query_one("#lesson-list").highlighted = 1
-        await wait_for(pilot, lambda: panel.current.number == 2, what="lesson 2")
-        await pilot.pause()
+        panel = await show_lesson(pilot, 2)
         text = app.query_one("#lesson-text", VerticalScroll)
         text.scroll_to(y=20, animate=False)
         await pilot.pause()

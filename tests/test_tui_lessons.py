@@ -181,6 +181,15 @@ async def show_lesson(pilot, number: int) -> LessonsPanel:
     return panel
 
 
+async def open_answer_dialog(pilot) -> AnswerDialog:
+    """Press c in the lesson list on a step that asks a question: the answer dialog."""
+    app = pilot.app
+    app.query_one("#lesson-list").focus()
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, AnswerDialog), what="the answer dialog")
+    return app.screen
+
+
 async def check_current_step(pilot, answer: str | None = None):
     """Press c (or give `answer` in the answer field) and wait for the verdict."""
     pane = pilot.app.query_one(LessonsPane)
@@ -282,9 +291,7 @@ async def test_lesson_4_step_1_needs_an_answer(tmp_path, home):
         assert panel.current.current_step(panel.progress).id == "default-provider"
         assert app.query_one("#lesson-answer").display, "the step asks: its answer field shows"
         # c without an answer asks for one (the answer dialog); Esc leaves the step as it was
-        app.query_one("#lesson-list").focus()
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, AnswerDialog), what="the dialog")
+        await open_answer_dialog(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AnswerDialog)
