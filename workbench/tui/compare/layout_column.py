@@ -17,11 +17,13 @@ def traps(model) -> int:
     return model.counts["trap"] + 2 * model.counts["ipc"]
 
 
-def layout_text(model, current: bool = False) -> Text:
+def layout_text(model, current: bool = False, built: bool = False) -> Text:
+    """The column of one layout; `current`: the recipe's own layout, `built`: and its image is
+    built (its bytes are measured, not estimated)."""
     t = Text()
     t.append(_(model.title), "bold underline")
     if current:
-        t.append("  " + _("◀ built"), "bold green")
+        t.append("  " + (_("◀ built") if built else _("◀ this recipe's layout")), "bold green")
     t.append(f"\n{_(model.note)}\n", "italic dim")
     t.append("\n" + _("Protection domains") + "\n", "bold")
     for d in model.domains:
@@ -79,6 +81,6 @@ class LayoutColumn(Static):
     LayoutColumn.-current { border: round $success; }
     """
 
-    def show(self, model, current: bool = False) -> None:
+    def show(self, model, current: bool = False, built: bool = False) -> None:
         self.set_class(current, "-current")
-        self.update(layout_text(model, current))
+        self.update(layout_text(model, current, built))

@@ -138,7 +138,7 @@ class ComparePane(Pane, VerticalScroll):
         summary.update(summary_table(self.models))
         for m in self.models:
             self.query_one(f"#layout-{m.layout}", LayoutColumn).show(
-                m, current=m.layout == res.recipe.layout)
+                m, current=m.layout == res.recipe.layout, built=sizes is not None)
 
     # ------------------------------------------------------------------ measuring
 

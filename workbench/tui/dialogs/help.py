@@ -28,14 +28,16 @@ CONCEPTS = [
 
 
 def key_table(sections: list[tuple[str, list]]) -> Table:
+    """Each section's keys and what they do, in the workbench's language (a binding's id is
+    for remapping keys in code, not for the learner, so it is not shown)."""
     t = Table(box=None, expand=True, show_header=False, pad_edge=False)
     t.add_column(_("key"), style="bold yellow", width=14)
-    t.add_column(_("action"))
-    t.add_column(_("id"), style="dim")
+    t.add_column(_("action"), ratio=1)
     for title, bindings in sections:
-        t.add_row(Text(title, style="bold underline"), "", "")
+        t.add_row(Text(title, style="bold underline"), "")
         for b in bindings:
-            t.add_row(b.key_display or b.key, _(b.description) or b.action, b.id or "")
+            if b.description:  # one with none is a key for the code, not for the learner
+                t.add_row(b.key_display or b.key, _(b.description))
     return t
 
 
@@ -62,5 +64,8 @@ class HelpScreen(ModalScreen[None]):
             for word, meaning in CONCEPTS:
                 concepts.append(f"  {word:<11}", "bold cyan")
                 concepts.append(f"{_(meaning)}\n")
-            concepts.append("\n" + _("Keys can be remapped by binding id (App.set_keymap)."), "dim")
             yield Static(concepts)
+
+    def on_mount(self) -> None:
+        # toasts would sit over the keys: what they said is old news once help is open
+        self.app.clear_notifications()

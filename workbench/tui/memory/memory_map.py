@@ -64,6 +64,11 @@ class MemoryMap(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up", "step(-1)", N_("Prev region"), show=False, id="memory-up"),
         Binding("down", "step(1)", N_("Next region"), show=False, id="memory-down"),
+        Binding("pageup", "page(-1)", N_("Regions a page up"), show=False, id="memory-page-up"),
+        Binding("pagedown", "page(1)", N_("Regions a page down"), show=False,
+                id="memory-page-down"),
+        Binding("home", "step(-1000000)", N_("First region"), show=False, id="memory-first"),
+        Binding("end", "step(1000000)", N_("Last region"), show=False, id="memory-last"),
     ]
 
     class RegionSelected(Message):
@@ -93,6 +98,8 @@ class MemoryMap(ScrollView, can_focus=True):
         if self.selected >= len(self.regions):
             self.selected = 0
         self._layout()
+        if self.regions:  # what is selected is described at once, not after the first key
+            self.post_message(self.RegionSelected(self, self.regions[self.selected]))
 
     def _layout(self) -> None:
         regions = [r for r in self.regions if self.include_devices or r.kind != "device"]
@@ -134,12 +141,40 @@ class MemoryMap(ScrollView, can_focus=True):
     def selected_region(self):
         return self.regions[self.selected] if 0 <= self.selected < len(self.regions) else None
 
+    def _order(self) -> list[int]:
+        """The indexes of the regions on the map (devices may be hidden), by address."""
+        shown = [b.index for b in self.bands if b.region is not None]
+        return sorted(shown, key=lambda i: (self.regions[i].start, self.regions[i].end))
+
     def action_step(self, delta: int) -> None:
-        if not self.regions:
+        order = self._order()
+        if not order:
             return
-        order = sorted(range(len(self.regions)), key=lambda i: self.regions[i].start)
         pos = order.index(self.selected) if self.selected in order else 0
         self.selected = order[max(0, min(len(order) - 1, pos + delta))]
+
+    def action_page(self, direction: int) -> None:
+        """About half a screen of regions up or down (a band is one row or more)."""
+        self.action_step(direction * max(1, self.scrollable_content_region.height // 2))
+
+    def find(self, query: str, after: bool = False) -> bool:
+        """Select the first region whose kind, owner and name hold every word of `query`
+        ("stack boot-pvh"), in address order; `after`: the first after the one selected,
+        going round. Returns whether one was found."""
+        words = query.lower().split()
+        order = self._order()
+        if not words or not order:
+            return False
+        if after and self.selected in order:
+            pos = order.index(self.selected) + 1
+            order = order[pos:] + order[:pos]
+        for i in order:
+            r = self.regions[i]
+            text = f"{r.kind} {r.owner} {r.name} {r.space or ''}".lower()
+            if all(w in text for w in words):
+                self.selected = i
+                return True
+        return False
 
     def on_click(self, event: events.Click) -> None:
         row = event.y + int(self.scroll_y)

@@ -1,17 +1,24 @@
-"""Memory: the address-space map of the built image, and a second one to compare builds."""
+"""Memory: the address-space map of the built image, and a second one to compare builds.
+
+The map has the focus when the screen is shown: ↑↓ move through the regions, PgUp/PgDn by half
+a screen, Home/End to the ends, and / finds a region by its kind, owner or name ("stack
+boot-pvh"; Enter goes to the next match, Esc back to the map).
+"""
 
 from __future__ import annotations
 
 from rich.cells import set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
+from textual import events, on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 from ..i18n import N_, _
 from ..pane import Pane
 from ..session import human_bytes
+from ..widgets.field import FieldInput
 from .memory_map import MemoryMap
 from .symbol_table import SymbolTable
 
@@ -59,7 +66,13 @@ def view_text(colour_by: str, scale: str, devices: bool) -> Text:
 
 class MemoryPane(Pane, Vertical):
     FOCUS = "#map-b"
+    DEFAULT_CSS = """
+    MemoryPane #memory-find { display: none; }
+    MemoryPane.-finding #memory-find { display: block; }
+    MemoryPane .memory-col:focus-within > Label { background: $accent 30%; }
+    """
     BINDINGS = [
+        Binding("slash", "find", N_("Find"), key_display="/", id="memory-find"),
         Binding("p", "pin", N_("Pin as A"), id="memory-pin"),
         Binding("l", "scale", N_("Log/linear"), id="memory-scale"),
         Binding("c", "colour", N_("Colour by"), id="memory-colour"),
@@ -72,9 +85,13 @@ class MemoryPane(Pane, Vertical):
         self.pinned_label = ""
         self.current = None
         self.current_label = ""
+        self._find_in: MemoryMap | None = None  # the map a search works on (None: B's)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="memory-view")
+        yield FieldInput(placeholder=_("find a region by kind, owner or name, e.g. stack boot-pvh"),
+                         field_name=_("the search"), enter=_("Enter finds the next"),
+                         id="memory-find", compact=True)
         with Horizontal(id="memory-maps"):
             with Vertical(id="memory-a", classes="memory-col"):
                 yield Label("", id="memory-a-title")
@@ -108,17 +125,29 @@ class MemoryPane(Pane, Vertical):
         self.query_one("#map-b", MemoryMap).set_info(info)
         self._titles()
 
+    @staticmethod
+    def _title(letter: str, what: str, label: str, info, focused: bool = False) -> Text:
+        """"B = current build: hello  6.1 KiB loadable"; the letter only once there are two;
+        the keys of the map while it has the focus."""
+        t = Text()
+        if letter:
+            t.append(f"{letter} = ", "bold")
+        t.append(what + ": ", "bold")
+        t.append(label)
+        if info is not None:
+            t.append("  " + _("{size} loadable").format(size=human_bytes(info.loadable_bytes)),
+                     "dim")
+        if focused and info is not None:
+            t.append("   " + _("↑↓ PgUp PgDn: regions · /: find"), "bold")
+        return t
+
     def _titles(self) -> None:
-        b = self.current
-        self.query_one("#memory-b-title", Label).update(
-            Text.assemble(("B ", "bold"), self.current_label or _("no build yet"),
-                          ("  " + _("{size} loadable").format(size=human_bytes(b.loadable_bytes))
-                           if b else "", "dim")))
-        a = self.pinned
-        self.query_one("#memory-a-title", Label).update(
-            Text.assemble(("A ", "bold"), self.pinned_label,
-                          ("  " + _("{size} loadable").format(size=human_bytes(a.loadable_bytes))
-                           if a else "", "dim")))
+        b, a = self.current, self.pinned
+        self.query_one("#memory-b-title", Label).update(self._title(
+            "B" if a is not None else "", _("current build"),
+            self.current_label or _("no build yet"), b, self.query_one("#map-b").has_focus))
+        self.query_one("#memory-a-title", Label).update(self._title(
+            "A", _("pinned"), self.pinned_label, a, self.query_one("#map-a").has_focus))
         diff = self.query_one("#memory-diff", Static)
         if a is not None and b is not None:
             diff.update(size_diff(a, b))
@@ -135,6 +164,45 @@ class MemoryPane(Pane, Vertical):
         self.query_one("#memory-a").display = True
         self._titles()
         self.app.notify(_("Pinned {pinned_label} as A").format(pinned_label=self.pinned_label))
+
+    # ------------------------------------------------------------------ find
+
+    def _map(self) -> MemoryMap:
+        """The map a search works on: the one with the focus last, else the current build's."""
+        return self._find_in or self.query_one("#map-b", MemoryMap)
+
+    def action_find(self) -> None:
+        focused = self.screen.focused
+        self._find_in = focused if isinstance(focused, MemoryMap) else None
+        self.add_class("-finding")
+        self.query_one("#memory-find", Input).focus()
+
+    @on(Input.Changed, "#memory-find")
+    def _find_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._found(self._map().find(event.value), event.value)
+
+    @on(Input.Submitted, "#memory-find")
+    def _find_next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._found(self._map().find(event.value, after=True), event.value)
+
+    def _found(self, found: bool, query: str) -> None:
+        field = self.query_one("#memory-find", Input)
+        field.set_class(bool(query.strip()) and not found, "-invalid")
+        if query.strip() and not found:
+            self.query_one("#region-info", Static).update(Text(
+                _("no region matches '{query}'").format(query=query.strip()), style="yellow"))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, MemoryMap):
+            self._titles()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "memory-find":
+            self.remove_class("-finding")
+        if isinstance(event.widget, MemoryMap):
+            self._titles()
 
     def action_scale(self) -> None:
         for m in self.query(MemoryMap):

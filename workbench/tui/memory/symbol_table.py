@@ -20,7 +20,8 @@ class SymbolTable(DataTable):
 
     def show(self, region) -> None:
         self.clear()
-        if region is None:
-            return
-        for s in sorted(region.symbols, key=lambda s: s.addr):
+        symbols = sorted(region.symbols, key=lambda s: s.addr) if region is not None else []
+        for s in symbols:
             self.add_row(f"{s.addr:#010x}", human_bytes(s.size), s.kind, s.name)
+        # Tab from the map skips an empty table: there is nothing in it to move through
+        self.can_focus = bool(symbols)

@@ -11,9 +11,14 @@ MARKED = ("phase", "ready", "panic", "exit")
 
 
 def timeline_text(records, width: int = 40) -> Text:
+    """The phases as bars; under them, the key that lists every record (t), so a record the
+    timeline leaves out (the allocator's) is one key away."""
     events = [r for r in records if r.kind in MARKED]
     if not events:
-        return Text(_("boot timeline: no telemetry yet"), style="dim")
+        t = Text(_("boot timeline: no telemetry yet"), style="dim")
+        if records:
+            t.append("\n" + _("t: all {n} telemetry records").format(n=len(records)), "bold")
+        return t
     end = max(r.t_ms for r in events) or 1.0
     t = Text(_("boot timeline") + "\n", style="bold")
     for r in events:
@@ -24,6 +29,7 @@ def timeline_text(records, width: int = 40) -> Text:
         t.append(f"{label[:14]:<14} ", "dim")
         t.append("▇" * n, style)
         t.append(" " + _("{t_ms:.1f} ms").format(t_ms=r.t_ms) + "\n")
+    t.append(_("t: all {n} telemetry records").format(n=len(records)), "bold")
     return t
 
 

@@ -1,5 +1,9 @@
 """Run: build with progress and a log, boot in QEMU with a live console, status and timeline.
 
+The side column shows the build log and the boot timeline; `t` swaps the log for every
+telemetry record of the run (a lesson may ask for one the timeline does not draw, such as the
+allocator's `alloc … used_bytes=…`), and back.
+
 QEMU events arrive on the UI's event loop (the runner is asyncio). Console text is only queued
 here; a timer flushes the queue into the console view a few dozen times a second, so a guest
 that prints 20,000 lines costs a few dozen redraws, not 20,000.
@@ -26,15 +30,25 @@ from .build_log import BuildLog
 from .console_view import ConsoleView
 from .diagnostic_list import DiagnosticList
 from .run_status import RunStatus
+from .telemetry_list import TelemetryList
 
 FLUSH_INTERVAL = 1 / 30
 
 
 class RunPane(Pane, Vertical):
     FOCUS = "#console"
+    DEFAULT_CSS = """
+    RunPane #telemetry { display: none; }
+    RunPane.-records #telemetry { display: block; }
+    RunPane.-records #build-log, RunPane.-records #diagnostics,
+    RunPane.-records #timeline { display: none; }
+    """
     BINDINGS = [
         Binding("i", "focus_input", N_("Type to guest"), id="run-input"),
         Binding("c", "clear_console", N_("Clear"), id="run-clear"),
+        # not in the footer (at 80 columns it would push Build out): the boot timeline names
+        # the key under its bars as soon as a run has written records
+        Binding("t", "records", N_("Telemetry"), show=False, id="run-telemetry"),
     ]
 
     def __init__(self, **kw) -> None:
@@ -61,6 +75,7 @@ class RunPane(Pane, Vertical):
                 yield BuildLog(id="build-log")
                 yield DiagnosticList(id="diagnostics")
                 yield BootTimeline(id="timeline")
+                yield TelemetryList(id="telemetry")
         yield SourceView(id="run-source")
 
     def on_mount(self) -> None:
@@ -113,6 +128,7 @@ class RunPane(Pane, Vertical):
         diags = [d for d in getattr(err, "diagnostics", []) if d.severity != "note"]
         self.query_one(DiagnosticList).show(diags)
         self.query_one(RunStatus).set(N_("build failed"), err.message)
+        self.remove_class("-records")  # the log and the compiler's messages, not old records
         if diags:
             self.show_source(Path(diags[0].file), diags[0].line)
             self.query_one(DiagnosticList).focus()
@@ -190,6 +206,7 @@ class RunPane(Pane, Vertical):
         if self._records_dirty:
             self._records_dirty = False
             self.query_one(BootTimeline).set_records(self._records)
+            self.query_one(TelemetryList).set_records(self._records)
 
     def finish_run(self, run_id: int, result, symbol: str | None = None) -> None:
         if run_id != self.run_id:
@@ -219,6 +236,17 @@ class RunPane(Pane, Vertical):
 
     def action_focus_input(self) -> None:
         self.query_one("#guest-input", Input).focus()
+
+    def action_records(self) -> None:
+        """Every telemetry record in place of the build log (with the focus, at the newest, so
+        PgUp/PgDn read them), or the log again."""
+        self.toggle_class("-records")
+        if self.has_class("-records"):
+            records = self.query_one(TelemetryList)
+            self.screen.set_focus(records)
+            records.call_after_refresh(records.scroll_end, animate=False)
+        else:
+            self.focus_default()
 
     def action_clear_console(self) -> None:
         self.query_one(ConsoleView).clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
@@ -40,7 +41,8 @@ def leave_field(field: Widget) -> None:
             return
         if isinstance(node, Pane):
             node.focus_default()
-            if field.has_focus:
+            # the screen's focus, not `has_focus`: that changes only when the blur arrives
+            if field.screen.focused is field:
                 field.screen.set_focus(None)
             return
     field.screen.set_focus(None)
@@ -76,9 +78,18 @@ class FieldInput(Input):
 
 
 class FieldHint(Static):
-    """The footer's stand-in while a text field has the focus."""
+    """The footer's stand-in while a text field has the focus: one row, so what does not fit
+    goes from the end, a clause at a time (" · keys type into the field" first), never cut
+    in the middle of a word."""
 
     DEFAULT_CSS = """
     FieldHint { dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1;
                 display: none; }
     """
+
+    def render(self):
+        text = str(super().render())
+        room = self.content_region.width or self.app.size.width - 2
+        while cell_len(text) > room and " · " in text:
+            text = text.rsplit(" · ", 1)[0]
+        return text
