@@ -833,3 +833,32 @@ async def test_at_80_columns_a_crowded_footer_leaves_out_the_screens_label_not_a
             [(k.key, k.region) for k in keys]
         assert {"open", "check", "help", "show_screen('run')"} <= {k.action for k in keys}
         assert "<group-labels>" in app.query_one(Footer).left_out
+
+
+@async_test
+async def test_at_80_columns_the_totals_row_stays_one_row_leaving_out_the_least_needed(
+        tmp_path, monkeypatch):
+    """After a build, in Japanese at 80 columns, the totals ran onto a second row and pushed
+    the tabs down: the size in memory goes first, then the lines; the image's size stays."""
+    from rich.cells import cell_len
+
+    from workbench.tui.session import Totals
+
+    monkeypatch.setenv("WB_LANG", "ja")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.session.totals = lambda: Totals(27, 123_456, 1_234_567, 87_654_321, True)
+        app.session.dirty = True
+        app.refresh_views()
+        await pilot.pause()
+        bar = app.query_one("#totals")
+        shown = str(bar.render())
+        assert bar.region.height == 1 and app.query_one("#tabs").region.y == 1
+        assert cell_len(shown) <= bar.content_region.width, shown
+        assert "hello *" in shown and "1.2 MiB" in shown and "83.6 MiB" not in shown, shown
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 24)) as pilot:  # room for everything
+        app.session.totals = lambda: Totals(27, 123_456, 1_234_567, 87_654_321, True)
+        app.refresh_views()
+        await pilot.pause()
+        assert "83.6 MiB" in str(app.query_one("#totals").render())

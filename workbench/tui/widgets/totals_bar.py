@@ -10,30 +10,53 @@ from ..session import human_bytes
 
 
 class TotalsBar(Static):
+    """One row above the tabs: the recipe, its components and lines, the image's size. When
+    the row does not fit (80 columns, Japanese), the least needed parts go first — the size
+    in memory, then the lines — so the tabs below never move down."""
+
     DEFAULT_CSS = """
-    TotalsBar { height: auto; padding: 0 1; background: $boost; }
+    TotalsBar { height: 1; padding: 0 1; background: $boost; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._parts: list[tuple[Text, int]] = []  # (text, left out first when higher)
 
     def refresh_from(self, session) -> None:
         t = session.totals()
-        text = Text()
         name = session.recipe.name if session.recipe else _("(no recipe)")
-        text.append(name, "bold")
+        head = Text(name, "bold")
         if session.dirty:
-            text.append(" *", "bold yellow")
-        text.append("  " + _("components") + " ", "dim")
-        text.append(str(t.components), "bold")
-        text.append("  " + _("lines") + " ", "dim")
-        text.append(f"{t.lines:,}", "bold")
-        text.append("  " + _("image") + " ", "dim")
+            head.append(" *", "bold yellow")
+        parts = [(head, 0), (self._pair(_("components"), str(t.components)), 0),
+                 (self._pair(_("lines"), f"{t.lines:,}"), 2)]
         if t.image_bytes is None:
-            text.append(_("— (build with b)"), "dim")
+            parts.append((Text.assemble("  ", (_("image"), "dim"), " ",
+                                        (_("— (build with b)"), "dim")), 0))
         else:
-            text.append(human_bytes(t.image_bytes), "bold")
-            text.append(" " + _("({size} in memory)").format(size=human_bytes(t.memory_bytes)),
-                        "dim")
+            parts.append((self._pair(_("image"), human_bytes(t.image_bytes)), 0))
+            parts.append((Text(" " + _("({size} in memory)").format(
+                size=human_bytes(t.memory_bytes)), "dim"), 3))
             if t.stale:
-                text.append(" " + _("last build"), "italic yellow")
+                parts.append((Text(" " + _("last build"), "italic yellow"), 1))
         if session.error is not None:
-            text.append("  " + _("✗ does not resolve"), "bold red")
-        self.update(text)
+            parts.append((Text("  " + _("✗ does not resolve"), "bold red"), 0))
+        self._parts = parts
+        self.refresh()
+
+    @staticmethod
+    def _pair(label: str, value: str) -> Text:
+        return Text.assemble("  ", (label, "dim"), " ", (value, "bold"))
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        room = self.content_region.width or self.app.size.width - 2
+        parts = list(self._parts)
+        while parts and sum(p.cell_len for p, _rank in parts) > room:
+            worst = max(rank for _p, rank in parts)
+            if worst == 0:
+                break
+            parts = [(p, rank) for p, rank in parts if rank != worst]
+        return Text("").join(p for p, _rank in parts)
