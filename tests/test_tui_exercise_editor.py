@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import TextArea
 
 from workbench.tui.app import WorkbenchApp
@@ -17,14 +16,7 @@ from workbench.tui.lessons.exercise_editor import ExerciseEditor
 from workbench.tui.lessons.exercises_panel import ExercisesPanel, error_headline, first_error
 
 from .pilot import async_test, wait_for
-
-
-@pytest.fixture()
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("WB_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("WB_LANG", "en")
-    monkeypatch.delenv("WB_WORKSPACE", raising=False)
-    return tmp_path / "home"
+from .test_tui_lessons import home  # noqa: F401  (the fixture: a private learner in English)
 
 
 def screen_text(app) -> str:
