@@ -562,7 +562,8 @@ class ExercisesPanel(Widget):
     @work(thread=True, exclusive=True, group="exercise-grade")
     def _grade(self, ex: Exercise, lang: str) -> None:
         def say(text: str) -> None:
-            self.app.call_from_thread(self._set_status, f"grading '{ex.name}': {text} …")
+            self.app.call_from_thread(self._set_status, _("grading '{name}': {what} …").format(
+                name=ex.name, what=text))
 
         try:
             report = grade(ex, self.workspace, toolchain=self.toolchain, lang=lang,
