@@ -179,6 +179,9 @@ class ExerciseEditor(Screen[None]):
             return len(self.paths) > 1
         if action == "read_only":
             return self.read_only
+        if action == "close" and not self.read_only and self.focused is not None \
+                and self.focused.id == "editor-text":
+            return False  # there Escape leaves the text (the title says so), it does not close
         return not (self.read_only and action in ("save", "grade"))
 
     def action_read_only(self) -> None:
