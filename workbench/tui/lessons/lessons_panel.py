@@ -24,7 +24,8 @@ it happens, as `workbench build` and `workbench boot` record theirs.
 The panel does not switch screens itself. When a step names a screen ("graph", "memory",
 "compare", "run"), pressing `o` posts `LessonsPanel.OpenScreen(screen, focus, recipe)`, where
 `recipe` is the built-in recipe the step checks (None when it checks the learner's own file);
-the app decides what to do with it (it opens that recipe, then shows the focus in it). Every check posts `LessonsPanel.StepChecked` too.
+the app decides what to do with it (it opens that recipe, then shows the focus in it). Every
+check posts `LessonsPanel.StepChecked` too.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from textual.widgets.option_list import Option
 from workbench.core.learn.lessons import (
     CheckResult,
     Lesson,
+    Step,
     check_step,
     lesson_status,
     lessons_signature,
@@ -251,7 +253,7 @@ class LessonsPanel(Widget):
             return (action == "answer") == self._asks()
         return True
 
-    def _step(self):
+    def _step(self) -> Step | None:
         """The current lesson's current step (None when there is none, or it is complete)."""
         return self.current.current_step(self.progress) if self.current else None
 
@@ -296,8 +298,7 @@ class LessonsPanel(Widget):
         self.action_check()
 
     def action_open_screen(self) -> None:
-        les = self.current
-        step = les.current_step(self.progress) if les else None
+        step = self._step()
         if step and step.screen:
             recipe = None if step.check.own else step.check.recipe
             self.post_message(self.OpenScreen(step.screen, step.focus, recipe))
