@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import TextArea
 
 from workbench.tui.app import WorkbenchApp
@@ -37,8 +38,9 @@ async def open_editor(pilot, tmp_path) -> tuple[ExercisesPanel, ExerciseEditor, 
     return panel, app.screen, tmp_path / "ws" / ex.component / ex.files[0]
 
 
+@pytest.mark.usefixtures("home")
 @async_test
-async def test_a_failed_build_shows_its_first_error_and_puts_the_cursor_there(tmp_path, home):
+async def test_a_failed_build_shows_its_first_error_and_puts_the_cursor_there(tmp_path):
     app = WorkbenchApp("hello", workspace=tmp_path / "ws", build_root=tmp_path / "build")
     async with app.run_test(size=(80, 24)) as pilot:
         panel, editor, source = await open_editor(pilot, tmp_path)
@@ -73,8 +75,9 @@ async def test_a_failed_build_shows_its_first_error_and_puts_the_cursor_there(tm
         await wait_for(pilot, lambda: app.screen is not editor, what="the editor to close")
 
 
+@pytest.mark.usefixtures("home")
 @async_test
-async def test_a_transcript_opens_read_only(tmp_path, home):
+async def test_a_transcript_opens_read_only(tmp_path):
     app = WorkbenchApp("hello", workspace=tmp_path / "ws", build_root=tmp_path / "build")
     async with app.run_test(size=(80, 24)) as pilot:
         panel, editor, source = await open_editor(pilot, tmp_path)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rich.cells import set_cell_size
 from rich.text import Text
-from textual.app import ComposeResult
 from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
