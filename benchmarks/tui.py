@@ -132,7 +132,7 @@ class FirstFrame:
     probe_s: float = 0.0
 
     def _display(self, screen, renderable) -> None:
-        if renderable is not None and "first" not in self.marks:
+        if renderable is not None and "first" not in self.marks and not self._batch_count:
             now = time.perf_counter()
             text = frame_text(screen)
             if all(word in text for word in self.WHOLE):

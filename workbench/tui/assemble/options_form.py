@@ -48,17 +48,28 @@ class OptionsForm(Vertical):
         self.values: dict = {}  # what the form was filled with / last sent
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="options-title")
+        # The first form (the recipe's application) is made with the screen, not mounted into
+        # it afterwards: mounted later, its fields held the first frame back.
+        session = getattr(self.app, "session", None)
+        name = session.recipe.application if session is not None and session.recipe else None
+        title = Static("", id="options-title")
+        yield title
+        if name is not None and session.catalogue is not None:
+            self.component = name
+            yield from self._fields(session, name, title)
 
     def show(self, session, name: str | None) -> None:
         """Rebuild the form for component `name` (with the recipe's current values)."""
-        cat = session.catalogue
         if name == self.component and name is not None:
             return
         self.component = name
         for row in self.query(".option-block, .option-doc"):
             row.remove()
-        title = self.query_one("#options-title", Static)
+        self.mount_all(list(self._fields(session, name, self.query_one("#options-title", Static))))
+
+    def _fields(self, session, name: str | None, title: Static):
+        """The form's rows for component `name`; sets its title."""
+        cat = session.catalogue
         comp = cat.components.get(name) if cat and name else None
         if comp is None or not comp.options:
             title.update(_("[b]Options[/b] [dim]— none[/dim]") if comp else "")
@@ -83,12 +94,12 @@ class OptionsForm(Vertical):
                                    classes="-text" if spec.type in ("string", "path") else "")
             label = Label(key, classes="option-name")
             label.styles.width = name_width
-            self.mount(Vertical(Horizontal(label, field, classes="option-row"),
-                                Static("", classes="option-error", id=f"err-{key}",
-                                       markup=False), classes="option-block"))
+            yield Vertical(Horizontal(label, field, classes="option-row"),
+                           Static("", classes="option-error", id=f"err-{key}", markup=False),
+                           classes="option-block")
             doc = spec.text("doc", language()) + "  " + _("({valid}, default {default})").format(
                 valid=spec.valid_text(), default=spec.default_text())
-            self.mount(Static(doc, classes="option-doc", markup=False))
+            yield Static(doc, classes="option-doc", markup=False)
 
     def sync_values(self, session) -> None:
         """Reflect values changed elsewhere (e.g. a recipe was opened)."""

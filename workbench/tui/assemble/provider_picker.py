@@ -41,6 +41,31 @@ class ProviderPicker(Vertical):
                    allow_blank=False, id="recipe-layout", compact=True),
             classes="layout-row")
         yield Label(_("[b]Providers[/b] [dim](interface → component)[/dim]"))
+        # the session's rows are made with the picker (mounted afterwards, they held the first
+        # frame back); refresh_from then finds them in place
+        session = getattr(self.app, "session", None)
+        if session is not None and session.catalogue is not None:
+            yield from self._new_rows(session)
+
+    @staticmethod
+    def _used(session, rows) -> set[str]:
+        """The interfaces the image uses (unknown while the recipe does not resolve: then all,
+        and no notes)."""
+        return set(session.resolution.providers) if session.resolution else {r[0] for r in rows}
+
+    def _new_rows(self, session):
+        """A row for each interface with more than one provider; remembers their shape."""
+        rows = session.choices()
+        used = self._used(session, rows)
+        self._rows = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
+        self._chosen = {iface: chosen for iface, _provs, chosen in rows}
+        for iface, provs, chosen in rows:
+            label = Label(iface, classes="provider-iface", name=iface)
+            sel = Select([(p, p) for p in provs], value=chosen if chosen in provs else Select.BLANK,
+                         allow_blank=chosen not in provs, id=f"provider-{iface}", compact=True)
+            note = Label("" if iface in used else _("(unused)"), classes="provider-note",
+                         name=iface)
+            yield Horizontal(label, sel, note, classes="provider-row")
 
     def refresh_from(self, session) -> None:
         if session.recipe is not None:
@@ -48,22 +73,13 @@ class ProviderPicker(Vertical):
             if layout.value != session.recipe.layout:
                 layout.value = session.recipe.layout
         rows = session.choices()
-        # what the image uses (unknown while the recipe does not resolve: then no notes)
-        used = set(session.resolution.providers) if session.resolution else {r[0] for r in rows}
+        used = self._used(session, rows)
         shape = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
         self._chosen = {iface: chosen for iface, _provs, chosen in rows}
         if shape != self._rows:
-            self._rows = shape
             for old in self.query(".provider-row"):
                 old.remove()
-            for iface, provs, chosen in rows:
-                label = Label(iface, classes="provider-iface", name=iface)
-                sel = Select([(p, p) for p in provs], value=chosen if chosen in provs else Select.BLANK,
-                             allow_blank=chosen not in provs, id=f"provider-{iface}", compact=True)
-                note = Label("" if iface in used else _("(unused)"), classes="provider-note",
-                             name=iface)
-                row = Horizontal(label, sel, note, classes="provider-row")
-                self.mount(row)
+            self.mount_all(list(self._new_rows(session)))
         for iface, provs, chosen in rows:
             try:
                 sel = self.query_one(f"#provider-{iface}", Select)
