@@ -29,9 +29,14 @@ def same_kind(a: Notification, b: Notification) -> bool:
 
 
 class FewToasts:
-    """App mixin: `notify` as Textual's, with fewer toasts that stay for less time."""
+    """App mixin: `notify` as Textual's, with fewer toasts that stay for less time, their wide
+    characters drawn whole."""
 
     MAX_TOASTS = MAX_TOASTS
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        keep_wide_characters_whole()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -51,3 +56,49 @@ class FewToasts:
         shown.sort(key=lambda n: n.raised_at)
         while len(shown) >= self.MAX_TOASTS:
             self._unnotify(shown.pop(0), refresh=False)  # type: ignore[attr-defined]
+
+
+def keep_wide_characters_whole() -> None:
+    """Draw a toast's Japanese whole over the edges of the widgets under it.
+
+    Textual cuts every screen line at every widget's edges, the widgets a toast covers
+    included, and draws each piece from the topmost widget there; a cut falling inside a
+    double-width character of the toast turned that character into two spaces ("ゲスト
+    [が動]いていません"). Under a toast, the pieces all come from the toast, so the cuts
+    inside it are dropped: its line is drawn in one piece. And when a widget under a toast
+    changes, Textual redraws only the changed part of the screen, which may start in the
+    middle of such a character (half of it written over is the whole of it erased, on a
+    terminal): a change that touches a toast redraws the toast whole.
+    """
+    from textual._compositor import Compositor
+    from textual.widgets._toast import Toast
+
+    if getattr(Compositor, "_wb_whole_toasts", False):
+        return
+    cuts_of = Compositor.cuts.fget
+
+    def cuts(self) -> list[list[int]]:
+        if self._cuts is not None:
+            return self._cuts
+        lines = cuts_of(self)
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not isinstance(widget, Toast):
+                continue
+            x, y, width, height = region.intersection(clip)
+            for row in range(y, min(y + height, len(lines))):
+                lines[row] = [cut for cut in lines[row] if not x < cut < x + width]
+        self._cuts = lines
+        return lines
+
+    update_part = Compositor.render_partial_update
+
+    def render_partial_update(self):
+        toasts = [region.intersection(clip) for widget, (region, clip)
+                  in self.visible_widgets.items() if isinstance(widget, Toast)]
+        changed = self._dirty_regions
+        changed.update([toast for toast in toasts if any(toast.overlaps(c) for c in changed)])
+        return update_part(self)
+
+    Compositor.cuts = property(cuts)
+    Compositor.render_partial_update = render_partial_update
+    Compositor._wb_whole_toasts = True
