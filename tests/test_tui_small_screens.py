@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
 
 from workbench.core.run.telemetry import parse_record
 from workbench.tui.app import WorkbenchApp
@@ -168,3 +169,34 @@ async def test_help_shows_no_ids_and_no_toasts(tmp_path, lang):
         shown = screen_text(app)
         assert "screen-assemble" not in shown and "build" not in shown.split()
         assert _("Build") in shown
+
+
+@async_test
+async def test_the_build_log_written_while_the_records_are_shown_reads_whole(tmp_path, lang):
+    """t (records), then a build: the build shows its log again, and lines written to the log
+    while it was hidden are wrapped at its width when shown, not one character a row."""
+    from workbench.tui.run.build_log import BuildLog
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        pane = app.run_pane
+        log = app.query_one(BuildLog)
+        log.write(Text("a line written before, while the log is on view"))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert not log.display
+        log.write(Text("the linker dropped 599 bytes nothing references"))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        rows = [line.text.rstrip() for line in log.lines]
+        assert "the linker dropped 599 bytes nothing references" in " ".join(rows), rows
+        assert max(len(r) for r in rows) > 10, rows
+        await pilot.press("t")
+        await pilot.pause()
+        pane.begin_build()
+        await pilot.pause()
+        assert log.display and not pane.has_class("-records")

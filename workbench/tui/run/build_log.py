@@ -30,6 +30,10 @@ class BuildLog(RichLog):
             content.overflow = "fold"
             self.entries.append(content)
             del self.entries[:-5000]
+        if not self.scrollable_content_region.width:
+            # written while hidden (the telemetry list in its place): wrapped at no width, one
+            # character a row, so it is wrapped again when shown, whatever width it had before
+            self._wrapped_at = 0
         return super().write(content, *args, **kw)
 
     def clear(self):

@@ -89,6 +89,7 @@ class RunPane(Pane, Vertical):
     def begin_build(self) -> None:
         """A new build starts a clean page: the last run's console, times and timeline go, so
         nothing on screen belongs to another image than the one being built."""
+        self.remove_class("-records")  # the build's log in view, not the last run's records
         self.objects = self.done_objects = 0
         self.run_id += 1  # late events of the previous run are ignored from now on
         self._pending.clear()
