@@ -862,3 +862,14 @@ async def test_at_80_columns_the_totals_row_stays_one_row_leaving_out_the_least_
         app.refresh_views()
         await pilot.pause()
         assert "83.6 MiB" in str(app.query_one("#totals").render())
+
+
+@async_test
+async def test_the_totals_row_names_the_recipe_file_when_it_is_not_the_recipe_s_name(tmp_path):
+    """A learner's my-hello.toml holds the recipe "hello": the row says which file is open."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert "(" not in str(app.query_one("#totals").render()).split("components")[0]
+        app.save_recipe(str(tmp_path / "my-hello.toml"))
+        await pilot.pause()
+        assert "hello (my-hello.toml)" in str(app.query_one("#totals").render())

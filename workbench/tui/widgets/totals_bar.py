@@ -26,6 +26,9 @@ class TotalsBar(Static):
         t = session.totals()
         name = session.recipe.name if session.recipe else _("(no recipe)")
         head = Text(name, "bold")
+        path = getattr(session.recipe, "path", None)
+        if path is not None and path.stem != name:  # my-hello.toml, whose recipe is "hello"
+            head.append(f" ({path.name})", "italic")
         if session.dirty:
             head.append(" *", "bold yellow")
         parts = [(head, 0), (self._pair(_("components"), str(t.components)), 0),
