@@ -141,8 +141,9 @@ class RunPane(Pane, Vertical):
                          compiled=result.compiled, cached=result.cached), "green")
         dropped = sum(result.dropped.values())
         if dropped:
-            log.line(_("the linker dropped {dropped} bytes nothing references").format(
-                dropped=dropped), "dim")
+            per = ", ".join(f"{name} {n:,}" for name, n in sorted(result.dropped.items()) if n)
+            log.line(_("the linker dropped {dropped} bytes nothing references ({per})").format(
+                dropped=dropped, per=per), "dim")
         for w in result.warnings:
             for line in w.splitlines()[:6]:
                 log.line(line, "yellow")
