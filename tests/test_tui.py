@@ -233,7 +233,8 @@ async def test_text_fields_keep_screen_keys_out_and_let_the_learner_leave(tmp_pa
                        what="the Assemble screen")
         await wait_for(pilot, focused_field, what="the field again")
         assert field.cursor_position == len(field.value), "focusing must not select it all"
-        field.value = "Hi"
+        await pilot.press("ctrl+a", "H", "i")  # select all, as in other programs, and replace
+        assert field.value == "Hi", field.value
         await pilot.press("enter")
         await pilot.pause()
         assert not field.has_focus

@@ -52,7 +52,11 @@ class FieldInput(Input):
     """A one-line field with a name for the footer; Escape leaves it."""
 
     BINDINGS = [Binding("escape", "leave", N_("Leave the field (Enter keeps an option, leaves)"),
-                        show=False, id="field-leave")]
+                        show=False, id="field-leave"),
+                # as in other programs (Textual's ctrl+a goes to the start; Home still does):
+                # a learner replacing the greeting selects it all, then types
+                Binding("ctrl+a", "select_all", N_("Select all"), show=False,
+                        id="field-select-all")]
 
     def __init__(self, value: str = "", *, field_name: str, enter: str | None = None,
                  **kw) -> None:
