@@ -85,6 +85,7 @@ class WorkbenchApp(FewToasts, App):
     TITLE = N_("Unikernel Workbench")
     CSS_PATH = Path(__file__).parent / "workbench.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    FOOTER_SPARE = FOOTER_SPARE  # the keys a fitted footer may leave out, on every screen
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("b", "build", N_("Build"), id="build"),

@@ -27,9 +27,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs, TextArea
+from textual.widgets import Static, Tab, Tabs, TextArea
 
 from ..i18n import N_, _
+from ..widgets.footer import FittedFooter
 
 C_SUFFIXES = (".c", ".h")
 
@@ -119,7 +120,8 @@ class ExerciseEditor(Screen[None]):
         yield area
         with VerticalScroll(id="editor-result", can_focus=True):
             yield Static(self.result, id="editor-result-text")
-        yield Footer(compact=True)
+        # the app's footer, fitted: at 80 columns Textual's ran on under the palette key
+        yield FittedFooter(spare=getattr(self.app, "FOOTER_SPARE", ()), compact=True)
 
     def on_mount(self) -> None:
         self._load(0)
