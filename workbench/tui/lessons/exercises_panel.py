@@ -24,6 +24,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -371,7 +372,9 @@ class ExercisesPanel(Widget):
     def _show_in_editor(self, editor: ExerciseEditor, report: dict, status: str) -> None:
         """The report under the editor's text; a failed build's first error heads it, and the
         cursor goes to that error's line."""
-        result = Text(status + "\n", "bold green" if report["full_marks"] else "bold")
+        result = Text(status, "bold green" if report["full_marks"] else "bold")
+        # the time it was graded: a grade again that scores the same is seen to have run
+        result.append("  " + time.strftime("%H:%M:%S") + "\n", "dim")
         error = first_error(report)
         if error is not None:
             result.append_text(error_headline(error, report.get("source", "")))
