@@ -80,6 +80,9 @@ async def test_memory_map_takes_the_keys_and_finds_a_region(tmp_path, lang):
         await pilot.pause()
         assert region_label(bmap.selected_region) == "stack boot-pvh"
         assert "stack boot-pvh" in screen_text(app)
+        # the region says it takes memory but no bytes in the file (lesson 3's question)
+        assert _("in memory only: no bytes in the image file (zeroed or reserved at start)") \
+            in str(app.query_one("#region-info").render())
         # Enter: the next match; a search that matches nothing says so
         await pilot.press("ctrl+u", *"stack", "enter")
         await pilot.pause()
