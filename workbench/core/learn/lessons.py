@@ -724,18 +724,26 @@ def render_lesson(lesson: Lesson, lang: str, progress: Progress | None = None,
                   width: int | None = None) -> str:
     """The lesson's text and its steps as terminal text, `width` cells wide (default 80)."""
     # imported here: the renderer (rich, markdown-it) adds 18 ms to `workbench lessons`
-    from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown, wrap_text
+    from workbench.core.learn.textrender import TEXT_WIDTH, render_markdown
 
     width = width or TEXT_WIDTH
     progress = progress or Progress(Path(os.devnull))
     heading = in_language(lang)(N_("Steps"))
+    steps = "\n".join(wrap_step_lines(step_lines(lesson, progress, lang), width))
+    return render_markdown(lesson.text(lang), width, lang) + f"\n{heading}\n\n{steps}\n"
+
+
+def wrap_step_lines(lines: list[str], width: int) -> list[str]:
+    """`step_lines` wrapped to `width` cells, each continued under its own text (after the
+    step's mark and number; a quiz's question and choices under themselves)."""
+    from workbench.core.learn.textrender import wrap_text
+
     rows = []
-    for ln in step_lines(lesson, progress, lang):
+    for ln in lines:
         body = ln.lstrip(" ")
         indent = ln[:len(ln) - len(body)]  # a quiz's question and choices are indented
-        rows.append("\n".join(wrap_text(body, width, indent, indent + "  " if indent else "       ")))
-    steps = "\n".join(rows)
-    return render_markdown(lesson.text(lang), width, lang) + f"\n{heading}\n\n{steps}\n"
+        rows.extend(wrap_text(body, width, indent, indent + "  " if indent else "       "))
+    return rows
 
 
 def lesson_status(lesson: Lesson, progress: Progress) -> tuple[int, int]:

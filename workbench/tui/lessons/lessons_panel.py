@@ -53,6 +53,7 @@ from workbench.core.learn.lessons import (
     load_lessons,
     quiz_question,
     step_lines,
+    wrap_step_lines,
 )
 from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language
@@ -73,6 +74,31 @@ LABELS = {"check": N_("Check step"), "open": N_("Open screen"),
                             "to the choices and pick one with the arrows and Enter. "
                             "Esc cancels.")}
 OTHER_LANGUAGE = {"en": "日本語", "ja": "English"}
+
+
+class StepList(Static):
+    """A lesson's steps, each wrapped under its own text (after its mark and number; a quiz's
+    question and choices under themselves), not back at the left edge. Plain text: the step
+    marks look like [x] and [-], which markup would swallow."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.heading = ""
+        self.lines: list[str] = []
+
+    def show(self, heading: str, lines: list[str]) -> None:
+        self.heading, self.lines = heading, lines
+        self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if not self.lines:
+            return Text("")
+        width = self.content_region.width
+        rows = wrap_step_lines(self.lines, width) if width > 12 else self.lines
+        return Text("\n".join([self.heading, *rows]))
 
 
 class LessonsPanel(Widget):
@@ -175,7 +201,7 @@ class LessonsPanel(Widget):
         with Vertical(id="lesson-body"):
             with VerticalScroll(id="lesson-text"):
                 yield Vertical(id="lesson-content")
-                yield Static("", id="lesson-steps")
+                yield StepList(id="lesson-steps")
             with VerticalScroll(id="lesson-result-box"):
                 yield Static(self.progress.notice or self.error or "", id="lesson-result")
             with Horizontal(id="lesson-bar"):
@@ -210,15 +236,13 @@ class LessonsPanel(Widget):
 
     def _show_lesson(self) -> None:
         les = self.current
-        steps = self.query_one("#lesson-steps", Static)
+        steps = self.query_one("#lesson-steps", StepList)
         if les is None:
             self._show_text(None, self.error or _("No lessons found."))
-            steps.update("")
+            steps.show("", [])
             return
         self._show_text(les, les.text(self.lang))
-        lines = step_lines(les, self.progress, self.lang)
-        # plain text: the step marks look like [x] and [-], which markup would swallow
-        steps.update(Text(f"{self._t('steps')}\n" + "\n".join(lines)))
+        steps.show(self._t("steps"), step_lines(les, self.progress, self.lang))
         step = les.current_step(self.progress)
         self.query_one("#lesson-answer", Input).display = bool(step and step.check.asks)
         self.query_one("#lesson-open-button", Button).disabled = not (step and step.screen)
