@@ -224,14 +224,12 @@ def test_serve_refuses_websockets_from_other_origins(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     import aiohttp
 
     from workbench.core.run.appliance import free_port
 
-    from .test_serve import stop_server
+    from .test_serve import served_page, stop_server
 
     port = free_port("tcp")
     proxy = "https://workbench.school.example"
@@ -254,13 +252,7 @@ def test_serve_refuses_websockets_from_other_origins(tmp_path):
 
     codes = {}
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        served_page(port, 60, server)
         codes = {o: asyncio.run(upgrade(o)) for o in (
             "http://evil.example", f"http://evil.example:{port}", "null",
             f"http://127.0.0.1:{port}", f"http://localhost:{port}", proxy)}

@@ -18,8 +18,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -547,6 +545,7 @@ def test_the_command_line_speaks_japanese(tmp_path):
 
 
 def test_the_browser_page_says_start_and_restart_in_japanese(tmp_path):
+    from tests.test_serve import served_page
     from workbench.core.run.appliance import free_port
 
     port = free_port("tcp")
@@ -556,13 +555,7 @@ def test_the_browser_page_says_start_and_restart_in_japanese(tmp_path):
                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        page, deadline = None, time.monotonic() + 30
-        while page is None and time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                    page = r.read().decode()
-            except OSError:
-                time.sleep(0.2)
+        page = served_page(port, 30)
         assert page is not None, "the server never answered"
         assert '<html lang="ja">' in page
         assert ">開始</button>" in page and ">再起動</button>" in page

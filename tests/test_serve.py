@@ -49,6 +49,19 @@ async def upgrade_status(http, url: str, origin: str) -> int:
         return r.status
 
 
+def served_page(port: int, timeout: float, proc: subprocess.Popen | None = None) -> str | None:
+    """The page the server on `port` answers with, asked again until it answers (or `proc`, the
+    server, has ended, or `timeout` seconds have passed: then None)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                return r.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    return None
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     """A terminal's Ctrl-C to the server's process group; a kill if it does not end."""
     os.killpg(proc.pid, signal.SIGINT)
@@ -67,14 +80,7 @@ def test_serve_answers_with_the_app_page_and_stops_cleanly():
                             # a terminal's SIGINT, even where the suite runs as a background job
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        page = None
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and page is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                    page = r.read().decode()
-            except OSError:
-                time.sleep(0.2)
+        page = served_page(port, 20)
         assert page is not None, "the server never answered"
         assert "Unikernel Workbench" in page and "textual" in page.lower()
     finally:
