@@ -128,7 +128,6 @@ class FirstFrame:
 
     WHOLE: tuple[str, ...] = ("palette",)
     marks: dict[str, float]
-    first_text: str = ""
     probe_s: float = 0.0
 
     def _display(self, screen, renderable) -> None:
@@ -137,7 +136,6 @@ class FirstFrame:
             text = frame_text(screen)
             if all(word in text for word in self.WHOLE):
                 self.marks["first"] = now - self.probe_s
-                self.first_text = text
             self.probe_s += time.perf_counter() - now
         super()._display(screen, renderable)
 

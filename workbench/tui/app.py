@@ -415,14 +415,13 @@ class WorkbenchApp(FewToasts, App):
         from .lessons.exercises_panel import ExercisesPanel
         from .lessons.lessons_panel import LessonsPanel
 
-        AssemblePane, GraphPane, MemoryPane, ComparePane, RunPane, LessonsPane = (
-            pane_class(sid) for sid, *_rest in SCREENS)
+        pane = pane_class  # by screen id: the panes are imported when first asked for
         sections = [(_("Everywhere"), [b for b in self.BINDINGS if isinstance(b, Binding)])]
-        for title, cls in ((_("Assemble"), AssemblePane), (_("Graph"), GraphPane),
-                           (_("Graph view"), GraphView), (_("Memory"), MemoryPane),
-                           (_("Run"), RunPane), (_("Lessons screen"), LessonsPane),
+        for title, cls in ((_("Assemble"), pane("assemble")), (_("Graph"), pane("graph")),
+                           (_("Graph view"), GraphView), (_("Memory"), pane("memory")),
+                           (_("Run"), pane("run")), (_("Lessons screen"), pane("lessons")),
                            (_("Lessons"), LessonsPanel), (_("Exercises"), ExercisesPanel),
-                           (_("Compare"), ComparePane), (_("In a text field"), FieldInput)):
+                           (_("Compare"), pane("compare")), (_("In a text field"), FieldInput)):
             sections.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding)]))
         sections.append((_("Palette"), [Binding("ctrl+p", "command_palette", _("Command palette"),
                                              id="command-palette"),

@@ -69,6 +69,9 @@ class Region:
     # which ring-3 address space: "user" (the application), "srv_<component>" (a microkernel's
     # server); "" for the kernel's own pages
     space: str = ""
+    # whether the image file holds its bytes: not for a NOBITS section (bss, stack, heap, page
+    # tables: zeroed or reserved as the image starts), nor for a device's window
+    in_file: bool = True
 
     @property
     def size(self) -> int:
@@ -282,7 +285,8 @@ def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
             continue
         start = sec["sh_addr"]
         perms = segment_perms(start) or _perms(flags, SH_FLAGS.SHF_WRITE, SH_FLAGS.SHF_EXECINSTR)
-        region = Region(start, start + size, owner, region_kind, perms, sec.name)
+        region = Region(start, start + size, owner, region_kind, perms, sec.name,
+                        in_file=sec["sh_type"] != "SHT_NOBITS")
         regions.append(region)
         by_index[index] = region
 
@@ -290,7 +294,7 @@ def _read_elf(f, path: Path, mach: Machine) -> ImageInfo:
     _mark_user_domain(elf, regions)
 
     for w in mach.device_windows:
-        regions.append(Region(w.start, w.end, mach.name, w.kind, w.perms, w.name))
+        regions.append(Region(w.start, w.end, mach.name, w.kind, w.perms, w.name, in_file=False))
     regions.sort(key=lambda r: (r.start, r.end))
 
     return ImageInfo(

@@ -54,7 +54,7 @@ from workbench.core.model.files import atomic_write_text
 from workbench.core.model.manifest import Table, find_item_line, find_line, read_toml
 from workbench.core.model.recipe import LAYOUTS, MACHINE_NAMES, Recipe
 from workbench.core.model.resolve import resolve
-from workbench.core.model.texts import lang_table
+from workbench.core.model.texts import lang_table, text_in
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 from workbench.i18n import N_, _
@@ -128,7 +128,7 @@ class Exercise:
         return sum(c.points for c in self.checks)
 
     def title_in(self, lang: str) -> str:
-        return self.title.get(lang) or self.title.get("en", self.name)
+        return text_in(self.title, lang, self.name)
 
 
 # --------------------------------------------------------------------------- loading
@@ -600,7 +600,7 @@ def _no_submission(ex: Exercise, submission: Submission, out_dir: Path, lang: st
     """Nothing to grade: every check scores 0 with the reason; nothing is built or booted."""
     why = submission.message()
     outcomes = [CheckOutcome(c.name, c.points, 0, False, c.run, [why], None,
-                             c.description.get(lang) or c.description.get("en", ""))
+                             text_in(c.description, lang, ""))
                 for c in ex.checks]
     report = GradeReport(ex.name, ex.component, "nothing", submission.looked_for, outcomes,
                          out_dir=out_dir, submission=submission)
@@ -702,7 +702,7 @@ def _score(ex: Exercise, check: GradeCheck, tests: _TestRuns, out_dir: Path,
         header = f"exercise {ex.name}, check '{check.name}' (run '{check.run}')\n"
         header += "".join(_("problem: {problem}").format(problem=p) + "\n" for p in problems)
         atomic_write_text(transcript, header + "\n" + transcript_text)
-    desc = check.description.get(lang) or check.description.get("en", "")
+    desc = text_in(check.description, lang, "")
     return CheckOutcome(check.name, check.points, check.points if passed else 0,
                         passed, check.run, problems, transcript, desc)
 

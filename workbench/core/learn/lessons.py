@@ -39,7 +39,7 @@ from workbench.core.learn.material import default_workspace, lessons_dir, timeou
 from workbench.core.learn.progress import LANGUAGES, Progress, current_language, home_dir
 from workbench.core.model.errors import WorkbenchError, did_you_mean, valid_list
 from workbench.core.model.manifest import Table, read_toml
-from workbench.core.model.texts import lang_table
+from workbench.core.model.texts import lang_table, text_in
 from workbench.core.run.expect import KEYS as EXPECT_KEYS
 from workbench.core.run.expect import Expectation, Mismatch
 from workbench.i18n import N_, _, in_language
@@ -107,10 +107,10 @@ class Step:
     focus: str | None = None
 
     def title_in(self, lang: str) -> str:
-        return self.title.get(lang) or self.title.get("en", self.id)
+        return text_in(self.title, lang, self.id)
 
     def hint_in(self, lang: str) -> str:
-        return self.hint.get(lang) or self.hint.get("en", "")
+        return text_in(self.hint, lang, "")
 
 
 @dataclass
@@ -124,10 +124,10 @@ class Lesson:
     directory: Path
 
     def title_in(self, lang: str) -> str:
-        return self.title.get(lang) or self.title.get("en", self.slug)
+        return text_in(self.title, lang, self.slug)
 
     def summary_in(self, lang: str) -> str:
-        return self.summary.get(lang) or self.summary.get("en", "")
+        return text_in(self.summary, lang, "")
 
     def text(self, lang: str) -> str:
         path = self.directory / f"{lang}.md"
@@ -696,8 +696,8 @@ def check_step(lesson: Lesson, progress: Progress, step_id: str | None = None,
 def quiz_question(step: Step, lang: str) -> tuple[str, list[str]]:
     """A quiz step's question and choices in `lang` (English where that language has none)."""
     q = step.check
-    return (q.question.get(lang) or q.question.get("en", ""),
-            list(q.choices.get(lang) or q.choices.get("en", [])))
+    return (text_in(q.question, lang, ""),
+            list(text_in(q.choices, lang, [])))
 
 
 def quiz_lines(step: Step, lang: str) -> list[str]:

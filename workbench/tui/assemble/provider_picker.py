@@ -45,7 +45,7 @@ class ProviderPicker(Vertical):
         # frame back); refresh_from then finds them in place
         session = getattr(self.app, "session", None)
         if session is not None and session.catalogue is not None:
-            yield from self._new_rows(session)
+            yield from self._new_rows(session, session.choices())
 
     @staticmethod
     def _used(session, rows) -> set[str]:
@@ -53,11 +53,15 @@ class ProviderPicker(Vertical):
         and no notes)."""
         return set(session.resolution.providers) if session.resolution else {r[0] for r in rows}
 
-    def _new_rows(self, session):
-        """A row for each interface with more than one provider; remembers their shape."""
-        rows = session.choices()
+    @staticmethod
+    def _shape(rows) -> tuple:
+        return tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
+
+    def _new_rows(self, session, rows):
+        """A row for each of `rows` (`session.choices()`: the interfaces with more than one
+        provider); remembers their shape and choices."""
         used = self._used(session, rows)
-        self._rows = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
+        self._rows = self._shape(rows)
         self._chosen = {iface: chosen for iface, _provs, chosen in rows}
         for iface, provs, chosen in rows:
             label = Label(iface, classes="provider-iface", name=iface)
@@ -74,12 +78,11 @@ class ProviderPicker(Vertical):
                 layout.value = session.recipe.layout
         rows = session.choices()
         used = self._used(session, rows)
-        shape = tuple((iface, tuple(provs)) for iface, provs, _chosen in rows)
         self._chosen = {iface: chosen for iface, _provs, chosen in rows}
-        if shape != self._rows:
+        if self._shape(rows) != self._rows:
             for old in self.query(".provider-row"):
                 old.remove()
-            self.mount_all(list(self._new_rows(session)))
+            self.mount_all(list(self._new_rows(session, rows)))
         for iface, provs, chosen in rows:
             try:
                 sel = self.query_one(f"#provider-{iface}", Select)

@@ -34,7 +34,6 @@ class ResolutionView(OptionList):
     DEFAULT_CSS = """
     ResolutionView { height: 1fr; min-height: 4; }
     """
-    COMPACT_BELOW = 110  # columns: the app's "-narrow" breakpoint
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -42,7 +41,12 @@ class ResolutionView(OptionList):
         self._compact: bool | None = None
 
     def _is_compact(self) -> bool:
-        return self.app.size.width < self.COMPACT_BELOW
+        """Whether the app's width falls in its "-narrow" breakpoint (the app's table decides;
+        the screen's class may not be set yet when the first resolution is shown)."""
+        width = self.app.size.width
+        classes = [name for edge, name in sorted(self.app.HORIZONTAL_BREAKPOINTS or ())
+                   if width >= edge]
+        return bool(classes) and classes[-1] == "-narrow"
 
     def on_resize(self) -> None:
         if self._session is not None and self._is_compact() != self._compact:

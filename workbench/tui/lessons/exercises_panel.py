@@ -44,6 +44,7 @@ from workbench.core.learn.grading import Exercise, grade, list_exercises, start_
 from workbench.core.learn.material import default_workspace
 from workbench.core.learn.progress import Progress, current_language
 from workbench.core.model.errors import WorkbenchError
+from workbench.core.model.texts import text_in
 
 from ..i18n import N_, _, in_language
 
@@ -310,7 +311,7 @@ class ExercisesPanel(Widget):
         t.append(ex.title_in(lang), "bold")
         t.append("   " + _("{stars}  {total} points").format(stars=stars(ex.difficulty),
                                                           total=ex.total) + "\n", "yellow")
-        summary = ex.summary.get(lang) or ex.summary.get("en", "")
+        summary = text_in(ex.summary, lang, "")
         if summary:
             t.append(summary + "\n")
         t.rstrip()
@@ -353,7 +354,7 @@ class ExercisesPanel(Widget):
             grid.add_column(justify="right", no_wrap=True)
             grid.add_column(ratio=1)
             for c in ex.checks:
-                desc = c.description.get(lang) or c.description.get("en", "")
+                desc = text_in(c.description, lang, "")
                 body.append("  " + _("{name}  {points:>2} pt").format(name=c.name, points=c.points) + "  ")
                 body.append(desc + "\n", "dim")
                 grid.add_row(f" {c.name}", _("{points} pt").format(points=c.points), Text(desc, style="dim"))

@@ -44,13 +44,11 @@ def size_diff(a, b) -> Text:
 
 
 COLOURINGS = (N_("component"), N_("kind"), N_("domain"))
-# Whether a region's bytes are in the image file or only in memory (lesson 3 asks which region
-# takes memory but no bytes in the file).
-_IN_FILE = N_("stored in the image file, loaded as it is")
-_IN_MEMORY = N_("in memory only: no bytes in the image file (zeroed or reserved at start)")
-STORED = {"code": _IN_FILE, "rodata": _IN_FILE, "data": _IN_FILE, "note": _IN_FILE,
-          "bss": _IN_MEMORY, "stack": _IN_MEMORY, "heap": _IN_MEMORY, "page-tables": _IN_MEMORY,
-          "device": N_("a device's window: the machine's, not the image's")}
+# Whether a region's bytes are in the image file or only in memory (`Region.in_file`; lesson 3
+# asks which region takes memory but no bytes in the file).
+IN_FILE = N_("stored in the image file, loaded as it is")
+IN_MEMORY = N_("in memory only: no bytes in the image file (zeroed or reserved at start)")
+DEVICE_WINDOW = N_("a device's window: the machine's, not the image's")
 SCALES = (N_("log"), N_("linear"))  # band height: grows with the log of the size, or in proportion
 
 
@@ -235,7 +233,6 @@ class MemoryPane(Pane, Vertical):
         t.append("  " + _("{kind}, owner {owner}").format(kind=r.kind, owner=r.owner) + "\n")
         t.append(f"{r.start:#x} – {r.end:#x}  {human_bytes(r.size)}  {r.perms}", "dim")
         t.append("  " + _("{n} symbols").format(n=len(r.symbols)), "dim")
-        stored = STORED.get(r.kind)
-        if stored:
-            t.append("\n" + _(stored), "italic")
+        stored = DEVICE_WINDOW if r.kind == "device" else IN_FILE if r.in_file else IN_MEMORY
+        t.append("\n" + _(stored), "italic")
         self.query_one("#region-info", Static).update(t)

@@ -14,6 +14,8 @@ from textual import events
 from textual.widgets import Footer
 from textual.widgets._footer import FooterLabel
 
+GROUP_LABELS = "<group-labels>"  # in `left_out`: the groups' labels are left out
+
 
 class FittedFooter(Footer):
     def __init__(self, spare: tuple[str, ...] = (), **kwargs) -> None:
@@ -23,8 +25,9 @@ class FittedFooter(Footer):
         self._refit_pending = False
         self._shown: tuple | None = None  # the _signature() of the row as composed last
 
-    def _widths(self) -> tuple[dict[str, int], int]:
-        """The cells each action's key takes in the row, and the palette key's."""
+    def _widths(self) -> tuple[dict[str, int], int, int]:
+        """The cells each action's key takes in the row, the palette key's, and the groups'
+        labels' ("screens" after 1 2 3 4 5 6)."""
         app = self.app
         widths: dict[str, int] = {}
         groups: dict[object, int] = {}
@@ -43,21 +46,21 @@ class FittedFooter(Footer):
             else:
                 widths[binding.action] = shown + cell_len(binding.description) + 2
         widths["<groups>"] = sum(groups.values())
-        # the groups' labels ("screens" after 1 2 3 4 5 6): the last thing left out
-        widths["<group-labels>"] = sum(cell_len(group.description) + 1 for group in groups)
-        return widths, palette
+        return widths, palette, sum(cell_len(group.description) + 1 for group in groups)
 
     def _leave_out(self) -> set[str]:
-        widths, palette = self._widths()
+        widths, palette, labels = self._widths()
         room = self.app.size.width - palette
-        need = sum(widths.values()) - widths["<group-labels>"]  # counted in "<groups>"
+        need = sum(widths.values())
         out: set[str] = set()
-        for action in (*self.spare, "<group-labels>"):  # a label last: its keys stay
+        for action in self.spare:
             if need <= room:
                 break
             if action in widths:
                 out.add(action)
                 need -= widths[action]
+        if need > room and labels:  # the last thing left out: a group's label, its keys stay
+            out.add(GROUP_LABELS)
         return out
 
     def _signature(self) -> tuple:
@@ -96,6 +99,6 @@ class FittedFooter(Footer):
         for widget in super().compose():
             if getattr(widget, "action", None) in self.left_out:
                 continue
-            if isinstance(widget, FooterLabel) and "<group-labels>" in self.left_out:
+            if isinstance(widget, FooterLabel) and GROUP_LABELS in self.left_out:
                 continue
             yield widget
