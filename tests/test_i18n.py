@@ -563,3 +563,24 @@ def test_the_browser_page_says_start_and_restart_in_japanese(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_an_unknown_component_is_said_in_japanese_and_in_english_after():
+    """`workbench show alloc-bumpp` in Japanese had said "unknown component" in English."""
+    from workbench.core.model.catalogue import load_catalogue
+    from workbench.core.model.errors import WorkbenchError
+    from workbench.i18n import use_language
+
+    cat = load_catalogue()
+    use_language("ja")
+    try:
+        with pytest.raises(WorkbenchError) as ja:
+            cat.component("alloc-bumpp")
+    finally:
+        use_language("en")
+    assert ja.value.message.startswith("'alloc-bumpp' というコンポーネントはありません")
+    assert ja.value.hint.startswith("コンポーネント: ")
+    with pytest.raises(WorkbenchError) as en:
+        cat.interface("allocc")
+    assert en.value.message.startswith("unknown interface 'allocc'")
+    assert en.value.hint.startswith("interfaces: ")

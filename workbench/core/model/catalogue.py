@@ -232,16 +232,22 @@ class Catalogue:
                     )
 
 
+# what a name not in the catalogue gets, by what was looked up: the message and the hint
+_UNKNOWN = {"component": (N_("unknown component '{name}'"), N_("components: {names}")),
+            "interface": (N_("unknown interface '{name}'"), N_("interfaces: {names}"))}
+
+
 def _lookup(table: dict, what: str, name: str, file: Path | None, key: str | None):
     """table[name], or an error that says what exists and which name was probably meant."""
     if name in table:
         return table[name]
     near = did_you_mean(name, table)
+    unknown, listed = _UNKNOWN[what]
     raise WorkbenchError(
-        f"unknown {what} '{name}'" + (f" — {near}" if near else ""),
+        _(unknown).format(name=name) + (f" — {near}" if near else ""),
         file=file,
         key=key,
-        hint=f"{what}s: {valid_list(table, 40)}",
+        hint=_(listed).format(names=valid_list(table, 40)),
     )
 
 
